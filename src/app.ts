@@ -1,0 +1,61 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { defaults, type MockOptions } from './config.js'
+import { loadCatalog } from './domain/catalog.js'
+import { Clock } from './domain/clock.js'
+import { defaultSettings, type Domain } from './domain/context.js'
+import { Store } from './domain/store.js'
+import { registerAuth } from './http/auth.js'
+import { registerErrorHandling } from './http/errors.js'
+import { registerJsonParser } from './http/parser.js'
+import { registerWire } from './http/wire.js'
+import paymentsRoutes from './routes/payments/index.js'
+import customerTokenRoutes from './routes/customer-token/index.js'
+import mockRoutes from './routes/mock/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    domain: Domain
+    mockOptions: MockOptions
+  }
+}
+
+/** Builds the mock as a Fastify instance (no listen). Each call has its own state and clock. */
+export async function buildApp (options: MockOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: options.bodyLimit ?? defaults.bodyLimit,
+    forceCloseConnections: true,
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const domain: Domain = {
+    store: new Store(),
+    clock: new Clock(options.now),
+    catalog: loadCatalog(options.catalogFiles),
+    settings: {
+      ...defaultSettings,
+      authorizationLifetimeSeconds: options.authorizationLifetimeSeconds ?? defaults.authorizationLifetimeSeconds
+    }
+  }
+  app.decorate('domain', domain)
+  app.decorate('mockOptions', options)
+
+  registerErrorHandling(app)
+  registerWire(app)
+  registerJsonParser(app)
+  await registerAuth(app, options.credentials ?? null)
+
+  // A route with a body schema and no body validates as {} so that every missing field is named.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}
+  })
+
+  await app.register(paymentsRoutes)
+  await app.register(customerTokenRoutes)
+  await app.register(mockRoutes, { prefix: '/_mock' })
+  return app
+}

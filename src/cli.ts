@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { buildApp } from './app.js'
+import { defaults, parseCredentials, type MockOptions } from './config.js'
+import { packageRoot } from './paths.js'
+import { join } from 'node:path'
+
+/**
+ * The entry point: reads flags and environment, builds the app, listens, and stops cleanly on
+ * SIGTERM/SIGINT. Flags win over environment variables.
+ */
+
+const help = `klarna-mock: an offline, stateful stand-in for Klarna's Payments API v1 and Customer Token API v1
+
+Usage: klarna-mock [options]
+
+Options (environment variable in brackets):
+  --port N                     port to listen on, 0 for a free one [PORT] (default ${defaults.port})
+  --host ADDR                  address to listen on [HOST] (default ${defaults.host})
+  --public-url URL             base URL of the links the mock hands out [KLARNA_MOCK_PUBLIC_URL]
+                               (default: the host each request came to)
+  --authorization-lifetime S   authorization-token lifetime in seconds [KLARNA_MOCK_AUTHORIZATION_LIFETIME]
+                               (default ${defaults.authorizationLifetimeSeconds})
+  --credentials-file FILE      only accept these Basic credentials, one username:password a line
+                               [KLARNA_MOCK_CREDENTIALS_FILE]
+                               (or KLARNA_MOCK_CREDENTIALS="user:pass,user2:pass2")
+  --tokenization-rules FILE    (country x payment method) tokenization rules [KLARNA_MOCK_TOKENIZATION_RULES]
+                               (default fixtures/tokenization-rules.json)
+  --log-level LEVEL            fatal, error, warn, info, debug, trace or silent [LOG_LEVEL] (default info)
+  -h, --help                   print this help
+  -v, --version                print the version
+`
+
+export class UsageError extends Error {}
+
+function integer (name: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${name} must be a whole number, got "${value}"`)
+  const n = Number(value)
+  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}, got ${n}`)
+  return n
+}
+
+export interface CliConfig { port: number, host: string, options: MockOptions, help: boolean, version: boolean }
+
+export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'public-url': { type: 'string' },
+        'authorization-lifetime': { type: 'string' },
+        'credentials-file': { type: 'string' },
+        'tokenization-rules': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' }
+      }
+    })
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  const v = parsed.values
+  const port = integer('--port', v.port ?? env.PORT ?? String(defaults.port), 0, 65535)
+  const host = v.host ?? env.HOST ?? defaults.host
+  const lifetime = v['authorization-lifetime'] ?? env.KLARNA_MOCK_AUTHORIZATION_LIFETIME
+  const credentialsFile = v['credentials-file'] ?? env.KLARNA_MOCK_CREDENTIALS_FILE
+  let credentials: Map<string, string> | null = null
+  try {
+    if (credentialsFile !== undefined && credentialsFile !== '') credentials = parseCredentials(readFileSync(credentialsFile, 'utf8'))
+    else if (env.KLARNA_MOCK_CREDENTIALS !== undefined && env.KLARNA_MOCK_CREDENTIALS !== '') credentials = parseCredentials(env.KLARNA_MOCK_CREDENTIALS)
+  } catch (err) {
+    throw new UsageError(`credentials: ${(err as Error).message}`)
+  }
+  if (credentials?.size === 0) throw new UsageError('credentials: the list is empty')
+  const level = v['log-level'] ?? env.LOG_LEVEL ?? 'info'
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) throw new UsageError(`--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${level}"`)
+  const rules = v['tokenization-rules'] ?? env.KLARNA_MOCK_TOKENIZATION_RULES
+  const publicUrl = v['public-url'] ?? env.KLARNA_MOCK_PUBLIC_URL
+  if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
+  return {
+    port,
+    host,
+    help: v.help === true,
+    version: v.version === true,
+    options: {
+      ...(lifetime === undefined ? {} : { authorizationLifetimeSeconds: integer('--authorization-lifetime', lifetime, 1, 10 * 365 * 24 * 3600) }),
+      credentials,
+      publicBaseUrl: publicUrl === '' ? undefined : publicUrl,
+      logger: { level, redact: ['req.headers.authorization'] },
+      ...(rules === undefined || rules === '' ? {} : { catalogFiles: { tokenizationRules: rules } })
+    }
+  }
+}
+
+function version (): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
+}
+
+export async function main (argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let config: CliConfig
+  try {
+    config = readConfig(argv, env)
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err
+    process.stderr.write(`klarna-mock: ${err.message}\nRun klarna-mock --help for the options.\n`)
+    process.exitCode = 2
+    return
+  }
+  if (config.help) { process.stdout.write(help); return }
+  if (config.version) { process.stdout.write(`${version()}\n`); return }
+
+  let app
+  try {
+    app = await buildApp(config.options)
+  } catch (err) {
+    process.stderr.write(`klarna-mock: cannot start: ${(err as Error).message}\n`)
+    process.exitCode = 1
+    return
+  }
+  try {
+    const address = await app.listen({ port: config.port, host: config.host, listenTextResolver: (addr) => `klarna-mock listening on ${addr}` })
+    if (config.options.publicBaseUrl === undefined) app.log.debug(`links use the request host (set --public-url to change), e.g. ${address}`)
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    const why = e.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : e.message
+    process.stderr.write(`klarna-mock: cannot listen: ${why}\n`)
+    await app.close()
+    process.exitCode = 1
+    return
+  }
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    app.log.info(`${signal} received, closing`)
+    app.close().then(() => { process.exitCode = 0 }, (err: unknown) => {
+      process.stderr.write(`klarna-mock: error while closing: ${(err as Error).message}\n`)
+      process.exitCode = 1
+    })
+  }
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('SIGINT'))
+}
+

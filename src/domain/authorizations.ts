@@ -1,0 +1,237 @@
+import type { Address, CreateOrderRequest, Customer, CustomerTokenCreationRequest, CustomerTokenCreationResponse, Order, OrderLine } from '../schemas/klarna.js'
+import { canonicalJson, differingFields } from './canonical.js'
+import type { Domain } from './context.js'
+import { badRequest, badValue, conflict, invalidOperation, messages, notFound, notMatching } from './errors.js'
+import { linkId, newId } from './ids.js'
+import { outcomeForEmail } from './playground.js'
+import { amountProblems, isTokenizable, marketProblems } from './rules.js'
+import { assertOpen, getSession } from './sessions.js'
+import type { Authorization, CustomerToken, Outcome, Session } from './store.js'
+
+/**
+ * Authorizations: what Klarna's browser widget authorize() creates, and what the server API does
+ * with the token: a customer token, an order, or a cancel. An authorization token lives 60
+ * minutes (configurable), and is valid up to the last second of its lifetime.
+ */
+
+export interface AuthorizeInput {
+  payment_method_category?: string | undefined
+  /** Mock extension: the token's payment method type, e.g. PAY_BY_CARD for a card token. */
+  payment_method_type?: string | undefined
+  billing_address?: Address | undefined
+  shipping_address?: Address | undefined
+  customer?: Customer | undefined
+  /** Name of a scenario that sticks to the token. */
+  scenario?: string | undefined
+}
+
+export type AuthorizeResult =
+  | { approved: true, show_form: true, authorization_token: string, finalize_required: false }
+  | { approved: false, show_form: false, reason: string }
+
+const withCountry = (a: Address | undefined): Address | undefined =>
+  a?.country === undefined ? a : { ...a, country: a.country.toUpperCase() }
+
+/** The approved playground customer of a market: Klarna's sample data, with the market's test e-mail. */
+function sampleAddress (domain: Domain, country: string): Address {
+  const samples = domain.catalog.sampleAddresses
+  const cc = country.toLowerCase() === 'gb' ? 'uk' : country.toLowerCase()
+  return { ...samples.generic, email: `customer@email.${cc}`, ...samples.countries[country], country }
+}
+
+/** authorize() of the browser widget, as Klarna's playground answers it. */
+export function authorize (domain: Domain, merchant: string, sessionId: string, input: AuthorizeInput): { result: AuthorizeResult, authorization?: Authorization } {
+  const session = getSession(domain, merchant, sessionId)
+  assertOpen(session)
+  const country = session.data.purchase_country
+  const category = input.payment_method_category ?? (session.paymentMethodCategories.includes('pay_later') ? 'pay_later' : session.paymentMethodCategories[0])
+  if (category === undefined || domain.catalog.categories[category] === undefined) throw badValue(['payment_method_category'])
+  const type = input.payment_method_type?.toUpperCase() ?? domain.catalog.categories[category]?.payment_method_type
+  if (type === undefined || domain.catalog.types[type] === undefined) throw badValue(['payment_method_type'])
+  const billing: Address = { ...sampleAddress(domain, country), ...withCountry(session.data.billing_address), ...withCountry(input.billing_address) }
+  const outcome: Outcome = outcomeForEmail(billing.email)
+  if (outcome.kind === 'rejected') return { result: { approved: false, show_form: false, reason: outcome.reason } }
+
+  const now = domain.clock.nowMs()
+  const customer = input.customer ?? session.data.customer
+  const shipping = withCountry(input.shipping_address) ?? withCountry(session.data.shipping_address)
+  const authorization: Authorization = {
+    token: newId(),
+    sessionId: session.id,
+    createdAtMs: now,
+    expiresAtMs: now + domain.settings.authorizationLifetimeSeconds * 1000,
+    paymentMethodCategory: category,
+    paymentMethodType: type,
+    billingAddress: billing,
+    shippingAddress: shipping,
+    customer,
+    outcome,
+    authorized: {
+      purchase_country: session.data.purchase_country,
+      purchase_currency: session.data.purchase_currency,
+      order_amount: session.data.order_amount,
+      order_tax_amount: session.data.order_tax_amount,
+      order_lines: session.data.order_lines
+    },
+    scenario: input.scenario
+  }
+  domain.store.merchant(merchant).authorizations.set(authorization.token, authorization)
+  session.authorizationToken = authorization.token
+  return { result: { approved: true, show_form: true, authorization_token: authorization.token, finalize_required: false }, authorization }
+}
+
+/** A live authorization of this merchant, or 404 "Invalid authorization token". */
+export function getAuthorization (domain: Domain, merchant: string, token: string): { authorization: Authorization, session: Session } {
+  const state = domain.store.merchant(merchant)
+  const authorization = state.authorizations.get(token)
+  const session = authorization === undefined ? undefined : state.sessions.get(authorization.sessionId)
+  if (authorization === undefined || session === undefined || domain.clock.nowMs() > authorization.expiresAtMs) {
+    throw notFound(messages.invalidAuthorizationToken)
+  }
+  return { authorization, session }
+}
+
+/** Looks the token up without the lifetime check (for scenarios sticky to a token). */
+export function peekAuthorization (domain: Domain, merchant: string, token: string): Authorization | undefined {
+  return domain.store.merchant(merchant).authorizations.get(token)
+}
+
+function registerRedirect (domain: Domain, merchant: string, sessionId: string, baseUrl: string, what: string, confirmation?: string, orderId?: string): string {
+  const id = linkId()
+  domain.store.redirects.set(id, { merchant, sessionId, orderId, confirmation, what })
+  return `${baseUrl}/_mock/redirect/${id}`
+}
+
+function customerMismatch (authorized: Customer | undefined, requested: Customer | undefined): string[] {
+  return differingFields('customer', authorized ?? {}, requested)
+}
+
+/** POST /payments/v1/authorizations/{token}/customer-token */
+export function createCustomerToken (domain: Domain, merchant: string, token: string, body: CustomerTokenCreationRequest, baseUrl: string): CustomerTokenCreationResponse {
+  const { authorization: auth, session } = getAuthorization(domain, merchant, token)
+  if (session.intent === 'buy') throw invalidOperation(messages.intentBuy)
+  if (auth.customerTokenId !== undefined) throw invalidOperation(messages.authorizationConsumed)
+  const country = session.data.purchase_country
+  const billing = withCountry(body.billing_address)
+  if (body.purchase_country.toUpperCase() !== country || (billing?.country !== undefined && billing.country !== country)) {
+    throw badValue(['purchase_country'])
+  }
+  const bad = marketProblems(domain.catalog, body)
+  if (bad.length > 0) throw badValue(bad)
+  if (!isTokenizable(domain.catalog, country, auth.paymentMethodCategory)) {
+    throw badRequest(messages.notTokenizable(auth.paymentMethodCategory, country))
+  }
+  const mismatch = customerMismatch(auth.customer, body.customer)
+  if (mismatch.length > 0) throw notMatching(mismatch)
+
+  const customer = { ...body.customer, ...auth.customer }
+  const tokenRecord: CustomerToken = {
+    id: newId(),
+    createdAtMs: domain.clock.nowMs(),
+    status: 'ACTIVE',
+    paymentMethodCategory: auth.paymentMethodCategory,
+    paymentMethodType: auth.paymentMethodType,
+    paymentMethodReference: newId(),
+    purchaseCountry: country,
+    purchaseCurrency: session.data.purchase_currency,
+    description: body.description,
+    billingAddress: { ...billing, ...auth.billingAddress },
+    customer,
+    sessionId: session.id,
+    authorizationToken: auth.token,
+    merchantUrls: session.data.merchant_urls
+  }
+  domain.store.merchant(merchant).tokens.set(tokenRecord.id, tokenRecord)
+  auth.customerTokenId = tokenRecord.id
+  const response: CustomerTokenCreationResponse = {
+    token_id: tokenRecord.id,
+    redirect_url: registerRedirect(domain, merchant, session.id, baseUrl, 'customer token created', session.data.merchant_urls?.confirmation),
+    payment_method_reference: tokenRecord.paymentMethodReference,
+    billing_address: tokenRecord.billingAddress
+  }
+  if (customer.date_of_birth !== undefined || customer.gender !== undefined) {
+    response.customer = { date_of_birth: customer.date_of_birth, gender: customer.gender }
+  }
+  return response
+}
+
+function orderLineMismatch (authorized: OrderLine[], requested: OrderLine[]): string[] {
+  if (authorized.length !== requested.length) {
+    return [`Incorrect number of items in the cart. Expected: ${authorized.length}, Actual: ${requested.length}`]
+  }
+  return requested.flatMap((line, i) => differingFields(`order_lines[${i}]`, authorized[i], line))
+}
+
+/** Order response fields every order shares: fraud status and the authorized payment method. */
+export function orderOutcome (domain: Domain, outcome: Outcome, paymentMethodType: string): Pick<Order, 'fraud_status' | 'authorized_payment_method'> {
+  const apm = domain.catalog.types[paymentMethodType]?.authorized_payment_method
+  return {
+    fraud_status: outcome.kind === 'approved' ? outcome.fraudStatus : 'REJECTED',
+    ...(apm === undefined ? {} : { authorized_payment_method: { ...apm } })
+  }
+}
+
+/** POST /payments/v1/authorizations/{token}/order */
+export function createOrderFromAuthorization (domain: Domain, merchant: string, token: string, body: CreateOrderRequest, baseUrl: string): Order {
+  const { authorization: auth, session } = getAuthorization(domain, merchant, token)
+  if (session.intent === 'tokenize') throw invalidOperation(messages.intentNotAllowed('tokenize', 'create orders'))
+  const request: CreateOrderRequest = {
+    ...body,
+    purchase_country: body.purchase_country.toUpperCase(),
+    purchase_currency: body.purchase_currency.toUpperCase(),
+    billing_address: withCountry(body.billing_address),
+    shipping_address: withCountry(body.shipping_address)
+  }
+  const canonical = canonicalJson(request)
+  if (auth.order !== undefined) {
+    if (auth.order.body === canonical) return auth.order.response
+    throw conflict(messages.orderDifferentBody)
+  }
+  assertOpen(session)
+  const bad = [...marketProblems(domain.catalog, request), ...amountProblems(request, { allowZero: false })]
+  if (bad.length > 0) throw badValue(bad)
+  const authorized = auth.authorized
+  const mismatch = [
+    ...differingFields('purchase_country', authorized.purchase_country, request.purchase_country),
+    ...differingFields('purchase_currency', authorized.purchase_currency, request.purchase_currency),
+    ...differingFields('order_amount', authorized.order_amount, request.order_amount),
+    ...(authorized.order_tax_amount === undefined ? [] : differingFields('order_tax_amount', authorized.order_tax_amount, request.order_tax_amount)),
+    ...orderLineMismatch(authorized.order_lines, request.order_lines),
+    ...differingFields('billing_address', auth.billingAddress ?? {}, request.billing_address),
+    ...differingFields('shipping_address', auth.shippingAddress ?? {}, request.shipping_address),
+    ...customerMismatch(auth.customer, request.customer)
+  ]
+  if (mismatch.length > 0) throw notMatching(mismatch)
+
+  const orderId = newId()
+  const confirmation = request.merchant_urls?.confirmation ?? session.data.merchant_urls?.confirmation
+  const response: Order = {
+    order_id: orderId,
+    ...(confirmation === undefined ? {} : { redirect_url: registerRedirect(domain, merchant, session.id, baseUrl, 'order placed', confirmation, orderId) }),
+    ...orderOutcome(domain, auth.outcome, auth.paymentMethodType)
+  }
+  const state = domain.store.merchant(merchant)
+  state.orders.set(orderId, {
+    id: orderId,
+    createdAtMs: domain.clock.nowMs(),
+    source: 'authorization',
+    sourceId: auth.token,
+    sessionId: session.id,
+    orderAmount: request.order_amount,
+    purchaseCurrency: request.purchase_currency,
+    orderLines: request.order_lines,
+    fraudStatus: response.fraud_status,
+    response,
+    confirmationUrl: confirmation
+  })
+  auth.order = { body: canonical, response }
+  session.status = 'complete'
+  session.orderId = orderId
+  return response
+}
+
+/** DELETE /payments/v1/authorizations/{token}: the token is unknown to every call after it. */
+export function cancelAuthorization (domain: Domain, merchant: string, token: string): void {
+  getAuthorization(domain, merchant, token)
+  domain.store.merchant(merchant).authorizations.delete(token)
+}

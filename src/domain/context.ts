@@ -1,0 +1,26 @@
+import type { Catalog } from './catalog.js'
+import type { Clock } from './clock.js'
+import type { Store } from './store.js'
+
+export interface Settings {
+  /** Lifetime of an authorization token (Klarna: 60 minutes). */
+  authorizationLifetimeSeconds: number
+  /** Lifetime of a payment session (Klarna: 48 hours). */
+  sessionLifetimeSeconds: number
+  /** How long a Klarna-Idempotency-Key is remembered (Klarna: 24 hours). */
+  idempotencyWindowSeconds: number
+}
+
+export const defaultSettings: Settings = {
+  authorizationLifetimeSeconds: 60 * 60,
+  sessionLifetimeSeconds: 48 * 60 * 60,
+  idempotencyWindowSeconds: 24 * 60 * 60
+}
+
+/** What every domain operation works with: state, time, data, settings. No HTTP here. */
+export interface Domain {
+  store: Store
+  clock: Clock
+  catalog: Catalog
+  settings: Settings
+}

@@ -1,0 +1,114 @@
+import type { Catalog, Market } from './catalog.js'
+
+/**
+ * Klarna's validation rules that a JSON schema cannot express: markets (country, currency,
+ * locale), tokenization per (country, category), and amounts and tax. Each returns the paths of
+ * the bad fields, so that callers can report them all in one "Bad value: …" message.
+ */
+
+export type Intent = 'buy' | 'tokenize' | 'buy_and_tokenize'
+export const intents: readonly Intent[] = ['buy', 'tokenize', 'buy_and_tokenize']
+
+export function findMarket (catalog: Catalog, country: string | undefined): Market | undefined {
+  return country === undefined ? undefined : catalog.markets.get(country.toUpperCase())
+}
+
+export interface MarketInput {
+  purchase_country?: string | undefined
+  purchase_currency?: string | undefined
+  locale?: string | undefined
+}
+
+/** Country must be a Klarna market; currency its local one; locale one of its locales (any case). */
+export function marketProblems (catalog: Catalog, input: MarketInput): string[] {
+  const bad: string[] = []
+  const market = findMarket(catalog, input.purchase_country)
+  if (input.purchase_country !== undefined && market === undefined) bad.push('purchase_country')
+  if (market === undefined) return bad
+  if (input.purchase_currency !== undefined && input.purchase_currency.toUpperCase() !== market.currency) bad.push('purchase_currency')
+  if (input.locale !== undefined && !market.locales.some(l => l.toLowerCase() === input.locale?.toLowerCase())) bad.push('locale')
+  return bad
+}
+
+/** Normalised spelling of a locale: "en-gb" -> "en-GB". */
+export function normaliseLocale (locale: string): string {
+  const [lang = '', ...rest] = locale.split('-')
+  return [lang.toLowerCase(), ...rest.map(r => r.toUpperCase())].join('-')
+}
+
+export function categoriesFor (catalog: Catalog, country: string): string[] {
+  const c = country.toUpperCase()
+  return Object.entries(catalog.categories)
+    .filter(([, cat]) => cat.markets === '*' || cat.markets.includes(c))
+    .map(([id]) => id)
+}
+
+export function isTokenizable (catalog: Catalog, country: string, category: string): boolean {
+  const override = catalog.tokenization.countries[country.toUpperCase()]?.[category]
+  return override ?? catalog.tokenization.default[category] ?? false
+}
+
+// ---------------------------------------------------------------- amounts and tax
+
+export interface OrderLine {
+  type?: string | undefined
+  name?: string
+  quantity: number
+  unit_price: number
+  total_amount: number
+  tax_rate?: number | undefined
+  total_tax_amount?: number | undefined
+  total_discount_amount?: number | undefined
+}
+
+export interface OrderAmounts {
+  order_amount: number
+  order_tax_amount?: number | undefined
+  order_lines: OrderLine[]
+}
+
+/** The line tax Klarna expects: total − total × 10000 / (10000 + rate), prices including tax. */
+export function expectedLineTax (totalAmount: number, taxRate: number): number {
+  return totalAmount - (totalAmount * 10000) / (10000 + taxRate)
+}
+
+/** Tolerance of the line tax check (Klarna: "within ±1"). */
+export const LINE_TAX_TOLERANCE = 1
+
+/**
+ * Klarna's amount rules (shared reference section 7): each line's total, each line's tax within
+ * ±1, the order amount as the sum of line totals, the order tax as the sum of line taxes
+ * (a US `sales_tax` line counts with its total; within ±1 per line as the docs' tolerance), a
+ * `sales_tax` line excluding tax on the other lines, and a zero amount only where allowed.
+ */
+export function amountProblems (order: OrderAmounts, opts: { allowZero: boolean }): string[] {
+  const bad: string[] = []
+  const lines = order.order_lines
+  const hasSalesTaxLine = lines.some(l => l.type === 'sales_tax')
+  let sum = 0
+  let taxSum = 0
+  lines.forEach((line, i) => {
+    const p = `order_lines[${i}]`
+    const discount = line.total_discount_amount ?? 0
+    if (line.total_amount !== line.quantity * line.unit_price - discount) bad.push(`${p}.total_amount`)
+    if (line.type === 'sales_tax') {
+      taxSum += line.total_amount
+    } else {
+      const tax = line.total_tax_amount ?? 0
+      taxSum += tax
+      if (hasSalesTaxLine && (tax !== 0 || (line.tax_rate ?? 0) !== 0)) {
+        bad.push(`${p}.${tax !== 0 ? 'total_tax_amount' : 'tax_rate'}`)
+      } else if (line.tax_rate !== undefined && line.total_tax_amount !== undefined &&
+        Math.abs(line.total_tax_amount - expectedLineTax(line.total_amount, line.tax_rate)) > LINE_TAX_TOLERANCE) {
+        bad.push(`${p}.total_tax_amount`)
+      }
+    }
+    sum += line.total_amount
+  })
+  if (order.order_amount !== sum) bad.push('order_amount')
+  else if (order.order_amount === 0 && !opts.allowZero) bad.push('order_amount')
+  if (order.order_tax_amount !== undefined && Math.abs(order.order_tax_amount - taxSum) > Math.max(lines.length, 0)) {
+    bad.push('order_tax_amount')
+  }
+  return bad
+}

@@ -1,0 +1,106 @@
+import type { Domain } from './context.js'
+import { badValue, KlarnaError, messages, notFound } from './errors.js'
+import { clientToken, newId } from './ids.js'
+import { amountProblems, categoriesFor, findMarket, marketProblems, normaliseLocale, type Intent } from './rules.js'
+import type { Session } from './store.js'
+import type { SessionCreate, SessionUpdate } from '../schemas/klarna.js'
+
+/** Payment sessions: create, read, update. Open 48 hours or until an order is placed. */
+
+/** Upper-cases codes, fills the default locale of the market, checks markets and amounts. */
+export function normaliseSession (domain: Domain, input: SessionCreate): SessionCreate {
+  const data: SessionCreate = { ...input }
+  data.purchase_country = input.purchase_country.toUpperCase()
+  data.purchase_currency = input.purchase_currency.toUpperCase()
+  const market = findMarket(domain.catalog, data.purchase_country)
+  if (input.locale !== undefined) data.locale = normaliseLocale(input.locale)
+  else if (market !== undefined) data.locale = market.locales[0]
+  if (data.billing_address?.country !== undefined) data.billing_address = { ...data.billing_address, country: data.billing_address.country.toUpperCase() }
+  if (data.shipping_address?.country !== undefined) data.shipping_address = { ...data.shipping_address, country: data.shipping_address.country.toUpperCase() }
+  return data
+}
+
+export function sessionProblems (domain: Domain, data: SessionCreate): string[] {
+  const bad = marketProblems(domain.catalog, data)
+  const intent = data.intent ?? 'buy'
+  bad.push(...amountProblems(data, { allowZero: intent === 'tokenize' }))
+  return bad
+}
+
+function paymentMethodCategories (domain: Domain, country: string) {
+  return categoriesFor(domain.catalog, country)
+}
+
+export function createSession (domain: Domain, merchant: string, input: SessionCreate): Session {
+  const data = normaliseSession(domain, input)
+  const bad = sessionProblems(domain, data)
+  if (bad.length > 0) throw badValue(bad)
+  const now = domain.clock.nowMs()
+  const id = newId()
+  const session: Session = {
+    id,
+    createdAtMs: now,
+    expiresAtMs: now + domain.settings.sessionLifetimeSeconds * 1000,
+    status: 'incomplete',
+    intent: (data.intent ?? 'buy') as Intent,
+    data,
+    paymentMethodCategories: paymentMethodCategories(domain, data.purchase_country),
+    clientToken: clientToken({
+      session_id: id,
+      base_url: 'klarna-mock',
+      design: data.design ?? 'klarna',
+      language: (data.locale ?? 'en').split('-')[0],
+      purchase_country: data.purchase_country,
+      trace_flow: false,
+      environment: 'playground',
+      merchant_name: merchant,
+      session_type: 'PAYMENTS',
+      client_event_base_url: 'klarna-mock',
+      experiments: []
+    })
+  }
+  domain.store.merchant(merchant).sessions.set(id, session)
+  return session
+}
+
+/** A live session of this merchant, or 404 "Invalid session id" (unknown, expired, another merchant's). */
+export function getSession (domain: Domain, merchant: string, id: string): Session {
+  const session = domain.store.merchant(merchant).sessions.get(id)
+  if (session === undefined || domain.clock.nowMs() > session.expiresAtMs) throw notFound(messages.invalidSessionId)
+  return session
+}
+
+/** The session must still take pre-purchase operations (update, authorize, order). */
+export function assertOpen (session: Session): void {
+  if (session.status === 'complete') throw new KlarnaError(404, 'SESSION_COMPLETED', [messages.sessionCompleted])
+}
+
+export function updateSession (domain: Domain, merchant: string, id: string, update: SessionUpdate): void {
+  const session = getSession(domain, merchant, id)
+  assertOpen(session)
+  const merged = normaliseSession(domain, { ...session.data, ...update } as SessionCreate)
+  const bad = sessionProblems(domain, merged)
+  if (bad.length > 0) throw badValue(bad)
+  session.data = merged
+  session.intent = (merged.intent ?? 'buy') as Intent
+  session.paymentMethodCategories = paymentMethodCategories(domain, merged.purchase_country)
+}
+
+export function categoryView (domain: Domain, id: string) {
+  const url = `https://x.klarnacdn.net/payment-method/assets/badges/generic/${id === 'klarna' ? 'klarna' : 'black/klarna'}.svg`
+  return { identifier: id, name: domain.catalog.categories[id]?.name ?? id, asset_urls: { descriptive: url, standard: url } }
+}
+
+/** What GET /payments/v1/sessions/{id} shows. */
+export function readSession (domain: Domain, merchant: string, id: string) {
+  const s = getSession(domain, merchant, id)
+  return {
+    ...s.data,
+    intent: s.intent,
+    client_token: s.clientToken,
+    authorization_token: s.authorizationToken,
+    expires_at: new Date(s.expiresAtMs).toISOString(),
+    status: s.status,
+    payment_method_categories: s.paymentMethodCategories.map(c => categoryView(domain, c))
+  }
+}

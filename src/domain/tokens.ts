@@ -1,0 +1,98 @@
+import type { CustomerTokenOrder, CustomerTokenRead, Order } from '../schemas/klarna.js'
+import { canonicalJson } from './canonical.js'
+import type { Domain } from './context.js'
+import { badValue, conflict, forbidden, KlarnaError, messages, notFound } from './errors.js'
+import { linkId, newId } from './ids.js'
+import { orderOutcome } from './authorizations.js'
+import { amountProblems, findMarket } from './rules.js'
+import type { CustomerToken, TokenStatus } from './store.js'
+
+/**
+ * Customer tokens: read, cancel (final), suspend and reinstate (as Klarna can), and charge with
+ * an order. Tokens never expire. An unknown token answers as Klarna documents per call.
+ */
+
+export function getToken (domain: Domain, merchant: string, tokenId: string, code = 'NOT_FOUND', message: string = messages.invalidCustomerToken): CustomerToken {
+  const token = domain.store.merchant(merchant).tokens.get(tokenId)
+  if (token === undefined) throw notFound(message, code)
+  return token
+}
+
+export function readToken (domain: Domain, merchant: string, tokenId: string): CustomerTokenRead {
+  const token = getToken(domain, merchant, tokenId)
+  const type = domain.catalog.types[token.paymentMethodType]
+  return {
+    status: token.status,
+    payment_method_type: token.paymentMethodType,
+    ...(type?.card === undefined ? {} : { card: { ...type.card } }),
+    ...(type?.direct_debit === undefined ? {} : { direct_debit: { ...type.direct_debit } })
+  }
+}
+
+/** PATCH …/status {"status":"CANCELLED"} (any case). Cancelling is final. */
+export function cancelToken (domain: Domain, merchant: string, tokenId: string): void {
+  const token = getToken(domain, merchant, tokenId, 'NOT_FOUND', 'Invalid token ID')
+  token.status = 'CANCELLED'
+}
+
+/** Control API: Klarna may suspend a token and lift the suspension; a cancelled token stays cancelled. */
+export function setTokenStatus (domain: Domain, merchant: string, tokenId: string, status: TokenStatus): CustomerToken {
+  const token = getToken(domain, merchant, tokenId)
+  if (token.status === 'CANCELLED' && status !== 'CANCELLED') {
+    throw new KlarnaError(409, 'INVALID_OPERATION', ['A cancelled customer token cannot be reinstated'])
+  }
+  token.status = status
+  return token
+}
+
+export interface TokenOrderResult { statusCode: number, body: Order, replayed: boolean }
+
+/** POST /customer-token/v1/tokens/{token}/order, with Klarna-Idempotency-Key (24 hours). */
+export function createTokenOrder (domain: Domain, merchant: string, tokenId: string, body: CustomerTokenOrder, baseUrl: string, idempotencyKey?: string): TokenOrderResult {
+  const state = domain.store.merchant(merchant)
+  const now = domain.clock.nowMs()
+  const bodyHash = canonicalJson({ tokenId, body })
+  if (idempotencyKey !== undefined) {
+    const seen = state.idempotency.get(idempotencyKey)
+    if (seen !== undefined && seen.expiresAtMs >= now) {
+      if (seen.bodyHash !== bodyHash) {
+        throw conflict(`Klarna-Idempotency-Key ${idempotencyKey} was already used with a different request`, 'IDEMPOTENCY_KEY_REUSED')
+      }
+      return { statusCode: seen.statusCode, body: seen.body as Order, replayed: true }
+    }
+  }
+  const token = getToken(domain, merchant, tokenId, 'TOKEN_NOT_FOUND', messages.tokenNotFound)
+  if (token.status === 'CANCELLED') throw forbidden('TOKEN_CANCELLED', messages.tokenCancelled)
+  if (token.status === 'SUSPENDED') throw forbidden('TOKEN_SUSPENDED', messages.tokenSuspended)
+  const bad = amountProblems(body, { allowZero: false })
+  if (body.locale !== undefined && !(findMarket(domain.catalog, token.purchaseCountry)?.locales ?? []).some(l => l.toLowerCase() === body.locale?.toLowerCase())) bad.push('locale')
+  if (bad.length > 0) throw badValue(bad)
+  if (body.purchase_currency.toUpperCase() !== findMarket(domain.catalog, token.purchaseCountry)?.currency) {
+    throw forbidden('PAYMENT_METHOD_CURRENCY_MISMATCH', messages.currencyMismatch)
+  }
+  const orderId = newId()
+  const confirmation = body.merchant_urls?.confirmation ?? token.merchantUrls?.confirmation
+  const link = linkId()
+  domain.store.redirects.set(link, { merchant, sessionId: token.sessionId, orderId, confirmation, what: 'order placed with a customer token' })
+  const response: Order = {
+    order_id: orderId,
+    redirect_url: `${baseUrl}/_mock/redirect/${link}`,
+    ...orderOutcome(domain, { kind: 'approved', fraudStatus: 'ACCEPTED' }, token.paymentMethodType)
+  }
+  state.orders.set(orderId, {
+    id: orderId,
+    createdAtMs: now,
+    source: 'customer_token',
+    sourceId: token.id,
+    orderAmount: body.order_amount,
+    purchaseCurrency: body.purchase_currency.toUpperCase(),
+    orderLines: body.order_lines,
+    fraudStatus: response.fraud_status,
+    response,
+    confirmationUrl: confirmation
+  })
+  if (idempotencyKey !== undefined) {
+    state.idempotency.set(idempotencyKey, { bodyHash, expiresAtMs: now + domain.settings.idempotencyWindowSeconds * 1000, statusCode: 200, body: response })
+  }
+  return { statusCode: 200, body: response, replayed: false }
+}

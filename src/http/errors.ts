@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { badRequest, badValue, KlarnaError, unauthorized } from '../domain/errors.js'
+
+/**
+ * Every error leaves the server in Klarna's shape: {"error_code", "error_messages",
+ * "correlation_id"}, Fastify's own errors (bad JSON, body too large, content type, unknown
+ * route, validation) included. The correlation id is the request id (src/http/wire.ts).
+ */
+
+interface AjvError { instancePath: string, keyword: string, params: Record<string, unknown> }
+
+/** "/order_lines/2/total_tax_amount" -> "order_lines[2].total_tax_amount" */
+export function toKlarnaPath (instancePath: string, missing?: string): string {
+  const parts = instancePath.split('/').slice(1).map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+  if (missing !== undefined) parts.push(missing)
+  let out = ''
+  for (const part of parts) out += /^\d+$/.test(part) ? `[${part}]` : (out === '' ? part : `.${part}`)
+  return out
+}
+
+export function validationError (errors: AjvError[], context: string | undefined): KlarnaError {
+  const paths: string[] = []
+  for (const e of errors) {
+    const missing = e.keyword === 'required' ? String(e.params.missingProperty) : undefined
+    const path = toKlarnaPath(e.instancePath, missing)
+    if (path === '') return badRequest(context === 'body' || context === undefined ? 'The request body must be a JSON object' : `Bad ${context}`)
+    paths.push(path)
+  }
+  return badValue(paths)
+}
+
+export function toKlarnaError (err: FastifyError | KlarnaError | Error): KlarnaError {
+  if (err instanceof KlarnaError) return err
+  const e = err as FastifyError & { validation?: AjvError[], validationContext?: string }
+  if (Array.isArray(e.validation)) return validationError(e.validation, e.validationContext)
+  const status = e.statusCode ?? 500
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new KlarnaError(413, 'REQUEST_TOO_LARGE', ['Request body is too large'])
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return badRequest('Unsupported Content-Type: send application/json')
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return badRequest('Request body size did not match Content-Length')
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return badRequest('Malformed JSON in request body')
+  }
+  if (status === 401) return unauthorized()
+  if (err instanceof SyntaxError || (status === 400 && /JSON|prototype|constructor/i.test(e.message))) {
+    return badRequest('Malformed JSON in request body')
+  }
+  if (status >= 400 && status < 500) return new KlarnaError(status, 'BAD_REQUEST', [e.message])
+  return new KlarnaError(500, 'INTERNAL_SERVER_ERROR', ['Internal error'])
+}
+
+export function sendKlarnaError (request: FastifyRequest, reply: FastifyReply, error: KlarnaError): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
+  return reply.code(error.statusCode).type('application/json').send(JSON.stringify({
+    error_code: error.errorCode,
+    error_messages: error.errorMessages,
+    correlation_id: request.id
+  }))
+}
+
+export function registerErrorHandling (app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const k = toKlarnaError(err)
+    if (k.statusCode >= 500) request.log.error({ err }, 'request failed')
+    return sendKlarnaError(request, reply, k)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    return sendKlarnaError(request, reply, new KlarnaError(404, 'NOT_FOUND', [`No such endpoint: ${request.method} ${request.url.split('?')[0] ?? ''}`]))
+  })
+}

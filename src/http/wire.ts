@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify'
+
+/**
+ * Wire fidelity. Fastify writes header names in lower case; Klarna's official PHP SDK looks
+ * `Content-Type` up case-sensitively. So every header Fastify would send is moved to the raw
+ * response with its canonical casing, and Klarna-Correlation-Id (the request id) goes on every
+ * response.
+ */
+
+const special: Record<string, string> = { 'www-authenticate': 'WWW-Authenticate', etag: 'ETag' }
+
+export function canonicalHeaderName (name: string): string {
+  return special[name] ?? name.split('-').map(p => p.charAt(0).toUpperCase() + p.slice(1)).join('-')
+}
+
+export function registerWire (app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value === undefined || name === 'content-length') continue
+      reply.removeHeader(name)
+      reply.raw.setHeader(canonicalHeaderName(name), value)
+    }
+    reply.raw.setHeader('Klarna-Correlation-Id', request.id)
+    return payload
+  })
+}

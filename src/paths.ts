@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+
+/** The package root: src/ (tests) and dist/ (compiled) both sit one level below it. */
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const fixturesDir = join(packageRoot, 'fixtures')
+export const scenariosDir = join(packageRoot, 'scenarios')

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { cancelToken, createTokenOrder, readToken } from '../../domain/tokens.js'
+import { baseUrl } from '../../http/links.js'
+import { KlarnaErrorBody } from '../../schemas/common.js'
+import { CustomerTokenOrder, CustomerTokenRead, Order, TokenStatusUpdate } from '../../schemas/klarna.js'
+import { TokenParams } from '../../schemas/params.js'
+
+const errors = { 400: KlarnaErrorBody, 401: KlarnaErrorBody, 403: KlarnaErrorBody, 404: KlarnaErrorBody, 409: KlarnaErrorBody }
+const tags = ['Customer Token API v1']
+
+/** Klarna Customer Token API v1: read a token, cancel it, charge it. */
+const customerToken: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.basicAuth)
+  const d = app.domain
+
+  app.get('/customer-token/v1/tokens/:customerToken', {
+    schema: { operationId: 'readCustomerToken', tags, params: TokenParams, response: { 200: CustomerTokenRead, ...errors } }
+  }, async (request) => readToken(d, request.merchant, request.params.customerToken))
+
+  app.patch('/customer-token/v1/tokens/:customerToken/status', {
+    schema: { operationId: 'patchCustomerToken', tags, params: TokenParams, body: TokenStatusUpdate, response: { 202: { type: 'null' }, ...errors } }
+  }, async (request, reply) => {
+    cancelToken(d, request.merchant, request.params.customerToken)
+    return reply.code(202).send()
+  })
+
+  app.post('/customer-token/v1/tokens/:customerToken/order', {
+    schema: {
+      operationId: 'createTokenOrder',
+      tags,
+      params: TokenParams,
+      headers: Type.Object({ 'klarna-idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
+      body: CustomerTokenOrder,
+      response: { 200: Order, ...errors }
+    }
+  }, async (request, reply) => {
+    const result = createTokenOrder(d, request.merchant, request.params.customerToken, request.body, baseUrl(request), request.headers['klarna-idempotency-key'])
+    if (result.replayed) reply.header('Klarna-Idempotent-Replayed', 'true')
+    return reply.code(result.statusCode).send(result.body)
+  })
+}
+
+export default customerToken

@@ -1,0 +1,57 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { authorize } from '../../domain/authorizations.js'
+import { mintAuthorization } from '../../domain/mint.js'
+import { setTokenStatus } from '../../domain/tokens.js'
+import { KlarnaErrorBody } from '../../schemas/common.js'
+import {
+  AuthorizeRequest, AuthorizeResponse, ClockAdvance, ClockResponse, Health, MintRequest, MintResponse,
+  TokenStatusControl, TokenStatusControlResponse
+} from '../../schemas/mock.js'
+import { SessionParams, TokenParams } from '../../schemas/params.js'
+import redirect from './redirect.js'
+
+const errors = { 400: KlarnaErrorBody, 401: KlarnaErrorBody, 403: KlarnaErrorBody, 404: KlarnaErrorBody }
+const tags = ['Control API (/_mock)']
+
+/** The test-control API under /_mock: no Klarna path starts with it. */
+const mock: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/health', { schema: { tags, response: { 200: Health } } }, async () => ({ status: 'ok' as const }))
+  await app.register(redirect)
+
+  // Everything else needs the merchant's Basic credentials.
+  await app.register(guardedRoutes)
+}
+
+const guardedRoutes: FastifyPluginAsyncTypebox = async (guarded) => {
+  const d = guarded.domain
+  guarded.addHook('onRequest', guarded.basicAuth)
+
+  guarded.post('/authorizations', {
+    schema: { tags, description: 'Creates a payment session and authorizes it, as the browser widget would.', body: MintRequest, response: { 200: MintResponse, ...errors } }
+  }, async (request) => mintAuthorization(d, request.merchant, request.body))
+
+  guarded.post('/sessions/:session_id/authorize', {
+    schema: { tags, description: 'Klarna.Payments.authorize() of the browser widget.', params: SessionParams, body: AuthorizeRequest, response: { 200: AuthorizeResponse, ...errors } }
+  }, async (request) => authorize(d, request.merchant, request.params.session_id, request.body).result)
+
+  guarded.get('/clock', { schema: { tags, response: { 200: ClockResponse } } }, async () => ({ now: d.clock.iso() }))
+
+  guarded.post('/clock', {
+    schema: { tags, description: 'Moves the virtual clock forward.', body: ClockAdvance, response: { 200: ClockResponse, ...errors } }
+  }, async (request) => ({ now: d.clock.advance(request.body.advance_seconds).toISOString() }))
+
+  guarded.post('/reset', { schema: { tags, description: 'Forgets all state and sets the clock back to real time.', response: { 204: { type: 'null' } } } }, async (_request, reply) => {
+    d.store.reset()
+    d.clock.reset()
+    return reply.code(204).send()
+  })
+
+  guarded.post('/tokens/:customerToken/status', {
+    schema: { tags, description: 'Suspends, reinstates or cancels a customer token, as Klarna can.', params: TokenParams, body: TokenStatusControl, response: { 200: TokenStatusControlResponse, ...errors } }
+  }, async (request) => {
+    const token = setTokenStatus(d, request.merchant, request.params.customerToken, request.body.status)
+    return { token_id: token.id, status: token.status }
+  })
+}
+
+export default mock

@@ -1,0 +1,279 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { CaseInsensitiveEnum, Country, Currency, Locale } from './common.js'
+
+/**
+ * Klarna's request and response shapes (Payments API v1, Customer Token API v1), after the
+ * OpenAPI specs in shared/reference/openapi. Unknown request fields are tolerated, as Klarna
+ * does; responses are serialized through these schemas, so nothing undeclared leaks.
+ */
+
+const S = (max: number, min = 0) => Type.String({ minLength: min, maxLength: max })
+const Int = (opts: { minimum?: number, maximum?: number } = {}) => Type.Integer(opts)
+
+export const Address = Type.Object({
+  attention: Type.Optional(S(99)),
+  city: Type.Optional(S(99)),
+  country: Type.Optional(Country),
+  email: Type.Optional(S(99)),
+  family_name: Type.Optional(S(99)),
+  given_name: Type.Optional(S(99)),
+  organization_name: Type.Optional(S(99)),
+  phone: Type.Optional(S(99)),
+  postal_code: Type.Optional(S(10)),
+  region: Type.Optional(S(99)),
+  street_address: Type.Optional(S(99)),
+  street_address2: Type.Optional(S(99)),
+  title: Type.Optional(S(20))
+})
+export type Address = Static<typeof Address>
+
+export const Customer = Type.Object({
+  date_of_birth: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+  gender: Type.Optional(Type.String()),
+  last_four_ssn: Type.Optional(Type.String({ pattern: '^([0-9]{4}|[0-9]{9})$' })),
+  national_identification_number: Type.Optional(Type.String()),
+  organization_entity_type: Type.Optional(Type.Union(['LIMITED_COMPANY', 'PUBLIC_LIMITED_COMPANY', 'ENTREPRENEURIAL_COMPANY', 'LIMITED_PARTNERSHIP_LIMITED_COMPANY', 'LIMITED_PARTNERSHIP', 'GENERAL_PARTNERSHIP', 'REGISTERED_SOLE_TRADER', 'SOLE_TRADER', 'CIVIL_LAW_PARTNERSHIP', 'PUBLIC_INSTITUTION', 'OTHER'].map(v => Type.Literal(v)))),
+  organization_registration_id: Type.Optional(Type.String()),
+  title: Type.Optional(Type.String()),
+  type: Type.Optional(Type.String({ pattern: '^(person|organization)$' })),
+  vat_id: Type.Optional(Type.String())
+})
+export type Customer = Static<typeof Customer>
+
+export const CustomerRead = Type.Object({
+  date_of_birth: Type.Optional(Type.String()),
+  gender: Type.Optional(Type.String()),
+  organization_entity_type: Type.Optional(Type.String()),
+  organization_registration_id: Type.Optional(Type.String()),
+  title: Type.Optional(Type.String()),
+  type: Type.Optional(Type.String()),
+  vat_id: Type.Optional(Type.String())
+})
+
+export const CustomerReadCreateToken = Type.Object({
+  date_of_birth: Type.Optional(Type.String()),
+  gender: Type.Optional(Type.String())
+})
+
+export const ProductIdentifiers = Type.Object({
+  brand: Type.Optional(S(70)),
+  category_path: Type.Optional(S(750)),
+  global_trade_item_number: Type.Optional(S(50)),
+  manufacturer_part_number: Type.Optional(S(70)),
+  color: Type.Optional(S(64)),
+  size: Type.Optional(S(64))
+})
+
+export const Subscription = Type.Object({
+  name: S(255, 1),
+  interval: Type.Union([Type.Literal('DAY'), Type.Literal('WEEK'), Type.Literal('MONTH'), Type.Literal('YEAR')]),
+  interval_count: Int({ minimum: 1 })
+})
+
+export const OrderLineTypes = ['physical', 'discount', 'shipping_fee', 'sales_tax', 'digital', 'gift_card', 'store_credit', 'surcharge'] as const
+
+export const OrderLine = Type.Object({
+  name: S(255, 1),
+  quantity: Int({ minimum: 0 }),
+  unit_price: Int({ maximum: 200000000 }),
+  total_amount: Int({ maximum: 200000000 }),
+  type: Type.Optional(Type.Union(OrderLineTypes.map(t => Type.Literal(t)))),
+  reference: Type.Optional(S(255)),
+  tax_rate: Type.Optional(Int({ minimum: 0, maximum: 10000 })),
+  total_tax_amount: Type.Optional(Int()),
+  total_discount_amount: Type.Optional(Int({ minimum: 0 })),
+  quantity_unit: Type.Optional(S(8, 1)),
+  merchant_data: Type.Optional(S(1024)),
+  image_url: Type.Optional(S(1024)),
+  product_url: Type.Optional(S(1024)),
+  product_identifiers: Type.Optional(ProductIdentifiers),
+  subscription: Type.Optional(Subscription)
+})
+export type OrderLine = Static<typeof OrderLine>
+
+export const MerchantUrls = Type.Object({
+  confirmation: Type.Optional(S(2000)),
+  notification: Type.Optional(S(2000)),
+  push: Type.Optional(S(2000)),
+  authorization: Type.Optional(S(2000))
+})
+
+const Color = Type.String({ pattern: '^#[A-Fa-f0-9]{6}$' })
+export const Options = Type.Object({
+  color_border: Type.Optional(Color),
+  color_border_selected: Type.Optional(Color),
+  color_details: Type.Optional(Color),
+  color_text: Type.Optional(Color),
+  radius_border: Type.Optional(Type.String())
+})
+
+export const Attachment = Type.Object({
+  content_type: Type.String(),
+  body: Type.String()
+})
+
+export const IntentSchema = Type.Union([Type.Literal('buy'), Type.Literal('tokenize'), Type.Literal('buy_and_tokenize')])
+
+const sessionFields = {
+  acquiring_channel: Type.Optional(CaseInsensitiveEnum(['ECOMMERCE', 'IN_STORE', 'TELESALES'])),
+  attachment: Type.Optional(Attachment),
+  billing_address: Type.Optional(Address),
+  custom_payment_method_ids: Type.Optional(Type.Array(Type.String())),
+  customer: Type.Optional(Customer),
+  design: Type.Optional(Type.String()),
+  intent: Type.Optional(IntentSchema),
+  locale: Type.Optional(Locale),
+  merchant_data: Type.Optional(S(6000)),
+  merchant_reference1: Type.Optional(S(255)),
+  merchant_reference2: Type.Optional(S(255)),
+  merchant_urls: Type.Optional(MerchantUrls),
+  options: Type.Optional(Options),
+  order_amount: Int({ minimum: 0 }),
+  order_lines: Type.Array(OrderLine, { minItems: 1, maxItems: 1000 }),
+  order_tax_amount: Type.Optional(Int({ minimum: 0 })),
+  purchase_country: Country,
+  purchase_currency: Currency,
+  shipping_address: Type.Optional(Address)
+}
+
+/** POST /payments/v1/sessions. Klarna reports purchase_currency, purchase_country first. */
+const { purchase_currency: sessionCurrency, purchase_country: sessionCountry, ...otherSessionFields } = sessionFields
+export const SessionCreate = Type.Object({
+  purchase_currency: sessionCurrency,
+  purchase_country: sessionCountry,
+  ...otherSessionFields
+})
+export type SessionCreate = Static<typeof SessionCreate>
+
+/** POST /payments/v1/sessions/{id}: the same fields, none required. */
+export const SessionUpdate = Type.Partial(Type.Object(sessionFields))
+export type SessionUpdate = Static<typeof SessionUpdate>
+
+export const PaymentMethodCategory = Type.Object({
+  identifier: Type.String(),
+  name: Type.String(),
+  asset_urls: Type.Object({ descriptive: Type.String(), standard: Type.String() })
+})
+
+export const MerchantSession = Type.Object({
+  session_id: Type.String(),
+  client_token: Type.String(),
+  payment_method_categories: Type.Array(PaymentMethodCategory)
+})
+
+export const SessionRead = Type.Object({
+  acquiring_channel: Type.Optional(Type.String()),
+  attachment: Type.Optional(Attachment),
+  authorization_token: Type.Optional(Type.String()),
+  billing_address: Type.Optional(Address),
+  client_token: Type.Optional(Type.String()),
+  custom_payment_method_ids: Type.Optional(Type.Array(Type.String())),
+  customer: Type.Optional(CustomerRead),
+  design: Type.Optional(Type.String()),
+  expires_at: Type.Optional(Type.String()),
+  intent: Type.Optional(Type.String()),
+  locale: Type.Optional(Type.String()),
+  merchant_data: Type.Optional(Type.String()),
+  merchant_reference1: Type.Optional(Type.String()),
+  merchant_reference2: Type.Optional(Type.String()),
+  merchant_urls: Type.Optional(MerchantUrls),
+  options: Type.Optional(Options),
+  order_amount: Type.Optional(Type.Integer()),
+  order_lines: Type.Optional(Type.Array(OrderLine)),
+  order_tax_amount: Type.Optional(Type.Integer()),
+  payment_method_categories: Type.Optional(Type.Array(PaymentMethodCategory)),
+  purchase_country: Type.Optional(Type.String()),
+  purchase_currency: Type.Optional(Type.String()),
+  shipping_address: Type.Optional(Address),
+  status: Type.Optional(Type.Union([Type.Literal('complete'), Type.Literal('incomplete')]))
+})
+
+/** POST /payments/v1/authorizations/{token}/order */
+export const CreateOrderRequest = Type.Object({
+  purchase_currency: Currency,
+  purchase_country: Country,
+  order_amount: Int({ minimum: 0 }),
+  order_lines: Type.Array(OrderLine, { minItems: 1, maxItems: 1000 }),
+  locale: Type.Optional(Locale),
+  order_tax_amount: Type.Optional(Int({ minimum: 0 })),
+  auto_capture: Type.Optional(Type.Boolean()),
+  billing_address: Type.Optional(Address),
+  shipping_address: Type.Optional(Address),
+  customer: Type.Optional(Customer),
+  merchant_urls: Type.Optional(MerchantUrls),
+  merchant_reference1: Type.Optional(S(255)),
+  merchant_reference2: Type.Optional(S(255)),
+  merchant_data: Type.Optional(S(6000)),
+  custom_payment_method_ids: Type.Optional(Type.Array(Type.String())),
+  attachment: Type.Optional(Attachment)
+})
+export type CreateOrderRequest = Static<typeof CreateOrderRequest>
+
+export const AuthorizedPaymentMethod = Type.Object({
+  type: Type.String(),
+  number_of_days: Type.Optional(Type.Integer()),
+  number_of_installments: Type.Optional(Type.Integer())
+})
+
+export const Order = Type.Object({
+  order_id: Type.String(),
+  redirect_url: Type.Optional(Type.String()),
+  fraud_status: Type.String(),
+  authorized_payment_method: Type.Optional(AuthorizedPaymentMethod)
+})
+export type Order = Static<typeof Order>
+
+/** POST /payments/v1/authorizations/{token}/customer-token */
+export const CustomerTokenCreationRequest = Type.Object({
+  purchase_country: Country,
+  purchase_currency: Currency,
+  locale: Locale,
+  description: S(255, 1),
+  intended_use: CaseInsensitiveEnum(['SUBSCRIPTION']),
+  billing_address: Type.Optional(Address),
+  customer: Type.Optional(Customer)
+})
+export type CustomerTokenCreationRequest = Static<typeof CustomerTokenCreationRequest>
+
+export const CustomerTokenCreationResponse = Type.Object({
+  token_id: Type.String(),
+  redirect_url: Type.Optional(Type.String()),
+  payment_method_reference: Type.Optional(Type.String()),
+  billing_address: Type.Optional(Address),
+  customer: Type.Optional(CustomerReadCreateToken)
+})
+export type CustomerTokenCreationResponse = Static<typeof CustomerTokenCreationResponse>
+
+export const Card = Type.Object({ brand: Type.String(), expiry_date: Type.String(), masked_number: Type.String() })
+export const DirectDebit = Type.Object({ masked_number: Type.String() })
+
+/** GET /customer-token/v1/tokens/{token} */
+export const CustomerTokenRead = Type.Object({
+  status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED'), Type.Literal('CANCELLED')]),
+  payment_method_type: Type.String(),
+  card: Type.Optional(Card),
+  direct_debit: Type.Optional(DirectDebit)
+})
+export type CustomerTokenRead = Static<typeof CustomerTokenRead>
+
+/** PATCH /customer-token/v1/tokens/{token}/status */
+export const TokenStatusUpdate = Type.Object({
+  status: CaseInsensitiveEnum(['CANCELLED'])
+})
+
+/** POST /customer-token/v1/tokens/{token}/order */
+export const CustomerTokenOrder = Type.Object({
+  purchase_currency: Currency,
+  order_amount: Int({ minimum: 1 }),
+  order_lines: Type.Array(OrderLine, { minItems: 1, maxItems: 1000 }),
+  order_tax_amount: Int({ minimum: 0 }),
+  auto_capture: Type.Optional(Type.Boolean()),
+  merchant_reference1: Type.Optional(S(255)),
+  merchant_reference2: Type.Optional(S(255)),
+  merchant_data: Type.Optional(S(6000)),
+  merchant_urls: Type.Optional(Type.Object({ confirmation: S(2000), push: Type.Optional(S(2000)) })),
+  shipping_address: Type.Optional(Address),
+  attachment: Type.Optional(Attachment),
+  locale: Type.Optional(Locale)
+})
+export type CustomerTokenOrder = Static<typeof CustomerTokenOrder>

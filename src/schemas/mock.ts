@@ -1,0 +1,56 @@
+import { Type } from '@sinclair/typebox'
+import { Country, Currency, Locale } from './common.js'
+import { Address, Customer, IntentSchema, MerchantUrls, OrderLine } from './klarna.js'
+
+/** Shapes of the /_mock control API. */
+
+export const Health = Type.Object({ status: Type.Literal('ok') })
+
+const authorizeFields = {
+  payment_method_category: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Category the customer picks (default pay_later): klarna, pay_later, pay_now, pay_over_time, direct_bank_transfer, direct_debit.' })),
+  payment_method_type: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Mock extension: the token's payment method type (e.g. PAY_BY_CARD for a card token). Default: the category's." })),
+  billing_address: Type.Optional(Address),
+  shipping_address: Type.Optional(Address),
+  customer: Type.Optional(Customer),
+  scenario: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'A scenario applied to every call made with the authorization token.' }))
+}
+
+export const AuthorizeRequest = Type.Object(authorizeFields)
+
+export const AuthorizeResponse = Type.Object({
+  approved: Type.Boolean(),
+  show_form: Type.Boolean(),
+  authorization_token: Type.Optional(Type.String()),
+  finalize_required: Type.Optional(Type.Boolean()),
+  reason: Type.Optional(Type.String())
+})
+
+export const MintRequest = Type.Object({
+  purchase_country: Type.Optional(Country),
+  purchase_currency: Type.Optional(Currency),
+  locale: Type.Optional(Locale),
+  intent: Type.Optional(IntentSchema),
+  order_amount: Type.Optional(Type.Integer({ minimum: 0 })),
+  order_tax_amount: Type.Optional(Type.Integer({ minimum: 0 })),
+  order_lines: Type.Optional(Type.Array(OrderLine, { minItems: 1, maxItems: 1000 })),
+  merchant_urls: Type.Optional(MerchantUrls),
+  ...authorizeFields
+})
+
+export const MintResponse = Type.Object({
+  authorization_token: Type.String(),
+  session_id: Type.String(),
+  expires_at: Type.String({ format: 'date-time' })
+})
+
+export const ClockAdvance = Type.Object({
+  advance_seconds: Type.Number({ minimum: 0, maximum: 10 * 365 * 24 * 3600 })
+}, { required: ['advance_seconds'] })
+
+export const ClockResponse = Type.Object({ now: Type.String({ format: 'date-time' }) })
+
+export const TokenStatusControl = Type.Object({
+  status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED'), Type.Literal('CANCELLED')])
+})
+
+export const TokenStatusControlResponse = Type.Object({ token_id: Type.String(), status: Type.String() })

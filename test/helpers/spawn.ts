@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { packageRoot } from '../../src/paths.js'
+
+/** The compiled server (npm test builds it first), as a user starts it. */
+export const serverJs = join(packageRoot, 'dist', 'server.js')
+
+export interface Started { child: ChildProcess, url: string, output: () => string }
+
+/** Starts the server and resolves once it logs the URL it listens on. */
+export async function startServer (args: string[], env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, [serverJs, ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`no listen line: ${out}`)) }, 15000)
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(out)
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer)
+        resolve({ child, url: m[1], output: () => out })
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', code => { clearTimeout(timer); reject(new Error(`exited ${String(code)}: ${out}`)) })
+  })
+}
+
+/** Runs the CLI to completion. */
+export async function runCli (args: string[], env: Record<string, string> = {}): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, [serverJs, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString() })
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
+  const code = await new Promise<number | null>(resolve => child.on('exit', resolve))
+  return { code, stdout, stderr }
+}
+
+export async function stop (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode
+  const exited = new Promise<number | null>(resolve => child.on('exit', resolve))
+  child.kill(signal)
+  return await exited
+}
