@@ -5,7 +5,9 @@ import { defaults, type MockOptions } from './config.js'
 import { loadCatalog } from './domain/catalog.js'
 import { Clock } from './domain/clock.js'
 import { defaultSettings, type Domain } from './domain/context.js'
+import { loadScenarios, Scenarios } from './domain/scenarios.js'
 import { Store } from './domain/store.js'
+import { scenariosDir } from './paths.js'
 import { registerAuth } from './http/auth.js'
 import { registerErrorHandling } from './http/errors.js'
 import { registerJsonParser } from './http/parser.js'
@@ -36,6 +38,7 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
     store: new Store(),
     clock: new Clock(options.now),
     catalog: loadCatalog(options.catalogFiles),
+    scenarios: new Scenarios(loadScenarios([scenariosDir, ...(options.scenarioDirs ?? [])])),
     settings: {
       ...defaultSettings,
       authorizationLifetimeSeconds: options.authorizationLifetimeSeconds ?? defaults.authorizationLifetimeSeconds

@@ -26,6 +26,8 @@ Options (environment variable in brackets):
                                (or KLARNA_MOCK_CREDENTIALS="user:pass,user2:pass2")
   --tokenization-rules FILE    (country x payment method) tokenization rules [KLARNA_MOCK_TOKENIZATION_RULES]
                                (default fixtures/tokenization-rules.json)
+  --scenarios DIR              also load the scenario files of DIR (repeatable; a file with a shipped
+                               name replaces it) [KLARNA_MOCK_SCENARIOS, folders separated by ':']
   --log-level LEVEL            fatal, error, warn, info, debug, trace or silent [LOG_LEVEL] (default info)
   -h, --help                   print this help
   -v, --version                print the version
@@ -57,6 +59,7 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         'credentials-file': { type: 'string' },
         'tokenization-rules': { type: 'string' },
         'log-level': { type: 'string' },
+        scenarios: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
       }
@@ -82,6 +85,7 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   const rules = v['tokenization-rules'] ?? env.KLARNA_MOCK_TOKENIZATION_RULES
   const publicUrl = v['public-url'] ?? env.KLARNA_MOCK_PUBLIC_URL
   if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
+  const scenarioDirs = v.scenarios ?? (env.KLARNA_MOCK_SCENARIOS ?? '').split(':').filter(d => d !== '')
   return {
     port,
     host,
@@ -91,6 +95,7 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       ...(lifetime === undefined ? {} : { authorizationLifetimeSeconds: integer('--authorization-lifetime', lifetime, 1, 10 * 365 * 24 * 3600) }),
       credentials,
       publicBaseUrl: publicUrl === '' ? undefined : publicUrl,
+      ...(scenarioDirs.length === 0 ? {} : { scenarioDirs }),
       logger: { level, redact: ['req.headers.authorization'] },
       ...(rules === undefined || rules === '' ? {} : { catalogFiles: { tokenizationRules: rules } })
     }

@@ -15,6 +15,8 @@ export interface MockOptions {
   now?: () => number
   /** Data files to use instead of those in fixtures/. */
   catalogFiles?: CatalogFiles
+  /** Folders of the user's own scenarios, loaded after scenarios/ (same name replaces). */
+  scenarioDirs?: string[]
   /** Largest request body accepted, in bytes (413 beyond). */
   bodyLimit?: number
 }

@@ -55,3 +55,14 @@ t.test('PORT from the environment', async t => {
   t.equal(new URL(s.url).port, port)
   await stop(s.child)
 })
+
+t.test('a broken scenario file stops start-up with a message naming the file and the field', async t => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { tmpdir } = await import('node:os')
+  const dir = mkdtempSync(join(tmpdir(), 'km-cli-'))
+  writeFileSync(join(dir, 'broken.yaml'), 'name: broken\ndescription: x\napplies_to: [createOrder]\nerror: {status: "teapot", error_code: X, error_messages: []}\n')
+  const r = await runCli(['--port', '0', '--scenarios', dir])
+  t.equal(r.code, 1)
+  t.match(r.stderr, /cannot start: .*broken\.yaml: error\.status/)
+})

@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog.js'
 import type { Clock } from './clock.js'
+import type { Scenarios } from './scenarios.js'
 import type { Store } from './store.js'
 
 export interface Settings {
@@ -23,4 +24,5 @@ export interface Domain {
   clock: Clock
   catalog: Catalog
   settings: Settings
+  scenarios: Scenarios
 }

@@ -8,6 +8,8 @@ import {
   TokenStatusControl, TokenStatusControlResponse
 } from '../../schemas/mock.js'
 import { SessionParams, TokenParams } from '../../schemas/params.js'
+import { ArmRequest, ScenarioListEntry } from '../../schemas/scenario.js'
+import { Type } from '@sinclair/typebox'
 import redirect from './redirect.js'
 
 const errors = { 400: KlarnaErrorBody, 401: KlarnaErrorBody, 403: KlarnaErrorBody, 404: KlarnaErrorBody }
@@ -28,7 +30,10 @@ const guardedRoutes: FastifyPluginAsyncTypebox = async (guarded) => {
 
   guarded.post('/authorizations', {
     schema: { tags, description: 'Creates a payment session and authorizes it, as the browser widget would.', body: MintRequest, response: { 200: MintResponse, ...errors } }
-  }, async (request) => mintAuthorization(d, request.merchant, request.body))
+  }, async (request) => {
+    if (request.body.scenario !== undefined) d.scenarios.get(request.body.scenario)
+    return mintAuthorization(d, request.merchant, request.body)
+  })
 
   guarded.post('/sessions/:session_id/authorize', {
     schema: { tags, description: 'Klarna.Payments.authorize() of the browser widget.', params: SessionParams, body: AuthorizeRequest, response: { 200: AuthorizeResponse, ...errors } }
@@ -43,7 +48,28 @@ const guardedRoutes: FastifyPluginAsyncTypebox = async (guarded) => {
   guarded.post('/reset', { schema: { tags, description: 'Forgets all state and sets the clock back to real time.', response: { 204: { type: 'null' } } } }, async (_request, reply) => {
     d.store.reset()
     d.clock.reset()
+    d.scenarios.reset()
     return reply.code(204).send()
+  })
+
+  guarded.get('/scenarios', {
+    schema: { tags, description: 'Every loaded scenario.', response: { 200: Type.Array(ScenarioListEntry) } }
+  }, async () => d.scenarios.list().map(s => {
+    const only = s.steps.length === 1 || s.repeat ? s.steps[0] : undefined
+    return {
+      name: s.name,
+      description: s.description,
+      applies_to: s.appliesTo,
+      ...(only?.error === undefined ? {} : { status: only.error.status, error_code: only.error.error_code })
+    }
+  }))
+
+  guarded.post('/scenarios/arm', {
+    schema: { tags, description: "Arms a scenario for this merchant's next calls.", body: ArmRequest, response: { 200: ArmRequest, ...errors } }
+  }, async (request) => {
+    const { name, times = 1, operation } = request.body
+    d.scenarios.arm(request.merchant, name, times, operation)
+    return { name, times, ...(operation === undefined ? {} : { operation }) }
   })
 
   guarded.post('/tokens/:customerToken/status', {

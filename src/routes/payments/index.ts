@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { createCustomerToken, createOrderFromAuthorization, cancelAuthorization } from '../../domain/authorizations.js'
 import { createSession, readSession, updateSession, categoryView } from '../../domain/sessions.js'
 import { baseUrl } from '../../http/links.js'
+import { scenarioHooks } from '../../http/scenarios.js'
 import { KlarnaErrorBody } from '../../schemas/common.js'
 import {
   CreateOrderRequest, CustomerTokenCreationRequest, CustomerTokenCreationResponse, MerchantSession, Order,
@@ -15,6 +16,7 @@ const tags = ['Payments API v1']
 /** Klarna Payments API v1: sessions and authorizations. */
 const payments: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.basicAuth)
+  scenarioHooks(app)
   const d = app.domain
 
   app.post('/payments/v1/sessions', {

@@ -1,0 +1,166 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
+import { Value } from '@sinclair/typebox/value'
+import { parse as parseYaml } from 'yaml'
+import { ScenarioFile, type Step } from '../schemas/scenario.js'
+import { badRequest } from './errors.js'
+
+/**
+ * Scenarios: forced outcomes (a Klarna error, a success variant, a transport fault), one file
+ * each. Picked per request by header, armed for a merchant's next calls, or stuck to an
+ * authorization token. Framework-free: the HTTP layer (src/http/scenarios.ts) carries them out.
+ */
+
+/** Klarna operations a scenario can name in applies_to ("*" = all of them). */
+export const operations = [
+  'createCreditSession', 'readCreditSession', 'updateCreditSession',
+  'createOrder', 'cancelAuthorization', 'purchaseToken',
+  'readCustomerToken', 'patchCustomerToken', 'createTokenOrder'
+] as const
+
+export interface Scenario {
+  name: string
+  description: string
+  appliesTo: string[]
+  steps: Step[]
+  /** A single step repeats for ever unless `times` bounds it; a sequence ends with normal behaviour. */
+  repeat: boolean
+  file: string
+}
+
+export class ScenarioFileError extends Error {
+  override name = 'ScenarioFileError'
+}
+
+function describeErrors (file: string, doc: unknown): string {
+  const first = [...Value.Errors(ScenarioFile, doc)].slice(0, 3)
+  return first.map(e => `${file}: ${e.path === '' ? '(root)' : e.path.slice(1).replace(/\//g, '.')}: ${e.message}`).join('\n')
+}
+
+export function parseScenario (file: string, text: string): Scenario {
+  let doc: unknown
+  try {
+    doc = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text)
+  } catch (err) {
+    throw new ScenarioFileError(`${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0] ?? ''}`)
+  }
+  if (!Value.Check(ScenarioFile, doc)) throw new ScenarioFileError(describeErrors(file, doc))
+  const s = doc
+  const outcomes = [s.error, s.success, s.fault, s.sequence].filter(x => x !== undefined).length
+  if (outcomes !== 1) throw new ScenarioFileError(`${file}: needs exactly one of error, success, fault, sequence`)
+  for (const [i, step] of (s.sequence ?? []).entries()) {
+    if ([step.error, step.success, step.fault, step.pass].filter(x => x !== undefined).length !== 1) {
+      throw new ScenarioFileError(`${file}: sequence.${i}: needs exactly one of error, success, fault, pass`)
+    }
+  }
+  for (const op of s.applies_to) {
+    if (op !== '*' && !(operations as readonly string[]).includes(op)) {
+      throw new ScenarioFileError(`${file}: applies_to: unknown operation "${op}" (known: ${operations.join(', ')}, or "*")`)
+    }
+  }
+  const single: Step = s.error !== undefined ? { error: s.error } : s.success !== undefined ? { success: s.success } : s.fault !== undefined ? { fault: s.fault } : {}
+  const steps = s.sequence ?? Array.from({ length: s.times ?? 1 }, () => single)
+  return {
+    name: s.name,
+    description: s.description,
+    appliesTo: s.applies_to.includes('*') ? [...operations] : s.applies_to,
+    steps,
+    repeat: s.sequence === undefined && s.times === undefined,
+    file
+  }
+}
+
+/** Loads every scenario of the folders in order; a later folder's file replaces one of the same name. */
+export function loadScenarios (dirs: readonly string[]): Map<string, Scenario> {
+  const all = new Map<string, Scenario>()
+  for (const dir of dirs) {
+    let entries: string[]
+    try {
+      entries = readdirSync(dir).sort()
+    } catch (err) {
+      throw new ScenarioFileError(`${dir}: cannot read the scenarios folder: ${(err as Error).message}`)
+    }
+    for (const entry of entries) {
+      if (!/\.(ya?ml|json)$/.test(entry)) continue
+      const file = join(dir, entry)
+      const scenario = parseScenario(file, readFileSync(file, 'utf8'))
+      if (basename(entry, extname(entry)) !== scenario.name) {
+        throw new ScenarioFileError(`${file}: name "${scenario.name}" must match the file name`)
+      }
+      all.set(scenario.name, scenario)
+    }
+  }
+  return all
+}
+
+interface Armed { scenario: Scenario, remaining: number, operation?: string | undefined }
+
+/** The loaded scenarios, and per merchant what is armed and how far each sequence has gone. */
+export class Scenarios {
+  readonly #all: Map<string, Scenario>
+  #armed = new Map<string, Armed[]>()
+  #progress = new Map<string, number>()
+
+  constructor (all: Map<string, Scenario>) {
+    this.#all = all
+  }
+
+  list (): Scenario[] {
+    return [...this.#all.values()].sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  /** The named scenario, or a 400 listing the valid names. */
+  get (name: string): Scenario {
+    const scenario = this.#all.get(name)
+    if (scenario === undefined) {
+      throw badRequest(`Unknown scenario "${name}". Valid names: ${this.list().map(s => s.name).join(', ')}`)
+    }
+    return scenario
+  }
+
+  /** The named scenario for this operation, or a 400 that says what is wrong. */
+  resolve (name: string, operation: string): Scenario {
+    const scenario = this.get(name)
+    if (!scenario.appliesTo.includes(operation)) {
+      throw badRequest(`Scenario "${name}" does not apply to ${operation}; it applies to ${scenario.appliesTo.join(', ')}`)
+    }
+    return scenario
+  }
+
+  arm (merchant: string, name: string, times: number, operation?: string): void {
+    const scenario = this.get(name)
+    if (operation !== undefined) {
+      if (!(operations as readonly string[]).includes(operation)) throw badRequest(`Unknown operation "${operation}". Known: ${operations.join(', ')}`)
+      this.resolve(name, operation)
+    }
+    const list = this.#armed.get(merchant) ?? []
+    list.push({ scenario, remaining: times, operation })
+    this.#armed.set(merchant, list)
+  }
+
+  /** Takes one use of the first armed scenario that fits this call, if any. */
+  takeArmed (merchant: string, operation: string): Scenario | undefined {
+    const list = this.#armed.get(merchant)
+    if (list === undefined) return undefined
+    const i = list.findIndex(a => (a.operation ?? operation) === operation && a.scenario.appliesTo.includes(operation))
+    const armed = list[i]
+    if (armed === undefined) return undefined
+    armed.remaining -= 1
+    if (armed.remaining <= 0) list.splice(i, 1)
+    return armed.scenario
+  }
+
+  /** The step this pick of the scenario plays (per merchant), or undefined once a sequence is over. */
+  nextStep (merchant: string, scenario: Scenario): Step | undefined {
+    if (scenario.repeat) return scenario.steps[0]
+    const key = `${merchant}\u0000${scenario.name}`
+    const n = this.#progress.get(key) ?? 0
+    this.#progress.set(key, n + 1)
+    return scenario.steps[n]
+  }
+
+  reset (): void {
+    this.#armed = new Map()
+    this.#progress = new Map()
+  }
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { KlarnaError } from '../domain/errors.js'
+import { peekAuthorization } from '../domain/authorizations.js'
+import type { Scenario } from '../domain/scenarios.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Name of the scenario this request played, for the response header and the journal. */
+    scenarioApplied?: string
+    /** A success variant's patch, merged into the success body on send. */
+    scenarioPatch?: Record<string, unknown>
+  }
+}
+
+export const SCENARIO_HEADER = 'klarna-mock-scenario'
+export const APPLIED_HEADER = 'Klarna-Mock-Scenario-Applied'
+
+function pick (app: FastifyInstance, request: FastifyRequest, operation: string): Scenario | undefined {
+  const scenarios = app.domain.scenarios
+  const header = request.headers[SCENARIO_HEADER]
+  const name = (Array.isArray(header) ? header[0] : header)?.trim()
+  if (name !== undefined && name !== '') return scenarios.resolve(name, operation)
+  const armed = scenarios.takeArmed(request.merchant, operation)
+  if (armed !== undefined) return armed
+  const token = (request.params as Record<string, string> | undefined)?.authorizationToken
+  const sticky = token === undefined ? undefined : peekAuthorization(app.domain, request.merchant, token)?.scenario
+  if (sticky === undefined) return undefined
+  const scenario = scenarios.get(sticky)
+  return scenario.appliesTo.includes(operation) ? scenario : undefined
+}
+
+/**
+ * Runs after auth on every Klarna route: picks a scenario (header, then armed, then sticky to the
+ * authorization token) and plays its step. A forced error is thrown before any handler runs, so
+ * it changes no state.
+ */
+export function scenarioHooks (app: FastifyInstance): void {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const operation = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId
+    if (operation === undefined) return
+    const scenario = pick(app, request, operation)
+    if (scenario === undefined) return
+    const step = app.domain.scenarios.nextStep(request.merchant, scenario)
+    if (step === undefined || step.pass === true) return
+    if (step.success !== undefined) {
+      request.scenarioPatch = step.success.body
+      request.scenarioApplied = scenario.name
+      return
+    }
+    request.scenarioApplied = scenario.name
+    reply.header(APPLIED_HEADER, scenario.name)
+    if (step.error !== undefined) {
+      const e = step.error
+      throw new KlarnaError(e.status, e.error_code, e.error_messages, e.headers ?? {})
+    }
+    const fault = step.fault
+    if (fault?.kind === 'delay') {
+      await sleep(fault.ms)
+      return
+    }
+    const socket = request.raw.socket
+    request.log.info({ scenario: scenario.name, fault: fault?.kind }, 'scenario fault')
+    reply.hijack()
+    if (fault?.kind === 'drop') {
+      socket.destroy()
+      return reply
+    }
+    const timer = setTimeout(() => socket.destroy(), fault?.ms ?? 300000)
+    socket.once('close', () => clearTimeout(timer))
+    return reply
+  })
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const patch = request.scenarioPatch
+    if (patch === undefined || reply.statusCode >= 300 || typeof payload !== 'string') return payload
+    reply.raw.setHeader(APPLIED_HEADER, request.scenarioApplied ?? '')
+    return JSON.stringify({ ...(JSON.parse(payload) as Record<string, unknown>), ...patch })
+  })
+}
