@@ -5,11 +5,13 @@ import { defaults, type MockOptions } from './config.js'
 import { loadCatalog } from './domain/catalog.js'
 import { Clock } from './domain/clock.js'
 import { defaultSettings, type Domain } from './domain/context.js'
+import { Journal } from './domain/journal.js'
 import { loadScenarios, Scenarios } from './domain/scenarios.js'
 import { Store } from './domain/store.js'
 import { scenariosDir } from './paths.js'
 import { registerAuth } from './http/auth.js'
 import { registerErrorHandling } from './http/errors.js'
+import { registerJournal } from './http/journal.js'
 import { registerJsonParser } from './http/parser.js'
 import { registerWire } from './http/wire.js'
 import paymentsRoutes from './routes/payments/index.js'
@@ -38,6 +40,7 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
     store: new Store(),
     clock: new Clock(options.now),
     catalog: loadCatalog(options.catalogFiles),
+    journal: new Journal(options.journalLimit ?? defaults.journalLimit),
     scenarios: new Scenarios(loadScenarios([scenariosDir, ...(options.scenarioDirs ?? [])])),
     settings: {
       ...defaultSettings,
@@ -49,6 +52,7 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
 
   registerErrorHandling(app)
   registerWire(app)
+  registerJournal(app)
   registerJsonParser(app)
   await registerAuth(app, options.credentials ?? null)
 

@@ -17,6 +17,8 @@ export interface MockOptions {
   catalogFiles?: CatalogFiles
   /** Folders of the user's own scenarios, loaded after scenarios/ (same name replaces). */
   scenarioDirs?: string[]
+  /** How many requests the journal keeps (GET /_mock/requests); 0 turns it off. */
+  journalLimit?: number
   /** Largest request body accepted, in bytes (413 beyond). */
   bodyLimit?: number
 }
@@ -25,7 +27,8 @@ export const defaults = {
   port: 4545,
   host: '127.0.0.1',
   authorizationLifetimeSeconds: 3600,
-  bodyLimit: 1024 * 1024
+  bodyLimit: 1024 * 1024,
+  journalLimit: 1000
 } as const
 
 /** Parses a credentials list: "user:pass" entries separated by commas or new lines. */

@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog.js'
 import type { Clock } from './clock.js'
+import type { Journal } from './journal.js'
 import type { Scenarios } from './scenarios.js'
 import type { Store } from './store.js'
 
@@ -25,4 +26,5 @@ export interface Domain {
   catalog: Catalog
   settings: Settings
   scenarios: Scenarios
+  journal: Journal
 }

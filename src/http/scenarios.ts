@@ -60,6 +60,9 @@ export function scenarioHooks (app: FastifyInstance): void {
       return
     }
     const socket = request.raw.socket
+    if (request.journalEntry !== undefined) {
+      Object.assign(request.journalEntry, { merchant: request.merchant, scenario: scenario.name, fault: fault?.kind ?? null })
+    }
     request.log.info({ scenario: scenario.name, fault: fault?.kind }, 'scenario fault')
     reply.hijack()
     if (fault?.kind === 'drop') {

@@ -54,3 +54,18 @@ export const TokenStatusControl = Type.Object({
 })
 
 export const TokenStatusControlResponse = Type.Object({ token_id: Type.String(), status: Type.String() })
+
+export const JournalEntrySchema = Type.Object({
+  correlation_id: Type.String(),
+  time: Type.String({ format: 'date-time' }),
+  method: Type.String(),
+  path: Type.String(),
+  merchant: Type.Union([Type.String(), Type.Null()]),
+  operation: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Integer(), Type.Null()]),
+  scenario: Type.Union([Type.String(), Type.Null()]),
+  fault: Type.Union([Type.String(), Type.Null()]),
+  request_headers: Type.Record(Type.String(), Type.String()),
+  request_body: Type.Unknown(),
+  response_body: Type.Unknown()
+})

@@ -9,6 +9,7 @@ import {
 } from '../../schemas/mock.js'
 import { SessionParams, TokenParams } from '../../schemas/params.js'
 import { ArmRequest, ScenarioListEntry } from '../../schemas/scenario.js'
+import { JournalEntrySchema } from '../../schemas/mock.js'
 import { Type } from '@sinclair/typebox'
 import redirect from './redirect.js'
 
@@ -49,6 +50,7 @@ const guardedRoutes: FastifyPluginAsyncTypebox = async (guarded) => {
     d.store.reset()
     d.clock.reset()
     d.scenarios.reset()
+    d.journal.clear()
     return reply.code(204).send()
   })
 
@@ -70,6 +72,37 @@ const guardedRoutes: FastifyPluginAsyncTypebox = async (guarded) => {
     const { name, times = 1, operation } = request.body
     d.scenarios.arm(request.merchant, name, times, operation)
     return { name, times, ...(operation === undefined ? {} : { operation }) }
+  })
+
+  // With a credentials list a merchant sees only its own requests; with open auth any username
+  // passes anyway, so the journal is shared and `merchant` filters it.
+  const journalScope = (merchant: string, asked?: string) => guarded.mockOptions.credentials == null ? asked : merchant
+
+  guarded.get('/requests', {
+    schema: {
+      tags,
+      description: 'The request journal, newest first.',
+      querystring: Type.Object({
+        merchant: Type.Optional(Type.String()),
+        path: Type.Optional(Type.String()),
+        status: Type.Optional(Type.String({ pattern: '^[1-5][0-9][0-9]$' })),
+        limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' }))
+      }),
+      response: { 200: Type.Array(JournalEntrySchema), ...errors }
+    }
+  }, async (request) => {
+    const q = request.query
+    return d.journal.list({
+      merchant: journalScope(request.merchant, q.merchant),
+      path: q.path,
+      status: q.status === undefined ? undefined : Number(q.status),
+      limit: q.limit === undefined ? undefined : Number(q.limit)
+    })
+  })
+
+  guarded.delete('/requests', { schema: { tags, description: 'Clears the request journal.', response: { 204: { type: 'null' } } } }, async (request, reply) => {
+    d.journal.clear(journalScope(request.merchant))
+    return reply.code(204).send()
   })
 
   guarded.post('/tokens/:customerToken/status', {

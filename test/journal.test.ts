@@ -1,0 +1,64 @@
+import t from 'tap'
+import { request } from 'node:http'
+import { basic, build, call, createCustomerToken, mint } from './helpers/app.js'
+import { listen } from './helpers/socket.js'
+
+t.test('the journal lists what was received and answered, newest first, without credentials', async t => {
+  const app = await build(t)
+  const { authorization_token: auth } = await mint(app)
+  await createCustomerToken(app, auth)
+  await call(app, 'GET', '/customer-token/v1/tokens/nope', undefined, { headers: { 'user-agent': 'Library/Klarna.kco_rest_php_4.2.3' } })
+  await app.inject({ method: 'GET', url: '/payments/v1/sessions/x' })
+  const list = (await call(app, 'GET', '/_mock/requests')).json()
+  t.equal(list.length, 3, 'control calls are not journalled')
+  t.match(list[0], { method: 'GET', path: '/payments/v1/sessions/x', merchant: null, status: 401, operation: 'readCreditSession' })
+  t.match(list[1], { method: 'GET', status: 404, merchant: 'merchant-a', request_headers: { 'user-agent': 'Library/Klarna.kco_rest_php_4.2.3' }, response_body: { error_code: 'NOT_FOUND' } })
+  t.match(list[2], { method: 'POST', status: 200, operation: 'purchaseToken', request_body: { purchase_country: 'SE', intended_use: 'SUBSCRIPTION' }, response_body: { token_id: String } })
+  t.equal(list[2].correlation_id.length, 36)
+  const text = JSON.stringify(list)
+  t.notMatch(text, /authorization"|Basic |secret/i, 'no credentials are stored')
+})
+
+t.test('filters: merchant, path, status, limit; DELETE clears', async t => {
+  const app = await build(t)
+  await call(app, 'GET', '/customer-token/v1/tokens/a')
+  await call(app, 'GET', '/customer-token/v1/tokens/b', undefined, { user: 'merchant-b' })
+  await call(app, 'POST', '/payments/v1/sessions', {})
+  t.equal((await call(app, 'GET', '/_mock/requests?merchant=merchant-b')).json().length, 1)
+  t.equal((await call(app, 'GET', '/_mock/requests?path=/customer-token/')).json().length, 2)
+  t.equal((await call(app, 'GET', '/_mock/requests?status=400')).json()[0].path, '/payments/v1/sessions')
+  t.equal((await call(app, 'GET', '/_mock/requests?limit=1')).json().length, 1)
+  t.equal((await call(app, 'GET', '/_mock/requests?status=abc')).statusCode, 400)
+  t.equal((await call(app, 'DELETE', '/_mock/requests')).statusCode, 204)
+  t.same((await call(app, 'GET', '/_mock/requests')).json(), [])
+})
+
+t.test('the journal is bounded', async t => {
+  const app = await build(t, { journalLimit: 5 })
+  for (let i = 0; i < 12; i++) await call(app, 'GET', `/customer-token/v1/tokens/t${i}`)
+  const list = (await call(app, 'GET', '/_mock/requests')).json()
+  t.equal(list.length, 5)
+  t.equal(list[0].path, '/customer-token/v1/tokens/t11')
+  t.equal(list[4].path, '/customer-token/v1/tokens/t7')
+})
+
+t.test('with a credentials list a merchant sees only its own requests', async t => {
+  const app = await build(t, { credentials: new Map([['merchant-a', 'secret'], ['merchant-b', 'secret']]) })
+  await call(app, 'GET', '/customer-token/v1/tokens/a')
+  await call(app, 'GET', '/customer-token/v1/tokens/b', undefined, { user: 'merchant-b' })
+  const list = (await app.inject({ url: '/_mock/requests?merchant=merchant-a', headers: { authorization: basic('merchant-b', 'secret') } })).json()
+  t.same(list.map((e: { path: string }) => e.path), ['/customer-token/v1/tokens/b'])
+  await app.inject({ method: 'DELETE', url: '/_mock/requests', headers: { authorization: basic('merchant-b', 'secret') } })
+  t.equal((await call(app, 'GET', '/_mock/requests')).json().length, 1, "clearing touched only B's entries")
+})
+
+t.test('faults are journalled with the scenario', async t => {
+  const { port, app } = await listen(t)
+  await new Promise<void>(resolve => {
+    const r = request({ port, host: '127.0.0.1', path: '/customer-token/v1/tokens/x', headers: { authorization: basic(), 'klarna-mock-scenario': 'connection-dropped' } })
+    r.on('error', () => resolve())
+    r.end()
+  })
+  const entry = (await call(app, 'GET', '/_mock/requests')).json()[0]
+  t.match(entry, { scenario: 'connection-dropped', fault: 'drop', status: null, merchant: 'merchant-a' })
+})
