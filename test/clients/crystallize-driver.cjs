@@ -1,0 +1,15 @@
+// Drives @crystallize/node-klarna@4.9.1, unmodified, against the mock. Input: a JSON plan in
+// argv[2]; output: one JSON object with what each call resolved to.
+'use strict'
+const { Klarna } = require('@crystallize/node-klarna')
+const plan = JSON.parse(process.argv[2])
+const klarna = new Klarna({ username: plan.username, password: plan.password, apiEndpoint: 'api.playground.klarna.com' })
+
+async function main () {
+  const out = {}
+  for (const step of plan.steps) {
+    out[step.name] = await klarna.customerTokenV1.order(step.token, step.body)
+  }
+  process.stdout.write(JSON.stringify(out))
+}
+main().catch(err => { process.stderr.write(String(err && err.stack)); process.exit(1) })

@@ -1,0 +1,87 @@
+import t from 'tap'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { packageRoot } from '../src/paths.js'
+import { call, createCustomerToken, mint, tokenRequest } from './helpers/app.js'
+import { gbOrder, gbSession, seTokenOrder } from './helpers/data.js'
+import { listen } from './helpers/socket.js'
+
+/**
+ * Klarna clients that no one on this project wrote, unmodified, each in its own process, against
+ * the mock on a real port. Assertions are on what the client returns and what the mock received.
+ */
+
+const run = promisify(execFile)
+const clients = join(packageRoot, 'test', 'clients')
+const creds = { username: 'merchant-a', password: 'secret' }
+
+async function drive (driver: string, plan: unknown, env: Record<string, string>, preload?: string) {
+  const args = [...(preload === undefined ? [] : ['-r', join(clients, preload)]), join(clients, driver), JSON.stringify(plan)]
+  const { stdout, stderr } = await run(process.execPath, args, { env: { ...process.env, ...env }, cwd: packageRoot, timeout: 60000 })
+  return { out: JSON.parse(stdout) as Record<string, any>, stderr }
+}
+
+t.test('@crystallize/node-klarna: token orders before and after cancel, unknown tokens', async t => {
+  const { app, port } = await listen(t)
+  const { authorization_token: auth } = await mint(app)
+  const token = (await createCustomerToken(app, auth)).json().token_id as string
+  const body = seTokenOrder()
+  const first = await drive('crystallize-driver.cjs', { ...creds, steps: [{ name: 'charge', token, body }, { name: 'unknown', token: 'no-such-token', body }] }, { MOCK_PORT: String(port) }, 'https-to-http.cjs')
+  t.equal(first.out.charge.statusCode, 200)
+  t.match(first.out.charge.response, { order_id: /^[0-9a-f-]{36}$/, fraud_status: 'ACCEPTED' })
+  t.equal(first.out.unknown.statusCode, 404)
+  t.match(first.out.unknown.error, { error_code: 'TOKEN_NOT_FOUND', correlation_id: String })
+  t.notMatch(first.stderr, /correlation id/, 'the client found Klarna-Correlation-Id on every answer')
+
+  t.equal((await call(app, 'PATCH', `/customer-token/v1/tokens/${token}/status`, { status: 'CANCELLED' })).statusCode, 202)
+  const after = await drive('crystallize-driver.cjs', { ...creds, steps: [{ name: 'charge', token, body }] }, { MOCK_PORT: String(port) }, 'https-to-http.cjs')
+  t.equal(after.out.charge.statusCode, 403)
+  t.equal(after.out.charge.error.error_code, 'TOKEN_CANCELLED')
+
+  const received = (await call(app, 'GET', '/_mock/requests?path=/order')).json()
+  t.equal(received.length, 3)
+  t.match(received[2], { method: 'POST', merchant: 'merchant-a', status: 200, request_headers: { 'content-type': 'application/json' }, request_body: body })
+})
+
+t.test('@agoransson/klarna-payments: sessions, customer token, order bug, cancel, errors', async t => {
+  const { app, url } = await listen(t)
+  const { authorization_token: auth } = await mint(app, { purchase_country: 'GB', intent: 'buy_and_tokenize', order_amount: 10000, order_tax_amount: 2000, order_lines: gbSession().order_lines })
+  const update = { order_amount: 600, order_tax_amount: 120, order_lines: [{ name: 'Tomato', quantity: 1, unit_price: 600, tax_rate: 2500, total_amount: 600, total_tax_amount: 120 }] }
+  const plan = {
+    ...creds,
+    steps: [
+      { name: 'create', call: 'sessions.createCreditSession', args: [gbSession()], save: ['sid', 'session_id'] },
+      { name: 'read', call: 'sessions.readCreditSession', args: ['${sid}'] },
+      { name: 'update', call: 'sessions.updateCreditSession', args: ['${sid}', update] },
+      { name: 'readAfter', call: 'sessions.readCreditSession', args: ['${sid}'] },
+      { name: 'readUnknown', call: 'sessions.readCreditSession', args: ['no-such-session'] },
+      { name: 'badSession', call: 'sessions.createCreditSession', args: [{ ...gbSession(), order_amount: 1 }] },
+      { name: 'token', call: 'orders.generateConsumerToken', args: [auth, tokenRequest({ purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB' })] },
+      { name: 'tokenAgain', call: 'orders.generateConsumerToken', args: [auth, tokenRequest({ purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB' })] },
+      { name: 'order', call: 'orders.createOrder', args: [auth, gbOrder()] },
+      { name: 'cancel', call: 'orders.cancelAuthorization', args: [auth] },
+      { name: 'cancelAgain', call: 'orders.cancelAuthorization', args: [auth] }
+    ]
+  }
+  const { out } = await drive('agoransson-driver.cjs', plan, { MOCK_URL: url })
+  t.match(out.create, { ok: true, value: { session_id: String, client_token: String } })
+  t.match(out.read, { ok: true, value: { status: 'incomplete', order_amount: 10000, purchase_country: 'GB' } })
+  t.same(out.update, { ok: true, value: null }, '204 resolves')
+  t.match(out.readAfter.value, { order_amount: 600 })
+  t.match(out.readUnknown, { ok: false, error: 'UnknownError' }, 'this client maps only 403 on reads; the mock answered 404 (below)')
+  t.match(out.badSession, { ok: false, error: 'UnableToCreateCreditSession' })
+  t.match(out.token, { ok: true, value: { token_id: String, billing_address: { country: 'GB' } } })
+  t.match(out.tokenAgain, { ok: false, error: 'NotAuthorized' }, '403 already consumed')
+  t.match(out.order, { ok: false, error: 'UnknownError' }, 'the buggy createOrder sends no credentials: 401')
+  t.same(out.cancel, { ok: true, value: null })
+  t.match(out.cancelAgain, { ok: false, error: 'ResourceMissing' })
+
+  const received = (await call(app, 'GET', '/_mock/requests')).json() as Array<{ path: string, status: number, merchant: string | null, request_body: unknown }>
+  const orderCall = received.find(r => r.path.endsWith('/order'))
+  t.match(orderCall, { status: 401, merchant: null }, 'the mock refused the unauthenticated order')
+  t.equal(orderCall?.request_body, null, 'refused before its body was read')
+  t.match(received.find(r => r.path.endsWith('/no-such-session')), { status: 404, response_body: { error_code: 'NOT_FOUND', error_messages: ['Invalid session id'] } })
+  const tokenCall = received.find(r => r.path.endsWith('/customer-token') && r.status === 200)
+  t.match(tokenCall, { merchant: 'merchant-a', request_body: { purchase_country: 'GB', intended_use: 'SUBSCRIPTION' } })
+})
