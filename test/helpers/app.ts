@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import type { MockOptions } from '../../src/config.js'
+import { watch } from './oracle.js'
 
 export interface Tap { teardown (fn: () => unknown): void }
 
@@ -8,10 +9,17 @@ export function basic (user = 'merchant-a', pass = 'secret'): string {
   return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
 }
 
-/** A fresh app for one test, closed when the test ends. */
+/**
+ * A fresh app for one test, closed when the test ends. Every Klarna response it sends is checked
+ * against Klarna's OpenAPI specs (test/helpers/oracle.ts): a violation fails the test.
+ */
 export async function build (t: Tap, options: MockOptions = {}): Promise<FastifyInstance> {
   const app = await buildApp({ logger: false, ...options })
-  t.teardown(async () => await app.close())
+  const violations = watch(app)
+  t.teardown(async () => {
+    await app.close()
+    if (violations.length > 0) throw new Error(`responses that break Klarna's OpenAPI spec:\n${JSON.stringify(violations, null, 2)}`)
+  })
   return app
 }
 

@@ -1,0 +1,87 @@
+import { Ajv, type ValidateFunction } from 'ajv'
+import formats from 'ajv-formats'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import type { FastifyInstance } from 'fastify'
+import { packageRoot } from '../../src/paths.js'
+
+/**
+ * Klarna's published OpenAPI specs (copies in test/openapi/) as the oracle: every response body
+ * a test receives from a Klarna endpoint is validated against them, strictly (a field the spec
+ * does not know fails, as does a missing required field or a wrong type). Error answers are
+ * validated against the spec's ErrorV2 where the spec gives a status no schema.
+ */
+
+/**
+ * Deliberate exceptions, in one place, each with its reason. Keyed "<spec schema>.<path>".
+ */
+export const exceptions: Record<string, string> = {
+  // None yet: every response matches Klarna's specs as published.
+}
+
+interface Spec { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>, components: { schemas: Record<string, unknown> } }
+
+function strict (schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strict)
+  if (schema === null || typeof schema !== 'object') return schema
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'example' || k === 'examples') continue
+    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([p, s]) => [p, strict(s)])) : strict(v)
+  }
+  if (out.type === 'object' && out.properties !== undefined && out.additionalProperties === undefined) out.additionalProperties = false
+  return out
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true })
+// ajv-formats is CommonJS with a default export: under NodeNext its callable is .default.
+const addFormats = (formats as unknown as { default: (a: Ajv) => void }).default ?? formats
+addFormats(ajv)
+
+const specs = ['klarna-payments-v1.yml', 'klarna-customer-token-v1.yml'].map((file, i) => {
+  const doc = parse(readFileSync(join(packageRoot, 'test', 'openapi', file), 'utf8')) as Spec
+  const id = `spec${i}`
+  ajv.addSchema({ $id: id, components: { schemas: strict(doc.components.schemas) } })
+  return { id, doc }
+})
+
+const cache = new Map<string, ValidateFunction | null>()
+
+/** The validator for (method, Fastify route url, status), or null when the route is not Klarna's. */
+export function validatorFor (method: string, routeUrl: string, status: number): ValidateFunction | null {
+  const key = `${method} ${routeUrl} ${status}`
+  if (cache.has(key)) return cache.get(key) ?? null
+  const specPath = routeUrl.replace(/:(\w+)/g, '{$1}')
+  let found: ValidateFunction | null = null
+  for (const { id, doc } of specs) {
+    const op = doc.paths[specPath]?.[method.toLowerCase()]
+    if (op === undefined) continue
+    const ref = op.responses[String(status)]?.content?.['application/json']?.schema.$ref ?? (status >= 400 ? '#/components/schemas/ErrorV2' : undefined)
+    if (ref !== undefined) found = ajv.compile({ $ref: `${id}${ref}` })
+  }
+  cache.set(key, found)
+  return found
+}
+
+export interface Violation { route: string, status: number, errors: string[], body: unknown }
+
+/** Adds the oracle to an app; violations are collected in the array returned. */
+export function watch (app: FastifyInstance): Violation[] {
+  const violations: Violation[] = []
+  app.addHook('onSend', async (request, reply, payload) => {
+    const route = request.routeOptions.url
+    if (route === undefined || typeof payload !== 'string' || payload === '' || route.startsWith('/_mock')) return payload
+    const validate = validatorFor(request.method, route, reply.statusCode)
+    if (validate === null) return payload
+    const body: unknown = JSON.parse(payload)
+    if (!validate(body)) {
+      const errors = (validate.errors ?? [])
+        .map(e => `${e.instancePath} ${e.message ?? ''}${e.params !== undefined && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`)
+        .filter(e => !Object.keys(exceptions).some(x => e.includes(x)))
+      if (errors.length > 0) violations.push({ route: `${request.method} ${route}`, status: reply.statusCode, errors, body })
+    }
+    return payload
+  })
+  return violations
+}
