@@ -10,7 +10,8 @@ import { loadScenarios, Scenarios } from './domain/scenarios.js'
 import { Store } from './domain/store.js'
 import { scenariosDir } from './paths.js'
 import { registerAuth } from './http/auth.js'
-import { registerErrorHandling } from './http/errors.js'
+import { registerErrorHandling, sendKlarnaError } from './http/errors.js'
+import { badRequest } from './domain/errors.js'
 import { registerJournal } from './http/journal.js'
 import { registerJsonParser } from './http/parser.js'
 import { registerWire } from './http/wire.js'
@@ -33,7 +34,18 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? defaults.bodyLimit,
     forceCloseConnections: true,
-    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false } }
+    // Klarna's ids are at most 255 characters (session_id ≤ 255); longer ones are refused below.
+    routerOptions: { maxParamLength: 255 },
+    frameworkErrors: (error, request, reply) => {
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'Path parameter is too long' : 'Invalid URL'
+      // Answered before routing: the onSend hooks do not run, so the wire headers are set here.
+      reply.raw.setHeader('Klarna-Correlation-Id', request.id)
+      reply.raw.setHeader('Content-Type', 'application/json; charset=utf-8')
+      void sendKlarnaError(request, reply, badRequest(message))
+    },
+    // allErrors: every bad field is named; no coercion ("100" is not an integer); fields Klarna
+    // does not define are dropped before any rule sees them (lenient, and nothing unknown is stored).
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: 'all', useDefaults: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const domain: Domain = {

@@ -65,7 +65,7 @@ export function sendKlarnaError (request: FastifyRequest, reply: FastifyReply, e
 export function registerErrorHandling (app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const k = toKlarnaError(err)
-    if (k.statusCode >= 500) request.log.error({ err }, 'request failed')
+    if (k.statusCode >= 500 && !(err instanceof KlarnaError)) request.log.error({ err }, 'request failed')
     return sendKlarnaError(request, reply, k)
   })
   app.setNotFoundHandler((request, reply) => {

@@ -7,10 +7,36 @@ declare module 'fastify' {
   }
 }
 
+const MAX_DEPTH = 32
+const MAX_CHARS = 64 * 1024
+
+/** Depth of a parsed JSON value, without recursion (bodies can be nested thousands deep). */
+function depthOf (value: unknown): number {
+  let max = 0
+  const stack: Array<[unknown, number]> = [[value, 1]]
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number]
+    if (v === null || typeof v !== 'object') continue
+    if (d > max) max = d
+    if (max > MAX_DEPTH) return max
+    for (const child of Object.values(v)) stack.push([child, d + 1])
+  }
+  return max
+}
+
+/** What the journal keeps of a body: the body itself, or a note when it is too deep or too large. */
+export function journalBody (value: unknown): unknown {
+  if (value === undefined) return null
+  if (depthOf(value) > MAX_DEPTH) return `(body nested deeper than ${MAX_DEPTH} levels, not kept)`
+  const text = JSON.stringify(value)
+  if (text.length > MAX_CHARS) return `${text.slice(0, MAX_CHARS)}… (truncated)`
+  return value
+}
+
 function parseMaybeJson (payload: unknown): unknown {
   if (typeof payload !== 'string' || payload === '') return null
   try {
-    return JSON.parse(payload)
+    return journalBody(JSON.parse(payload))
   } catch {
     return payload.length > 2000 ? `${payload.slice(0, 2000)}…` : payload
   }
@@ -47,7 +73,7 @@ export function registerJournal (app: FastifyInstance): void {
     journal.add(entry)
   })
   app.addHook('preValidation', async (request) => {
-    if (request.journalEntry !== undefined) request.journalEntry.request_body = request.body ?? null
+    if (request.journalEntry !== undefined) request.journalEntry.request_body = journalBody(request.body)
   })
   app.addHook('onSend', async (request, reply, payload) => {
     const entry = request.journalEntry
