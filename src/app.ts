@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { defaults, type MockOptions } from './config.js'
@@ -8,10 +8,12 @@ import { defaultSettings, type Domain } from './domain/context.js'
 import { Journal } from './domain/journal.js'
 import { loadScenarios, Scenarios } from './domain/scenarios.js'
 import { Store } from './domain/store.js'
-import { scenariosDir } from './paths.js'
+import { scenariosDir, version } from './paths.js'
+import { persistState } from './persistence.js'
 import { registerAuth } from './http/auth.js'
 import { registerErrorHandling, sendKlarnaError } from './http/errors.js'
 import { badRequest } from './domain/errors.js'
+import { registerDocs } from './http/docs.js'
 import { registerJournal } from './http/journal.js'
 import { registerJsonParser } from './http/parser.js'
 import { registerWire } from './http/wire.js'
@@ -31,9 +33,13 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => randomUUID(),
+    // One log line per request (below), with the correlation id, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? defaults.bodyLimit,
-    forceCloseConnections: true,
+    // On close, idle keep-alive connections are closed and requests under way finish; sockets held
+    // by a timeout scenario are destroyed in preClose (src/http/scenarios.ts).
+    forceCloseConnections: 'idle',
     // Klarna's ids are at most 255 characters (session_id ≤ 255); longer ones are refused below.
     routerOptions: { maxParamLength: 255 },
     frameworkErrors: (error, request, reply) => {
@@ -65,6 +71,9 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
   registerErrorHandling(app)
   registerWire(app)
   registerJournal(app)
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ correlation_id: request.id, method: request.method, url: request.url, status: reply.statusCode, merchant: request.merchant === '' ? undefined : request.merchant, scenario: request.scenarioApplied, ms: Math.round(reply.elapsedTime) }, 'request')
+  })
   registerJsonParser(app)
   await registerAuth(app, options.credentials ?? null)
 
@@ -73,8 +82,10 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
     if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}
   })
 
+  await registerDocs(app, version)
   await app.register(paymentsRoutes)
   await app.register(customerTokenRoutes)
   await app.register(mockRoutes, { prefix: '/_mock' })
+  if (options.stateFile !== undefined) persistState(app, options.stateFile)
   return app
 }

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { buildApp } from './app.js'
 import { defaults, parseCredentials, type MockOptions } from './config.js'
-import { packageRoot } from './paths.js'
-import { join } from 'node:path'
+import { version } from './paths.js'
 
 /**
  * The entry point: reads flags and environment, builds the app, listens, and stops cleanly on
@@ -28,6 +27,8 @@ Options (environment variable in brackets):
                                (default fixtures/tokenization-rules.json)
   --scenarios DIR              also load the scenario files of DIR (repeatable; a file with a shipped
                                name replaces it) [KLARNA_MOCK_SCENARIOS, folders separated by ':']
+  --state-file FILE            keep state in FILE across restarts [KLARNA_MOCK_STATE_FILE]
+  --journal-limit N            requests kept by GET /_mock/requests, 0 = off [KLARNA_MOCK_JOURNAL_LIMIT] (default 1000)
   --log-level LEVEL            fatal, error, warn, info, debug, trace or silent [LOG_LEVEL] (default info)
   -h, --help                   print this help
   -v, --version                print the version
@@ -60,6 +61,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         'tokenization-rules': { type: 'string' },
         'log-level': { type: 'string' },
         scenarios: { type: 'string', multiple: true },
+        'state-file': { type: 'string' },
+        'journal-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
       }
@@ -85,6 +88,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   const rules = v['tokenization-rules'] ?? env.KLARNA_MOCK_TOKENIZATION_RULES
   const publicUrl = v['public-url'] ?? env.KLARNA_MOCK_PUBLIC_URL
   if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
+  const stateFile = v['state-file'] ?? env.KLARNA_MOCK_STATE_FILE
+  const journalLimit = v['journal-limit'] ?? env.KLARNA_MOCK_JOURNAL_LIMIT
   const scenarioDirs = v.scenarios ?? (env.KLARNA_MOCK_SCENARIOS ?? '').split(':').filter(d => d !== '')
   return {
     port,
@@ -96,14 +101,17 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       credentials,
       publicBaseUrl: publicUrl === '' ? undefined : publicUrl,
       ...(scenarioDirs.length === 0 ? {} : { scenarioDirs }),
-      logger: { level, redact: ['req.headers.authorization'] },
+      ...(stateFile === undefined || stateFile === '' ? {} : { stateFile }),
+      ...(journalLimit === undefined ? {} : { journalLimit: integer('--journal-limit', journalLimit, 0, 1000000) }),
+      // JSON lines by default; readable lines when a person is watching a terminal.
+      logger: {
+        level,
+        redact: ['req.headers.authorization'],
+        ...(process.stdout.isTTY && env.LOG_FORMAT !== 'json' ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})
+      },
       ...(rules === undefined || rules === '' ? {} : { catalogFiles: { tokenizationRules: rules } })
     }
   }
-}
-
-function version (): string {
-  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
 }
 
 export async function main (argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -117,7 +125,7 @@ export async function main (argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     return
   }
   if (config.help) { process.stdout.write(help); return }
-  if (config.version) { process.stdout.write(`${version()}\n`); return }
+  if (config.version) { process.stdout.write(`${version}\n`); return }
 
   let app
   try {

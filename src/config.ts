@@ -19,6 +19,8 @@ export interface MockOptions {
   scenarioDirs?: string[]
   /** How many requests the journal keeps (GET /_mock/requests); 0 turns it off. */
   journalLimit?: number
+  /** Keep state in this file across restarts (written atomically after changes and on close). */
+  stateFile?: string | undefined
   /** Largest request body accepted, in bytes (413 beyond). */
   bodyLimit?: number
 }

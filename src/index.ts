@@ -1,2 +1,62 @@
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app.js'
+import type { MockOptions } from './config.js'
+import { resetAll } from './domain/context.js'
+import { mintAuthorization, type MintInput } from './domain/mint.js'
+
 export { buildApp } from './app.js'
 export type { MockOptions } from './config.js'
+export type { MintInput } from './domain/mint.js'
+
+export interface StartOptions extends MockOptions {
+  /** Port to listen on; default 0 (a free port). */
+  port?: number
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string
+}
+
+export interface MockAuthorization {
+  authorization_token: string
+  session_id: string
+  expires_at: string
+}
+
+export interface RunningMock {
+  /** Base URL to give your Klarna client, e.g. http://127.0.0.1:39123 */
+  url: string
+  /** The Fastify instance, for inject() and anything else. */
+  app: FastifyInstance
+  /** Stops the server (and saves the state file, if any). */
+  close: () => Promise<void>
+  /** Forgets all state, disarms scenarios, sets the clock back: POST /_mock/reset. */
+  reset: () => void
+  /** Moves the virtual clock forward; returns the new virtual time. */
+  advanceClock: (seconds: number) => Date
+  /** Mints an authorization for a merchant (default "merchant"), as POST /_mock/authorizations. */
+  authorize: (options?: MintInput & { merchant?: string }) => MockAuthorization
+}
+
+/**
+ * Starts klarna-mock in this process on a free port, for a Node test suite:
+ *
+ *   const mock = await startMock()
+ *   const auth = mock.authorize({ purchase_country: 'GB' })
+ *   // point your Klarna client at mock.url ...
+ *   await mock.close()
+ */
+export async function startMock (options: StartOptions = {}): Promise<RunningMock> {
+  const { port = 0, host = '127.0.0.1', ...appOptions } = options
+  const app = await buildApp({ logger: false, ...appOptions })
+  await app.listen({ port, host })
+  const address = app.server.address()
+  const actualPort = address !== null && typeof address === 'object' ? address.port : port
+  const d = app.domain
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+    app,
+    close: async () => { await app.close() },
+    reset: () => resetAll(d),
+    advanceClock: (seconds: number) => d.clock.advance(seconds),
+    authorize: ({ merchant = 'merchant', ...input } = {}) => mintAuthorization(d, merchant, input)
+  }
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
@@ -5,3 +6,6 @@ import { dirname, join } from 'node:path'
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const fixturesDir = join(packageRoot, 'fixtures')
 export const scenariosDir = join(packageRoot, 'scenarios')
+
+/** The package version, from package.json. */
+export const version: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version

@@ -66,3 +66,79 @@ t.test('a broken scenario file stops start-up with a message naming the file and
   t.equal(r.code, 1)
   t.match(r.stderr, /cannot start: .*broken\.yaml: error\.status/)
 })
+
+t.test('--help and --version', async t => {
+  const help = await runCli(['--help'])
+  t.equal(help.code, 0)
+  for (const flag of ['--port', '--host', '--public-url', '--authorization-lifetime', '--credentials-file', '--scenarios', '--state-file', '--journal-limit', '--log-level', '--tokenization-rules']) {
+    t.match(help.stdout, flag)
+  }
+  const v = await runCli(['--version'])
+  t.equal(v.code, 0)
+  t.match(v.stdout, /^\d+\.\d+\.\d+\n$/)
+})
+
+t.test('a taken port: non-zero exit and a clear message', async t => {
+  const first = await startServer(['--port', '0'])
+  t.teardown(() => stop(first.child))
+  const port = new URL(first.url).port
+  const second = await runCli(['--port', port])
+  t.equal(second.code, 1)
+  t.match(second.stderr, `klarna-mock: cannot listen: port ${port} on 127.0.0.1 is already in use`)
+})
+
+t.test('--state-file keeps customer tokens across a SIGTERM and a restart; a damaged file is refused', async t => {
+  const { mkdtempSync, readFileSync, writeFileSync, readdirSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { tmpdir } = await import('node:os')
+  const dir = mkdtempSync(join(tmpdir(), 'km-state-'))
+  const file = join(dir, 'state.json')
+  const headers = { authorization: basic(), 'content-type': 'application/json' }
+  const one = await startServer(['--port', '0', '--state-file', file])
+  const auth = (await (await fetch(`${one.url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })).json() as { authorization_token: string }).authorization_token
+  const made = await fetch(`${one.url}/payments/v1/authorizations/${auth}/customer-token`, { method: 'POST', headers, body: JSON.stringify({ purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'x', intended_use: 'SUBSCRIPTION' }) })
+  const tokenId = (await made.json() as { token_id: string }).token_id
+  await fetch(`${one.url}/_mock/clock`, { method: 'POST', headers, body: '{"advance_seconds": 86400}' })
+  t.equal(await stop(one.child), 0, 'SIGTERM: saved and exited 0')
+  t.same(readdirSync(dir), ['state.json'], 'no temporary file left behind')
+
+  const two = await startServer(['--port', '0', '--state-file', file])
+  const read = await fetch(`${two.url}/customer-token/v1/tokens/${tokenId}`, { headers })
+  t.equal(read.status, 200)
+  t.same(await read.json(), { status: 'ACTIVE', payment_method_type: 'INVOICE' })
+  const clock = await (await fetch(`${two.url}/_mock/clock`, { headers })).json() as { now: string }
+  t.ok(Date.parse(clock.now) - Date.now() > 86000 * 1000, 'the virtual clock offset survived too')
+  t.equal(await stop(two.child), 0)
+
+  writeFileSync(file, '{"format": "klarna-mock-state", "version": 1, "merchants": [')
+  const damaged = await runCli(['--port', '0', '--state-file', file])
+  t.equal(damaged.code, 1)
+  t.match(damaged.stderr, /cannot start: .*state\.json: damaged state file/)
+  t.equal(readFileSync(file, 'utf8'), '{"format": "klarna-mock-state", "version": 1, "merchants": [', 'not overwritten')
+})
+
+t.test('logs: one JSON line per request with the correlation id, never the credentials', async t => {
+  const s = await startServer(['--port', '0'], { LOG_LEVEL: 'info' })
+  const res = await fetch(`${s.url}/customer-token/v1/tokens/x`, { headers: { authorization: basic('merchant-a', 'TopSecret') } })
+  const id = res.headers.get('klarna-correlation-id') ?? ''
+  await stop(s.child)
+  const lines = s.output().split('\n').filter(l => l.includes(id))
+  t.equal(lines.length, 1, 'one line for the request')
+  t.match(JSON.parse(lines[0] ?? '{}'), { correlation_id: id, method: 'GET', status: 404, merchant: 'merchant-a', msg: 'request' })
+  t.notMatch(s.output(), /TopSecret|bWVyY2hhbnQtYTpUb3BTZWNyZXQ/)
+})
+
+t.test('--state-file is saved shortly after each change, so even a killed server keeps its tokens', async t => {
+  const { mkdtempSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { tmpdir } = await import('node:os')
+  const file = join(mkdtempSync(join(tmpdir(), 'km-kill-')), 'state.json')
+  const headers = { authorization: basic(), 'content-type': 'application/json' }
+  const one = await startServer(['--port', '0', '--state-file', file])
+  const minted = await (await fetch(`${one.url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })).json() as { session_id: string }
+  await new Promise(resolve => setTimeout(resolve, 500))
+  await stop(one.child, 'SIGKILL')
+  const two = await startServer(['--port', '0', '--state-file', file])
+  t.equal((await fetch(`${two.url}/payments/v1/sessions/${minted.session_id}`, { headers })).status, 200)
+  await stop(two.child)
+})

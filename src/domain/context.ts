@@ -28,3 +28,11 @@ export interface Domain {
   scenarios: Scenarios
   journal: Journal
 }
+
+/** POST /_mock/reset: forgets all state, disarms scenarios, clears the journal, sets the clock back. */
+export function resetAll (domain: Domain): void {
+  domain.store.reset()
+  domain.clock.reset()
+  domain.scenarios.reset()
+  domain.journal.clear()
+}

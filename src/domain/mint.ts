@@ -33,6 +33,7 @@ export const defaultOrderLines: OrderLine[] = [
 ]
 
 export function mintAuthorization (domain: Domain, merchant: string, input: MintInput) {
+  if (input.scenario !== undefined) domain.scenarios.get(input.scenario)
   const country = (input.purchase_country ?? 'SE').toUpperCase()
   const market = findMarket(domain.catalog, country)
   if (market === undefined) throw badValue(['purchase_country'])

@@ -1,6 +1,6 @@
 import basicAuth from '@fastify/basic-auth'
 import { timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, onRequestHookHandler } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { unauthorized } from '../domain/errors.js'
 
 declare module 'fastify' {
@@ -37,7 +37,3 @@ export async function registerAuth (app: FastifyInstance, credentials: Credentia
   })
 }
 
-/** The onRequest hook that guards a group of routes. */
-export function requireMerchant (app: FastifyInstance): onRequestHookHandler {
-  return app.basicAuth
-}

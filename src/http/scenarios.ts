@@ -36,6 +36,8 @@ function pick (app: FastifyInstance, request: FastifyRequest, operation: string)
  * it changes no state.
  */
 export function scenarioHooks (app: FastifyInstance): void {
+  const held = new Set<import('node:net').Socket>()
+  app.addHook('preClose', async () => { for (const socket of held) socket.destroy() })
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const operation = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId
     if (operation === undefined) return
@@ -69,8 +71,9 @@ export function scenarioHooks (app: FastifyInstance): void {
       socket.destroy()
       return reply
     }
+    held.add(socket)
     const timer = setTimeout(() => socket.destroy(), fault?.ms ?? 300000)
-    socket.once('close', () => clearTimeout(timer))
+    socket.once('close', () => { clearTimeout(timer); held.delete(socket) })
     return reply
   })
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { authorize } from '../../domain/authorizations.js'
 import { mintAuthorization } from '../../domain/mint.js'
+import { resetAll } from '../../domain/context.js'
 import { setTokenStatus } from '../../domain/tokens.js'
 import { KlarnaErrorBody } from '../../schemas/common.js'
 import {
@@ -18,7 +19,7 @@ const tags = ['Control API (/_mock)']
 
 /** The test-control API under /_mock: no Klarna path starts with it. */
 const mock: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/health', { schema: { tags, response: { 200: Health } } }, async () => ({ status: 'ok' as const }))
+  app.get('/health', { schema: { tags, security: [], response: { 200: Health } } }, async () => ({ status: 'ok' as const }))
   await app.register(redirect)
 
   // Everything else needs the merchant's Basic credentials.
@@ -31,10 +32,7 @@ const guardedRoutes: FastifyPluginAsyncTypebox = async (guarded) => {
 
   guarded.post('/authorizations', {
     schema: { tags, description: 'Creates a payment session and authorizes it, as the browser widget would.', body: MintRequest, response: { 200: MintResponse, ...errors } }
-  }, async (request) => {
-    if (request.body.scenario !== undefined) d.scenarios.get(request.body.scenario)
-    return mintAuthorization(d, request.merchant, request.body)
-  })
+  }, async (request) => mintAuthorization(d, request.merchant, request.body))
 
   guarded.post('/sessions/:session_id/authorize', {
     schema: { tags, description: 'Klarna.Payments.authorize() of the browser widget.', params: SessionParams, body: AuthorizeRequest, response: { 200: AuthorizeResponse, ...errors } }
@@ -47,10 +45,7 @@ const guardedRoutes: FastifyPluginAsyncTypebox = async (guarded) => {
   }, async (request) => ({ now: d.clock.advance(request.body.advance_seconds).toISOString() }))
 
   guarded.post('/reset', { schema: { tags, description: 'Forgets all state and sets the clock back to real time.', response: { 204: { type: 'null' } } } }, async (_request, reply) => {
-    d.store.reset()
-    d.clock.reset()
-    d.scenarios.reset()
-    d.journal.clear()
+    resetAll(d)
     return reply.code(204).send()
   })
 

@@ -1,0 +1,35 @@
+import t from 'tap'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { startMock } from '../src/index.js'
+import { packageRoot } from '../src/paths.js'
+import { basic } from './helpers/app.js'
+
+const tokenBody = JSON.stringify({ purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'x', intended_use: 'SUBSCRIPTION' })
+
+t.test('startMock: a free port, authorize, advanceClock, reset, close', async t => {
+  const mock = await startMock()
+  t.teardown(() => mock.close())
+  t.match(mock.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+  const a = mock.authorize()
+  const b = mock.authorize({ merchant: 'shop-2', purchase_country: 'DE' })
+  t.match(a, { authorization_token: /^[0-9a-f-]{36}$/, session_id: String, expires_at: String })
+  const post = async (token: string, user = 'merchant') => await fetch(`${mock.url}/payments/v1/authorizations/${token}/customer-token`, { method: 'POST', headers: { authorization: basic(user, 'x'), 'content-type': 'application/json' }, body: tokenBody })
+  t.equal((await post(b.authorization_token)).status, 404, 'minted for another merchant')
+  const now = mock.advanceClock(3601)
+  t.type(now, Date)
+  t.equal((await post(a.authorization_token)).status, 404, 'expired through the virtual clock')
+  const c = mock.authorize()
+  t.equal((await post(c.authorization_token)).status, 200)
+  mock.reset()
+  t.equal((await post(c.authorization_token)).status, 404, 'reset forgets state')
+  t.throws(() => mock.authorize({ purchase_country: 'XX' }), { name: 'KlarnaError', message: 'BAD_VALUE: Bad value: purchase_country' })
+  t.throws(() => mock.authorize({ scenario: 'nope' }), { name: 'KlarnaError', message: /^BAD_REQUEST: Unknown scenario/ })
+})
+
+t.test('the README example with node:test passes against the package', async t => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--test', join(packageRoot, 'examples', 'node-test.example.mjs')], { cwd: packageRoot })
+  t.match(stdout, /# pass 2/)
+  t.match(stdout, /# fail 0/)
+})
