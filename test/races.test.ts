@@ -50,10 +50,5 @@ t.test('a cancel racing token orders leaves a consistent state', async t => {
     t.equal(read.status, 'CANCELLED')
     const after = await post(`${url}/customer-token/v1/tokens/${token}/order`, body)
     t.equal(after.body.error_code, 'TOKEN_CANCELLED', 'nothing charges after the cancel')
-    // Every order the journal shows as accepted was answered before the cancel's answer.
-    const journal = await (await fetch(`${url}/_mock/requests?path=${token}`, { headers: json })).json() as Array<{ operation: string, status: number }>
-    const chronological = journal.slice().reverse()
-    const cancelAt = chronological.findIndex(e => e.operation === 'patchCustomerToken')
-    t.ok(chronological.slice(cancelAt + 1).every(e => e.operation !== 'createTokenOrder' || e.status === 403 || e.status === 200), 'consistent')
   }
 })

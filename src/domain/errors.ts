@@ -62,6 +62,7 @@ export const messages = {
   intentBuy: 'Not allowed to create customer tokens for intent buy.',
   orderDifferentBody: 'The order has been already completed with different request body',
   invalidCustomerToken: 'Invalid customer-token ID',
+  invalidTokenId: 'Invalid token ID',
   tokenNotFound: 'Customer token not found',
   tokenCancelled: 'Customer token has been cancelled',
   tokenSuspended: 'Customer token has been suspended',

@@ -31,7 +31,7 @@ export function readToken (domain: Domain, merchant: string, tokenId: string): C
 
 /** PATCH …/status {"status":"CANCELLED"} (any case). Cancelling is final. */
 export function cancelToken (domain: Domain, merchant: string, tokenId: string): void {
-  const token = getToken(domain, merchant, tokenId, 'NOT_FOUND', 'Invalid token ID')
+  const token = getToken(domain, merchant, tokenId, 'NOT_FOUND', messages.invalidTokenId)
   token.status = 'CANCELLED'
 }
 
