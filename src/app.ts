@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { defaults, type MockOptions } from './config.js'
 import { loadCatalog } from './domain/catalog.js'
 import { Clock } from './domain/clock.js'
-import { defaultSettings, type Domain } from './domain/context.js'
+import { defaultSettings, sweepExpired, type Domain } from './domain/context.js'
 import { Journal } from './domain/journal.js'
 import { loadScenarios, Scenarios } from './domain/scenarios.js'
 import { Store } from './domain/store.js'
@@ -71,7 +71,13 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
   registerErrorHandling(app)
   registerWire(app)
   registerJournal(app)
+  // Expired sessions, authorizations and idempotency keys are forgotten, at most once a minute.
+  let lastSweep = domain.clock.nowMs()
   app.addHook('onResponse', async (request, reply) => {
+    if (domain.clock.nowMs() - lastSweep > 60_000) {
+      lastSweep = domain.clock.nowMs()
+      sweepExpired(domain)
+    }
     request.log.info({ correlation_id: request.id, method: request.method, url: request.url, status: reply.statusCode, merchant: request.merchant === '' ? undefined : request.merchant, scenario: request.scenarioApplied, ms: Math.round(reply.elapsedTime) }, 'request')
   })
   registerJsonParser(app)

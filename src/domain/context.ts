@@ -36,3 +36,20 @@ export function resetAll (domain: Domain): void {
   domain.scenarios.reset()
   domain.journal.clear()
 }
+
+/**
+ * Forgets what can no longer be reached: authorizations past their lifetime, sessions past theirs
+ * (kept as long as an authorization of theirs could still live), idempotency keys past 24 hours.
+ * Customer tokens and orders are kept: tokens never expire. Returns how many objects went.
+ */
+export function sweepExpired (domain: Domain): number {
+  const now = domain.clock.nowMs()
+  const grace = domain.settings.authorizationLifetimeSeconds * 1000
+  let removed = 0
+  for (const [, state] of domain.store.merchants()) {
+    for (const [id, a] of state.authorizations) if (now > a.expiresAtMs) { state.authorizations.delete(id); removed++ }
+    for (const [id, s] of state.sessions) if (now > s.expiresAtMs + grace) { state.sessions.delete(id); removed++ }
+    for (const [key, r] of state.idempotency) if (now > r.expiresAtMs) { state.idempotency.delete(key); removed++ }
+  }
+  return removed
+}
