@@ -27,6 +27,8 @@ Options (environment variable in brackets):
                                (default fixtures/tokenization-rules.json)
   --scenarios DIR              also load the scenario files of DIR (repeatable; a file with a shipped
                                name replaces it) [KLARNA_MOCK_SCENARIOS, folders separated by ':']
+  --unauthorized-body STYLE    json (Klarna's docs) or html (the real playground's page) [KLARNA_MOCK_UNAUTHORIZED_BODY]
+                               (default json)
   --state-file FILE            keep state in FILE across restarts [KLARNA_MOCK_STATE_FILE]
   --journal-limit N            requests kept by GET /_mock/requests, 0 = off [KLARNA_MOCK_JOURNAL_LIMIT] (default 1000)
   --log-level LEVEL            fatal, error, warn, info, debug, trace or silent [LOG_LEVEL] (default info)
@@ -62,6 +64,7 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         'log-level': { type: 'string' },
         scenarios: { type: 'string', multiple: true },
         'state-file': { type: 'string' },
+        'unauthorized-body': { type: 'string' },
         'journal-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
@@ -88,6 +91,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   const rules = v['tokenization-rules'] ?? env.KLARNA_MOCK_TOKENIZATION_RULES
   const publicUrl = v['public-url'] ?? env.KLARNA_MOCK_PUBLIC_URL
   if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
+  const unauthorizedBody = v['unauthorized-body'] ?? env.KLARNA_MOCK_UNAUTHORIZED_BODY ?? 'json'
+  if (unauthorizedBody !== 'json' && unauthorizedBody !== 'html') throw new UsageError(`--unauthorized-body must be json or html, got "${unauthorizedBody}"`)
   const stateFile = v['state-file'] ?? env.KLARNA_MOCK_STATE_FILE
   const journalLimit = v['journal-limit'] ?? env.KLARNA_MOCK_JOURNAL_LIMIT
   const scenarioDirs = v.scenarios ?? (env.KLARNA_MOCK_SCENARIOS ?? '').split(':').filter(d => d !== '')
@@ -101,6 +106,7 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       credentials,
       publicBaseUrl: publicUrl === '' ? undefined : publicUrl,
       ...(scenarioDirs.length === 0 ? {} : { scenarioDirs }),
+      unauthorizedBody,
       ...(stateFile === undefined || stateFile === '' ? {} : { stateFile }),
       ...(journalLimit === undefined ? {} : { journalLimit: integer('--journal-limit', journalLimit, 0, 1000000) }),
       // JSON lines by default; readable lines when a person is watching a terminal.

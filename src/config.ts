@@ -21,6 +21,11 @@ export interface MockOptions {
   journalLimit?: number
   /** Keep state in this file across restarts (written atomically after changes and on close). */
   stateFile?: string | undefined
+  /**
+   * Body of a 401: 'json' (default) is Klarna's documented {"error_code":"UNAUTHORIZED",…};
+   * 'html' is what the real playground sends: an openresty HTML page without a correlation id.
+   */
+  unauthorizedBody?: 'json' | 'html'
   /** Largest request body accepted, in bytes (413 beyond). */
   bodyLimit?: number
 }

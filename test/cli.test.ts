@@ -29,6 +29,8 @@ t.test('bad flags and values are refused clearly', async t => {
   t.throws(() => readConfig(['--port', 'abc'], {}), /--port must be a whole number/)
   t.throws(() => readConfig(['--port', '70000'], {}), /--port must be between 0 and 65535/)
   t.throws(() => readConfig(['--authorization-lifetime', '0'], {}), /between 1/)
+  t.throws(() => readConfig(['--unauthorized-body', 'xml'], {}), /--unauthorized-body must be json or html/)
+  t.equal(readConfig([], { KLARNA_MOCK_UNAUTHORIZED_BODY: 'html' }).options.unauthorizedBody, 'html')
   t.throws(() => readConfig([], { KLARNA_MOCK_CREDENTIALS: 'nopassword' }), /expected username:password/)
   t.throws(() => readConfig(['--credentials-file', '/nonexistent/creds'], {}), /credentials: cannot|ENOENT/)
   const r = await runCli(['--bogus'])

@@ -114,3 +114,16 @@ t.test('bodies over the limit: 413 in Klarna shape', async t => {
   t.equal(r.status, 413)
   t.equal(JSON.parse(r.body).error_code, 'REQUEST_TOO_LARGE')
 })
+
+t.test('--unauthorized-body html answers 401 as the real playground does', async t => {
+  const { port } = await listen(t, { unauthorizedBody: 'html' })
+  const r = await raw(port, 'GET', '/customer-token/v1/tokens/x', {})
+  t.equal(r.status, 401)
+  t.match(r.headers['content-type'], /^text\/html/)
+  t.match(r.body, /<title>401 Authorization Required<\/title>/)
+  t.equal(r.headers['www-authenticate'], 'Basic realm="very closed site"')
+  t.notOk('klarna-correlation-id' in r.headers, 'no correlation id, as on the playground')
+  const ok = await raw(port, 'GET', '/customer-token/v1/tokens/x', { authorization: basic() })
+  t.equal(ok.status, 404, 'other errors stay JSON')
+  t.ok(names(ok).includes('Klarna-Correlation-Id'))
+})

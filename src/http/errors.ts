@@ -7,6 +7,13 @@ import { badRequest, badValue, KlarnaError, unauthorized } from '../domain/error
  * route, validation) included. The correlation id is the request id (src/http/wire.ts).
  */
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set for the playground-style 401, which carries no Klarna-Correlation-Id. */
+    noCorrelationHeader?: boolean
+  }
+}
+
 interface AjvError { instancePath: string, keyword: string, params: Record<string, unknown> }
 
 /** "/order_lines/2/total_tax_amount" -> "order_lines[2].total_tax_amount" */
@@ -53,7 +60,14 @@ export function toKlarnaError (err: FastifyError | KlarnaError | Error): KlarnaE
   return new KlarnaError(500, 'INTERNAL_SERVER_ERROR', ['Internal error'])
 }
 
+/** The page Klarna's real playground answers 401 with (openresty, no JSON, no correlation id). */
+const playground401 = '<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>openresty</center>\r\n</body>\r\n</html>\r\n'
+
 export function sendKlarnaError (request: FastifyRequest, reply: FastifyReply, error: KlarnaError): FastifyReply {
+  if (error.statusCode === 401 && request.server.mockOptions.unauthorizedBody === 'html') {
+    request.noCorrelationHeader = true
+    return reply.code(401).header('WWW-Authenticate', 'Basic realm="very closed site"').type('text/html').send(playground401)
+  }
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
   return reply.code(error.statusCode).type('application/json').send(JSON.stringify({
     error_code: error.errorCode,

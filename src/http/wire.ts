@@ -20,7 +20,7 @@ export function registerWire (app: FastifyInstance): void {
       reply.removeHeader(name)
       reply.raw.setHeader(canonicalHeaderName(name), value)
     }
-    reply.raw.setHeader('Klarna-Correlation-Id', request.id)
+    if (request.noCorrelationHeader !== true) reply.raw.setHeader('Klarna-Correlation-Id', request.id)
     return payload
   })
 }

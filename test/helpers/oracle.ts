@@ -74,7 +74,16 @@ export function watch (app: FastifyInstance): Violation[] {
     if (route === undefined || typeof payload !== 'string' || payload === '' || route.startsWith('/_mock')) return payload
     const validate = validatorFor(request.method, route, reply.statusCode)
     if (validate === null) return payload
-    const body: unknown = JSON.parse(payload)
+    // The opt-in playground 401 (--unauthorized-body html) is an HTML page, not a Klarna body.
+    const type = String(reply.raw.getHeader('content-type') ?? reply.getHeader('content-type') ?? '')
+    if (reply.statusCode === 401 && type.startsWith('text/html')) return payload
+    let body: unknown
+    try {
+      body = JSON.parse(payload)
+    } catch {
+      violations.push({ route: `${request.method} ${route}`, status: reply.statusCode, errors: [`not JSON (${type})`], body: payload.slice(0, 200) })
+      return payload
+    }
     if (!validate(body)) {
       const errors = (validate.errors ?? [])
         .map(e => `${e.instancePath} ${e.message ?? ''}${e.params !== undefined && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`)
