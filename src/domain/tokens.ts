@@ -52,6 +52,7 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
   const state = domain.store.merchant(merchant)
   const now = domain.clock.nowMs()
   const bodyHash = canonicalJson({ tokenId, body })
+  if (idempotencyKey !== undefined && (idempotencyKey.trim() === '' || idempotencyKey.length > 255)) throw badValue(['Klarna-Idempotency-Key'])
   if (idempotencyKey !== undefined) {
     const seen = state.idempotency.get(idempotencyKey)
     if (seen !== undefined && seen.expiresAtMs >= now) {
