@@ -6,6 +6,8 @@ import { loadCatalog } from './domain/catalog.js'
 import { Clock } from './domain/clock.js'
 import { defaultSettings, sweepExpired, type Domain } from './domain/context.js'
 import { Journal } from './domain/journal.js'
+import { Outbox } from './domain/outbox.js'
+import { defaultCallbackOptions, registerCallbacks } from './http/callbacks.js'
 import { loadScenarios, Scenarios } from './domain/scenarios.js'
 import { Store } from './domain/store.js'
 import { scenariosDir, version } from './paths.js'
@@ -59,6 +61,7 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
     clock: new Clock(options.now),
     catalog: loadCatalog(options.catalogFiles),
     journal: new Journal(options.journalLimit ?? defaults.journalLimit),
+    outbox: new Outbox(),
     scenarios: new Scenarios(loadScenarios([scenariosDir, ...(options.scenarioDirs ?? [])])),
     settings: {
       ...defaultSettings,
@@ -92,6 +95,7 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
   await app.register(paymentsRoutes)
   await app.register(customerTokenRoutes)
   await app.register(mockRoutes, { prefix: '/_mock' })
+  registerCallbacks(app, { ...defaultCallbackOptions, ...options.callbacks })
   if (options.stateFile !== undefined) persistState(app, options.stateFile)
   return app
 }

@@ -29,6 +29,8 @@ Options (environment variable in brackets):
                                name replaces it) [KLARNA_MOCK_SCENARIOS, folders separated by ':']
   --unauthorized-body STYLE    json (Klarna's docs) or html (the real playground's page) [KLARNA_MOCK_UNAUTHORIZED_BODY]
                                (default json)
+  --callbacks on|off           send Klarna's callbacks to merchant_urls.authorization and .notification
+                               [KLARNA_MOCK_CALLBACKS] (default on)
   --state-file FILE            keep state in FILE across restarts [KLARNA_MOCK_STATE_FILE]
   --journal-limit N            requests kept by GET /_mock/requests, 0 = off [KLARNA_MOCK_JOURNAL_LIMIT] (default 1000)
   --log-level LEVEL            fatal, error, warn, info, debug, trace or silent [LOG_LEVEL] (default info)
@@ -64,6 +66,7 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         'log-level': { type: 'string' },
         scenarios: { type: 'string', multiple: true },
         'state-file': { type: 'string' },
+        callbacks: { type: 'string' },
         'unauthorized-body': { type: 'string' },
         'journal-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -93,6 +96,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
   const unauthorizedBody = v['unauthorized-body'] ?? env.KLARNA_MOCK_UNAUTHORIZED_BODY ?? 'json'
   if (unauthorizedBody !== 'json' && unauthorizedBody !== 'html') throw new UsageError(`--unauthorized-body must be json or html, got "${unauthorizedBody}"`)
+  const callbacks = v.callbacks ?? env.KLARNA_MOCK_CALLBACKS ?? 'on'
+  if (callbacks !== 'on' && callbacks !== 'off') throw new UsageError(`--callbacks must be on or off, got "${callbacks}"`)
   const stateFile = v['state-file'] ?? env.KLARNA_MOCK_STATE_FILE
   const journalLimit = v['journal-limit'] ?? env.KLARNA_MOCK_JOURNAL_LIMIT
   const scenarioDirs = v.scenarios ?? (env.KLARNA_MOCK_SCENARIOS ?? '').split(':').filter(d => d !== '')
@@ -107,6 +112,7 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       publicBaseUrl: publicUrl === '' ? undefined : publicUrl,
       ...(scenarioDirs.length === 0 ? {} : { scenarioDirs }),
       unauthorizedBody,
+      callbacks: { enabled: callbacks === 'on' },
       ...(stateFile === undefined || stateFile === '' ? {} : { stateFile }),
       ...(journalLimit === undefined ? {} : { journalLimit: integer('--journal-limit', journalLimit, 0, 1000000) }),
       // JSON lines by default; readable lines when a person is watching a terminal.

@@ -1,5 +1,6 @@
 import type { Credentials } from './http/auth.js'
 import type { CatalogFiles } from './domain/catalog.js'
+import type { CallbackOptions } from './http/callbacks.js'
 
 /** Everything the app factory takes. The CLI (src/server.ts) maps flags and environment onto it. */
 export interface MockOptions {
@@ -26,6 +27,8 @@ export interface MockOptions {
    * 'html' is what the real playground sends: an openresty HTML page without a correlation id.
    */
   unauthorizedBody?: 'json' | 'html'
+  /** Klarna's callbacks to merchant_urls.authorization and .notification (sent by default). */
+  callbacks?: Partial<CallbackOptions>
   /** Largest request body accepted, in bytes (413 beyond). */
   bodyLimit?: number
 }

@@ -30,6 +30,8 @@ t.test('bad flags and values are refused clearly', async t => {
   t.throws(() => readConfig(['--port', '70000'], {}), /--port must be between 0 and 65535/)
   t.throws(() => readConfig(['--authorization-lifetime', '0'], {}), /between 1/)
   t.throws(() => readConfig(['--unauthorized-body', 'xml'], {}), /--unauthorized-body must be json or html/)
+  t.throws(() => readConfig(['--callbacks', 'maybe'], {}), /--callbacks must be on or off/)
+  t.same(readConfig([], { KLARNA_MOCK_CALLBACKS: 'off' }).options.callbacks, { enabled: false })
   t.equal(readConfig([], { KLARNA_MOCK_UNAUTHORIZED_BODY: 'html' }).options.unauthorizedBody, 'html')
   t.throws(() => readConfig([], { KLARNA_MOCK_CREDENTIALS: 'nopassword' }), /expected username:password/)
   t.throws(() => readConfig(['--credentials-file', '/nonexistent/creds'], {}), /credentials: cannot|ENOENT/)
@@ -72,7 +74,7 @@ t.test('a broken scenario file stops start-up with a message naming the file and
 t.test('--help and --version', async t => {
   const help = await runCli(['--help'])
   t.equal(help.code, 0)
-  for (const flag of ['--port', '--host', '--public-url', '--authorization-lifetime', '--credentials-file', '--scenarios', '--state-file', '--journal-limit', '--log-level', '--tokenization-rules']) {
+  for (const flag of ['--callbacks', '--unauthorized-body', '--port', '--host', '--public-url', '--authorization-lifetime', '--credentials-file', '--scenarios', '--state-file', '--journal-limit', '--log-level', '--tokenization-rules']) {
     t.match(help.stdout, flag)
   }
   const v = await runCli(['--version'])

@@ -77,6 +77,10 @@ export function authorize (domain: Domain, merchant: string, sessionId: string, 
   }
   domain.store.merchant(merchant).authorizations.set(authorization.token, authorization)
   session.authorizationToken = authorization.token
+  const callbackUrl = session.data.merchant_urls?.authorization
+  if (callbackUrl !== undefined && callbackUrl !== '') {
+    domain.outbox.enqueue({ merchant, kind: 'authorization', url: callbackUrl, dueAtMs: now, body: { authorization_token: authorization.token, session_id: session.id } })
+  }
   return { result: { approved: true, show_form: true, authorization_token: authorization.token, finalize_required: false }, authorization }
 }
 
@@ -225,6 +229,17 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
     confirmationUrl: confirmation
   })
   auth.order = { body: canonical, response }
+  const notification = request.merchant_urls?.notification ?? session.data.merchant_urls?.notification
+  const outcome = auth.outcome
+  if (outcome.kind === 'approved' && outcome.resolvesTo !== undefined && notification !== undefined && notification !== '') {
+    domain.outbox.enqueue({
+      merchant,
+      kind: 'fraud_decision',
+      url: notification,
+      dueAtMs: domain.clock.nowMs() + (outcome.pendingMinutes ?? 0) * 60_000,
+      body: { order_id: orderId, event_type: outcome.resolvesTo === 'ACCEPTED' ? 'FRAUD_RISK_ACCEPTED' : 'FRAUD_RISK_REJECTED' }
+    })
+  }
   session.status = 'complete'
   session.orderId = orderId
   return response

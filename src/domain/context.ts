@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog.js'
 import type { Clock } from './clock.js'
 import type { Journal } from './journal.js'
+import type { Outbox } from './outbox.js'
 import type { Scenarios } from './scenarios.js'
 import type { Store } from './store.js'
 
@@ -27,6 +28,7 @@ export interface Domain {
   settings: Settings
   scenarios: Scenarios
   journal: Journal
+  outbox: Outbox
 }
 
 /** POST /_mock/reset: forgets all state, disarms scenarios, clears the journal, sets the clock back. */
@@ -35,6 +37,7 @@ export function resetAll (domain: Domain): void {
   domain.clock.reset()
   domain.scenarios.reset()
   domain.journal.clear()
+  domain.outbox.clear()
 }
 
 /**

@@ -69,3 +69,14 @@ export const JournalEntrySchema = Type.Object({
   request_body: Type.Unknown(),
   response_body: Type.Unknown()
 })
+
+export const CallbackEntry = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String(),
+  url: Type.String(),
+  body: Type.Record(Type.String(), Type.Unknown()),
+  due_at: Type.String({ format: 'date-time' }),
+  state: Type.String(),
+  attempts: Type.Integer(),
+  last_result: Type.Union([Type.String(), Type.Null()])
+})

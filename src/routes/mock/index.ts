@@ -10,7 +10,7 @@ import {
 } from '../../schemas/mock.js'
 import { SessionParams, TokenParams } from '../../schemas/params.js'
 import { ArmRequest, ScenarioListEntry } from '../../schemas/scenario.js'
-import { JournalEntrySchema } from '../../schemas/mock.js'
+import { CallbackEntry, JournalEntrySchema } from '../../schemas/mock.js'
 import { Type } from '@sinclair/typebox'
 import redirect from './redirect.js'
 
@@ -99,6 +99,19 @@ const guardedRoutes: FastifyPluginAsyncTypebox = async (guarded) => {
     d.journal.clear(journalScope(request.merchant))
     return reply.code(204).send()
   })
+
+  guarded.get('/callbacks', {
+    schema: { tags, description: "Klarna's callbacks to this merchant's URLs: sent, failed and still due (newest first).", response: { 200: Type.Array(CallbackEntry) } }
+  }, async (request) => d.outbox.list(journalScope(request.merchant)).map(c => ({
+    id: c.id,
+    kind: c.kind,
+    url: c.url,
+    body: c.body,
+    due_at: new Date(c.dueAtMs).toISOString(),
+    state: c.state,
+    attempts: c.attempts,
+    last_result: c.lastResult ?? null
+  })))
 
   guarded.post('/tokens/:customerToken/status', {
     schema: { tags, description: 'Suspends, reinstates or cancels a customer token, as Klarna can.', params: TokenParams, body: TokenStatusControl, response: { 200: TokenStatusControlResponse, ...errors } }
