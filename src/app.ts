@@ -4,24 +4,25 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { defaults, type MockOptions } from './config.js'
 import { loadCatalog } from './domain/catalog.js'
 import { Clock } from './domain/clock.js'
-import { defaultSettings, sweepExpired, type Domain } from './domain/context.js'
+import { defaultSettings, type Domain } from './domain/context.js'
+import { badRequest } from './domain/errors.js'
 import { Journal } from './domain/journal.js'
 import { Outbox } from './domain/outbox.js'
-import { defaultCallbackOptions, registerCallbacks } from './http/callbacks.js'
 import { loadScenarios, Scenarios } from './domain/scenarios.js'
 import { Store } from './domain/store.js'
-import { scenariosDir, version } from './paths.js'
-import { persistState } from './persistence.js'
 import { registerAuth } from './http/auth.js'
-import { registerErrorHandling, sendKlarnaError } from './http/errors.js'
-import { badRequest } from './domain/errors.js'
+import { defaultCallbackOptions, registerCallbacks } from './http/callbacks.js'
 import { registerDocs } from './http/docs.js'
+import { registerErrorHandling, sendKlarnaError } from './http/errors.js'
+import { registerRequestLog, registerSweep } from './http/housekeeping.js'
 import { registerJournal } from './http/journal.js'
 import { registerJsonParser } from './http/parser.js'
 import { registerWire } from './http/wire.js'
-import paymentsRoutes from './routes/payments/index.js'
+import { scenariosDir, version } from './paths.js'
+import { persistState } from './persistence.js'
 import customerTokenRoutes from './routes/customer-token/index.js'
 import mockRoutes from './routes/mock/index.js'
+import paymentsRoutes from './routes/payments/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -74,15 +75,8 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
   registerErrorHandling(app)
   registerWire(app)
   registerJournal(app)
-  // Expired sessions, authorizations and idempotency keys are forgotten, at most once a minute.
-  let lastSweep = domain.clock.nowMs()
-  app.addHook('onResponse', async (request, reply) => {
-    if (domain.clock.nowMs() - lastSweep > 60_000) {
-      lastSweep = domain.clock.nowMs()
-      sweepExpired(domain)
-    }
-    request.log.info({ correlation_id: request.id, method: request.method, url: request.url, status: reply.statusCode, merchant: request.merchant === '' ? undefined : request.merchant, scenario: request.scenarioApplied, ms: Math.round(reply.elapsedTime) }, 'request')
-  })
+  registerRequestLog(app)
+  registerSweep(app)
   registerJsonParser(app)
   await registerAuth(app, options.credentials ?? null)
 

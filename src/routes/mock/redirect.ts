@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { notFound } from '../../domain/errors.js'
+import { tags } from './common.js'
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
 
@@ -11,7 +12,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0
  */
 const redirect: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/redirect/:id', {
-    schema: { tags: ['Control API (/_mock)'], security: [], description: 'Where redirect_url links lead (opened by a browser, no credentials).', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }) }
+    schema: { tags, security: [], description: 'Where redirect_url links lead (opened by a browser, no credentials).', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }) }
   }, async (request, reply) => {
     const link = app.domain.store.redirects.get(request.params.id)
     if (link === undefined) throw notFound('Unknown redirect')
