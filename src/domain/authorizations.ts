@@ -4,7 +4,7 @@ import type { Domain } from './context.js'
 import { badRequest, badValue, conflict, invalidOperation, messages, notFound, notMatching } from './errors.js'
 import { linkId, newId } from './ids.js'
 import { outcomeForEmail } from './playground.js'
-import { amountProblems, isTokenizable, marketProblems } from './rules.js'
+import { amountProblems, isTokenizable, marketProblems, normaliseAddress } from './rules.js'
 import { assertOpen, getSession } from './sessions.js'
 import type { Authorization, CustomerToken, Outcome, Session } from './store.js'
 
@@ -29,9 +29,6 @@ export type AuthorizeResult =
   | { approved: true, show_form: true, authorization_token: string, finalize_required: false }
   | { approved: false, show_form: false, reason: string }
 
-const withCountry = (a: Address | undefined): Address | undefined =>
-  a?.country === undefined ? a : { ...a, country: a.country.toUpperCase() }
-
 /** The approved playground customer of a market: Klarna's sample data, with the market's test e-mail. */
 function sampleAddress (domain: Domain, country: string): Address {
   const samples = domain.catalog.sampleAddresses
@@ -48,13 +45,13 @@ export function authorize (domain: Domain, merchant: string, sessionId: string, 
   if (category === undefined || domain.catalog.categories[category] === undefined) throw badValue(['payment_method_category'])
   const type = input.payment_method_type?.toUpperCase() ?? domain.catalog.categories[category]?.payment_method_type
   if (type === undefined || domain.catalog.types[type] === undefined) throw badValue(['payment_method_type'])
-  const billing: Address = { ...sampleAddress(domain, country), ...withCountry(session.data.billing_address), ...withCountry(input.billing_address) }
+  const billing: Address = { ...sampleAddress(domain, country), ...normaliseAddress(session.data.billing_address), ...normaliseAddress(input.billing_address) }
   const outcome: Outcome = outcomeForEmail(billing.email)
   if (outcome.kind === 'rejected') return { result: { approved: false, show_form: false, reason: outcome.reason } }
 
   const now = domain.clock.nowMs()
   const customer = input.customer ?? session.data.customer
-  const shipping = withCountry(input.shipping_address) ?? withCountry(session.data.shipping_address)
+  const shipping = normaliseAddress(input.shipping_address) ?? normaliseAddress(session.data.shipping_address)
   const authorization: Authorization = {
     token: newId(),
     sessionId: session.id,
@@ -116,7 +113,7 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
   if (session.intent === 'buy') throw invalidOperation(messages.intentBuy)
   if (auth.customerTokenId !== undefined) throw invalidOperation(messages.authorizationConsumed)
   const country = session.data.purchase_country
-  const billing = withCountry(body.billing_address)
+  const billing = normaliseAddress(body.billing_address)
   if (body.purchase_country.toUpperCase() !== country || (billing?.country !== undefined && billing.country !== country)) {
     throw badValue(['purchase_country'])
   }
@@ -183,8 +180,8 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
     ...body,
     purchase_country: body.purchase_country.toUpperCase(),
     purchase_currency: body.purchase_currency.toUpperCase(),
-    billing_address: withCountry(body.billing_address),
-    shipping_address: withCountry(body.shipping_address)
+    billing_address: normaliseAddress(body.billing_address),
+    shipping_address: normaliseAddress(body.shipping_address)
   }
   const canonical = canonicalJson(request)
   if (auth.order !== undefined) {

@@ -7,7 +7,6 @@ import type { Catalog, Market } from './catalog.js'
  */
 
 export type Intent = 'buy' | 'tokenize' | 'buy_and_tokenize'
-export const intents: readonly Intent[] = ['buy', 'tokenize', 'buy_and_tokenize']
 
 export function findMarket (catalog: Catalog, country: string | undefined): Market | undefined {
   return country === undefined ? undefined : catalog.markets.get(country.toUpperCase())
@@ -34,6 +33,11 @@ export function marketProblems (catalog: Catalog, input: MarketInput): string[] 
 export function normaliseLocale (locale: string): string {
   const [lang = '', ...rest] = locale.split('-')
   return [lang.toLowerCase(), ...rest.map(r => r.toUpperCase())].join('-')
+}
+
+/** An address with its country code upper-cased ("se" -> "SE"). */
+export function normaliseAddress<A extends { country?: string | undefined }> (address: A | undefined): A | undefined {
+  return address?.country === undefined ? address : { ...address, country: address.country.toUpperCase() }
 }
 
 export function categoriesFor (catalog: Catalog, country: string): string[] {

@@ -1,7 +1,7 @@
 import type { Domain } from './context.js'
 import { badValue, KlarnaError, messages, notFound } from './errors.js'
 import { clientToken, newId } from './ids.js'
-import { amountProblems, categoriesFor, findMarket, marketProblems, normaliseLocale, type Intent } from './rules.js'
+import { amountProblems, categoriesFor, findMarket, marketProblems, normaliseAddress, normaliseLocale, type Intent } from './rules.js'
 import type { Session } from './store.js'
 import type { SessionCreate, SessionUpdate } from '../schemas/klarna.js'
 
@@ -15,8 +15,8 @@ export function normaliseSession (domain: Domain, input: SessionCreate): Session
   const market = findMarket(domain.catalog, data.purchase_country)
   if (input.locale !== undefined) data.locale = normaliseLocale(input.locale)
   else if (market !== undefined) data.locale = market.locales[0]
-  if (data.billing_address?.country !== undefined) data.billing_address = { ...data.billing_address, country: data.billing_address.country.toUpperCase() }
-  if (data.shipping_address?.country !== undefined) data.shipping_address = { ...data.shipping_address, country: data.shipping_address.country.toUpperCase() }
+  if (data.billing_address !== undefined) data.billing_address = normaliseAddress(data.billing_address)
+  if (data.shipping_address !== undefined) data.shipping_address = normaliseAddress(data.shipping_address)
   return data
 }
 
@@ -25,10 +25,6 @@ export function sessionProblems (domain: Domain, data: SessionCreate): string[] 
   const intent = data.intent ?? 'buy'
   bad.push(...amountProblems(data, { allowZero: intent === 'tokenize' }))
   return bad
-}
-
-function paymentMethodCategories (domain: Domain, country: string) {
-  return categoriesFor(domain.catalog, country)
 }
 
 export function createSession (domain: Domain, merchant: string, input: SessionCreate): Session {
@@ -44,7 +40,7 @@ export function createSession (domain: Domain, merchant: string, input: SessionC
     status: 'incomplete',
     intent: (data.intent ?? 'buy') as Intent,
     data,
-    paymentMethodCategories: paymentMethodCategories(domain, data.purchase_country),
+    paymentMethodCategories: categoriesFor(domain.catalog, data.purchase_country),
     clientToken: clientToken({
       session_id: id,
       base_url: 'klarna-mock',
@@ -83,7 +79,7 @@ export function updateSession (domain: Domain, merchant: string, id: string, upd
   if (bad.length > 0) throw badValue(bad)
   session.data = merged
   session.intent = (merged.intent ?? 'buy') as Intent
-  session.paymentMethodCategories = paymentMethodCategories(domain, merged.purchase_country)
+  session.paymentMethodCategories = categoriesFor(domain.catalog, merged.purchase_country)
 }
 
 export function categoryView (domain: Domain, id: string) {

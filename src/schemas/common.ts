@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 
 /** A string enum accepted in any letter case (Klarna's docs and SDKs disagree on case). */
 export function CaseInsensitiveEnum (values: readonly string[], description?: string) {
@@ -6,14 +6,9 @@ export function CaseInsensitiveEnum (values: readonly string[], description?: st
   return Type.String({ pattern: `^(?:${alt.join('|')})$`, description: description ?? `One of ${values.join(', ')}, in any letter case.` })
 }
 
-export function Nullable<T extends TSchema> (schema: T) {
-  return Type.Optional(schema)
-}
-
 export const Country = Type.String({ pattern: '^[A-Za-z]{2,2}$', description: 'ISO 3166 alpha-2 country (any case).', examples: ['GB'] })
 export const Currency = Type.String({ pattern: '^[A-Za-z]{3,3}$', description: 'ISO 4217 currency (any case).', examples: ['GBP'] })
 export const Locale = Type.String({ pattern: '^[A-Za-z]{2,2}(?:-[A-Za-z]{2,2})*$', description: 'RFC 1766 locale (any case).', examples: ['en-GB'] })
-export const IsoDate = Type.String({ format: 'date-time' })
 
 export const KlarnaErrorBody = Type.Object({
   error_code: Type.String(),
