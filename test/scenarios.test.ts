@@ -197,3 +197,17 @@ t.test("a user's folder adds scenarios and replaces shipped ones by name", async
   t.same(ours, { status: 403, code: 'TOKEN_CANCELED', messages: ['Token canceled'] })
   t.equal(errorOf(await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, { headers: { 'klarna-mock-scenario': 'teapot' } })).status, 418)
 })
+
+t.test('a success variant places the order so: an idempotent replay answers the same', async t => {
+  const app = await build(t)
+  const { authorization_token: auth } = await mint(app)
+  const token = (await createCustomerToken(app, auth)).json().token_id as string
+  const key = { 'klarna-idempotency-key': 'pending-1' }
+  const first = await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), { headers: { ...key, 'klarna-mock-scenario': 'order-pending' } })
+  t.equal(first.json().fraud_status, 'PENDING')
+  t.equal(first.headers['klarna-mock-scenario-applied'], 'order-pending')
+  const replay = await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), { headers: key })
+  t.same(replay.json(), first.json())
+  const order = app.domain.store.merchant('merchant-a').orders.get(first.json().order_id as string)
+  t.equal(order?.fraudStatus, 'PENDING', 'the stored order is pending too')
+})

@@ -173,7 +173,14 @@ export function orderOutcome (domain: Domain, outcome: Outcome, paymentMethodTyp
 }
 
 /** POST /payments/v1/authorizations/{token}/order */
-export function createOrderFromAuthorization (domain: Domain, merchant: string, token: string, body: CreateOrderRequest, baseUrl: string): Order {
+export interface OrderCallOptions {
+  /** Base of the redirect_url links. */
+  baseUrl: string
+  /** A scenario's success variant (e.g. {fraud_status: PENDING}): the order is placed so. */
+  patch?: Record<string, unknown> | undefined
+}
+
+export function createOrderFromAuthorization (domain: Domain, merchant: string, token: string, body: CreateOrderRequest, { baseUrl, patch }: OrderCallOptions): Order {
   const { authorization: auth, session } = getAuthorization(domain, merchant, token)
   if (session.intent === 'tokenize') throw invalidOperation(messages.intentNotAllowed('tokenize', 'create orders'))
   const request: CreateOrderRequest = {
@@ -209,7 +216,8 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
   const response: Order = {
     order_id: orderId,
     ...(confirmation === undefined ? {} : { redirect_url: registerRedirect(domain, merchant, session.id, baseUrl, 'order placed', confirmation, orderId) }),
-    ...orderOutcome(domain, auth.outcome, auth.paymentMethodType)
+    ...orderOutcome(domain, auth.outcome, auth.paymentMethodType),
+    ...patch
   }
   const state = domain.store.merchant(merchant)
   state.orders.set(orderId, {

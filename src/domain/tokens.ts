@@ -3,7 +3,7 @@ import { canonicalJson } from './canonical.js'
 import type { Domain } from './context.js'
 import { badValue, conflict, forbidden, KlarnaError, messages, notFound } from './errors.js'
 import { linkId, newId } from './ids.js'
-import { orderOutcome } from './authorizations.js'
+import { orderOutcome, type OrderCallOptions } from './authorizations.js'
 import { amountProblems, findMarket } from './rules.js'
 import type { CustomerToken, TokenStatus } from './store.js'
 
@@ -48,7 +48,7 @@ export function setTokenStatus (domain: Domain, merchant: string, tokenId: strin
 export interface TokenOrderResult { statusCode: number, body: Order, replayed: boolean }
 
 /** POST /customer-token/v1/tokens/{token}/order, with Klarna-Idempotency-Key (24 hours). */
-export function createTokenOrder (domain: Domain, merchant: string, tokenId: string, body: CustomerTokenOrder, baseUrl: string, idempotencyKey?: string): TokenOrderResult {
+export function createTokenOrder (domain: Domain, merchant: string, tokenId: string, body: CustomerTokenOrder, { baseUrl, patch, idempotencyKey }: OrderCallOptions & { idempotencyKey?: string | undefined }): TokenOrderResult {
   const state = domain.store.merchant(merchant)
   const now = domain.clock.nowMs()
   const bodyHash = canonicalJson({ tokenId, body })
@@ -78,7 +78,8 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
   const response: Order = {
     order_id: orderId,
     redirect_url: `${baseUrl}/_mock/redirect/${link}`,
-    ...orderOutcome(domain, { kind: 'approved', fraudStatus: 'ACCEPTED' }, token.paymentMethodType)
+    ...orderOutcome(domain, { kind: 'approved', fraudStatus: 'ACCEPTED' }, token.paymentMethodType),
+    ...patch
   }
   state.orders.set(orderId, {
     id: orderId,

@@ -77,6 +77,8 @@ export function scenarioHooks (app: FastifyInstance): void {
     return reply
   })
 
+  // Order calls place the order as the variant says (the domain applies the patch, so an
+  // idempotent replay answers the same); for any other call the patch is merged on the way out.
   app.addHook('onSend', async (request, reply, payload) => {
     const patch = request.scenarioPatch
     if (patch === undefined || reply.statusCode >= 300 || typeof payload !== 'string') return payload

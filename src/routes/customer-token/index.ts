@@ -39,7 +39,11 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const key = request.headers['klarna-idempotency-key']
-    const result = createTokenOrder(d, request.merchant, request.params.customerToken, request.body, baseUrl(request), Array.isArray(key) ? key[0] : key)
+    const result = createTokenOrder(d, request.merchant, request.params.customerToken, request.body, {
+      baseUrl: baseUrl(request),
+      patch: request.scenarioPatch,
+      idempotencyKey: Array.isArray(key) ? key[0] : key
+    })
     if (result.replayed) reply.header('Klarna-Idempotent-Replayed', 'true')
     return reply.code(result.statusCode).send(result.body)
   })

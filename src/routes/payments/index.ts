@@ -39,7 +39,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/payments/v1/authorizations/:authorizationToken/order', {
     schema: { operationId: 'createOrder', tags, params: AuthorizationParams, body: CreateOrderRequest, response: { 200: Order, ...errors } }
-  }, async (request) => createOrderFromAuthorization(d, request.merchant, request.params.authorizationToken, request.body, baseUrl(request)))
+  }, async (request) => createOrderFromAuthorization(d, request.merchant, request.params.authorizationToken, request.body, { baseUrl: baseUrl(request), patch: request.scenarioPatch }))
 
   app.delete('/payments/v1/authorizations/:authorizationToken', {
     schema: { operationId: 'cancelAuthorization', tags, params: AuthorizationParams, response: { 204: { type: 'null' }, ...errors } }
