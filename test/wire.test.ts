@@ -127,3 +127,21 @@ t.test('--unauthorized-body html answers 401 as the real playground does', async
   t.equal(ok.status, 404, 'other errors stay JSON')
   t.ok(names(ok).includes('Klarna-Correlation-Id'))
 })
+
+t.test('an HTTP/1.0 request without a Host header still gets working links', async t => {
+  const { port } = await listen(t)
+  const { connect } = await import('node:net')
+  const token = await mintOn(port)
+  const body = tokenBody
+  const text = await new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`POST /payments/v1/authorizations/${token}/customer-token HTTP/1.0\r\nAuthorization: ${basic()}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+    })
+    let out = ''
+    socket.on('data', c => { out += c.toString() })
+    socket.on('end', () => resolve(out))
+    socket.on('error', reject)
+  })
+  t.match(text, /^HTTP\/1\.[01] 200/)
+  t.match(text, new RegExp(`"redirect_url":"http://127\\.0\\.0\\.1:${port}/_mock/redirect/`))
+})

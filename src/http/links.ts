@@ -4,5 +4,7 @@ import type { FastifyRequest } from 'fastify'
 export function baseUrl (request: FastifyRequest): string {
   const configured = request.server.mockOptions.publicBaseUrl
   if (configured !== undefined && configured !== '') return configured.replace(/\/+$/, '')
-  return `${request.protocol}://${request.host}`
+  // An HTTP/1.0 client may send no Host header: fall back to the address the request came to.
+  const host = request.host !== undefined && request.host !== '' ? request.host : `${request.socket.localAddress ?? '127.0.0.1'}:${request.socket.localPort ?? ''}`
+  return `${request.protocol}://${host}`
 }
