@@ -162,6 +162,10 @@ t.test('the customer sent must match the authorized one', async t => {
   const ok = await createCustomerToken(app, auth, tokenRequest({ customer: { date_of_birth: '1970-07-10' } }))
   t.equal(ok.statusCode, 200)
   t.same(ok.json().customer, { date_of_birth: '1970-07-10', gender: 'male' })
+  const none = await mint(app)
+  const taken = await createCustomerToken(app, none.authorization_token, tokenRequest({ customer: { date_of_birth: '1980-01-01', gender: 'female' } }))
+  t.equal(taken.statusCode, 200, 'no customer was authorized: the one sent is taken as entered')
+  t.same(taken.json().customer, { date_of_birth: '1980-01-01', gender: 'female' })
 })
 
 t.test('card tokens carry card details', async t => {
