@@ -47,6 +47,11 @@ function integer (name: string, value: string, min: number, max: number): number
   return n
 }
 
+function oneOf<T extends string> (name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}; got "${value}"`)
+  return value as T
+}
+
 export interface CliConfig { port: number, host: string, options: MockOptions, help: boolean, version: boolean }
 
 export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
@@ -89,15 +94,12 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     throw new UsageError(`credentials: ${(err as Error).message}`)
   }
   if (credentials?.size === 0) throw new UsageError('credentials: the list is empty')
-  const level = v['log-level'] ?? env.LOG_LEVEL ?? 'info'
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) throw new UsageError(`--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${level}"`)
+  const level = oneOf('--log-level', v['log-level'] ?? env.LOG_LEVEL ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   const rules = v['tokenization-rules'] ?? env.KLARNA_MOCK_TOKENIZATION_RULES
   const publicUrl = v['public-url'] ?? env.KLARNA_MOCK_PUBLIC_URL
   if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
-  const unauthorizedBody = v['unauthorized-body'] ?? env.KLARNA_MOCK_UNAUTHORIZED_BODY ?? 'json'
-  if (unauthorizedBody !== 'json' && unauthorizedBody !== 'html') throw new UsageError(`--unauthorized-body must be json or html, got "${unauthorizedBody}"`)
-  const callbacks = v.callbacks ?? env.KLARNA_MOCK_CALLBACKS ?? 'on'
-  if (callbacks !== 'on' && callbacks !== 'off') throw new UsageError(`--callbacks must be on or off, got "${callbacks}"`)
+  const unauthorizedBody = oneOf('--unauthorized-body', v['unauthorized-body'] ?? env.KLARNA_MOCK_UNAUTHORIZED_BODY ?? 'json', ['json', 'html'])
+  const callbacks = oneOf('--callbacks', v.callbacks ?? env.KLARNA_MOCK_CALLBACKS ?? 'on', ['on', 'off'])
   const stateFile = v['state-file'] ?? env.KLARNA_MOCK_STATE_FILE
   const journalLimit = v['journal-limit'] ?? env.KLARNA_MOCK_JOURNAL_LIMIT
   const scenarioDirs = v.scenarios ?? (env.KLARNA_MOCK_SCENARIOS ?? '').split(':').filter(d => d !== '')

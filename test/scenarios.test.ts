@@ -209,5 +209,5 @@ t.test('a success variant places the order so: an idempotent replay answers the 
   const replay = await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), { headers: key })
   t.same(replay.json(), first.json())
   const order = app.domain.store.merchant('merchant-a').orders.get(first.json().order_id as string)
-  t.equal(order?.fraudStatus, 'PENDING', 'the stored order is pending too')
+  t.equal(order?.response.fraud_status, 'PENDING', 'the stored order is pending too')
 })

@@ -97,7 +97,8 @@ export function peekAuthorization (domain: Domain, merchant: string, token: stri
   return domain.store.merchant(merchant).authorizations.get(token)
 }
 
-function registerRedirect (domain: Domain, merchant: string, sessionId: string, baseUrl: string, what: string, confirmation?: string, orderId?: string): string {
+/** A redirect_url leading to /_mock/redirect/<unguessable id>, opened later without credentials. */
+export function registerRedirect (domain: Domain, merchant: string, sessionId: string, baseUrl: string, what: string, confirmation?: string, orderId?: string): string {
   const id = linkId()
   domain.store.redirects.set(id, { merchant, sessionId, orderId, confirmation, what })
   return `${baseUrl}/_mock/redirect/${id}`
@@ -234,7 +235,6 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
     orderAmount: request.order_amount,
     purchaseCurrency: request.purchase_currency,
     orderLines: request.order_lines,
-    fraudStatus: response.fraud_status,
     response,
     confirmationUrl: confirmation
   })

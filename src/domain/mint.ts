@@ -2,7 +2,7 @@ import type { Address, Customer, OrderLine } from '../schemas/klarna.js'
 import { authorize } from './authorizations.js'
 import type { Domain } from './context.js'
 import { badValue, KlarnaError } from './errors.js'
-import { findMarket, type Intent } from './rules.js'
+import { expectedOrderAmount, expectedOrderTax, findMarket, type Intent } from './rules.js'
 import { createSession } from './sessions.js'
 
 /**
@@ -43,8 +43,8 @@ export function mintAuthorization (domain: Domain, merchant: string, input: Mint
     purchase_currency: input.purchase_currency ?? market.currency,
     locale: input.locale ?? market.locales[0],
     intent: input.intent ?? 'tokenize',
-    order_amount: input.order_amount ?? lines.reduce((sum, l) => sum + l.total_amount, 0),
-    order_tax_amount: input.order_tax_amount ?? lines.reduce((sum, l) => sum + (l.type === 'sales_tax' ? l.total_amount : (l.total_tax_amount ?? 0)), 0),
+    order_amount: input.order_amount ?? expectedOrderAmount(lines),
+    order_tax_amount: input.order_tax_amount ?? expectedOrderTax(lines),
     order_lines: lines,
     ...(input.merchant_urls === undefined ? {} : { merchant_urls: input.merchant_urls })
   })

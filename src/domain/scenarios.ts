@@ -109,6 +109,19 @@ export class Scenarios {
     return [...this.#all.values()].sort((a, b) => a.name.localeCompare(b.name))
   }
 
+  /** What GET /_mock/scenarios shows: status and code only where every pick answers one error. */
+  summaries (): Array<{ name: string, description: string, applies_to: string[], status?: number, error_code?: string }> {
+    return this.list().map(s => {
+      const only = s.steps.length === 1 || s.repeat ? s.steps[0] : undefined
+      return {
+        name: s.name,
+        description: s.description,
+        applies_to: s.appliesTo,
+        ...(only?.error === undefined ? {} : { status: only.error.status, error_code: only.error.error_code })
+      }
+    })
+  }
+
   /** The named scenario, or a 400 listing the valid names. */
   get (name: string): Scenario {
     const scenario = this.#all.get(name)

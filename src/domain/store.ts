@@ -81,16 +81,15 @@ export interface OrderRecord {
   orderAmount: number
   purchaseCurrency: string
   orderLines: OrderLine[]
-  fraudStatus: string
   response: Order
   confirmationUrl?: string | undefined
 }
 
+/** A successful token order answered under a Klarna-Idempotency-Key (only successes are kept). */
 export interface IdempotencyRecord {
   bodyHash: string
   expiresAtMs: number
-  statusCode: number
-  body: unknown
+  body: Order
 }
 
 export class MerchantState {

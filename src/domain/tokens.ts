@@ -2,9 +2,9 @@ import type { CustomerTokenOrder, CustomerTokenRead, Order } from '../schemas/kl
 import { canonicalJson } from './canonical.js'
 import type { Domain } from './context.js'
 import { badValue, conflict, forbidden, KlarnaError, messages, notFound } from './errors.js'
-import { linkId, newId } from './ids.js'
-import { orderOutcome, type OrderCallOptions } from './authorizations.js'
-import { amountProblems, findMarket } from './rules.js'
+import { newId } from './ids.js'
+import { orderOutcome, registerRedirect, type OrderCallOptions } from './authorizations.js'
+import { amountProblems, marketProblems } from './rules.js'
 import type { CustomerToken, TokenStatus } from './store.js'
 
 /**
@@ -45,7 +45,7 @@ export function setTokenStatus (domain: Domain, merchant: string, tokenId: strin
   return token
 }
 
-export interface TokenOrderResult { statusCode: number, body: Order, replayed: boolean }
+export interface TokenOrderResult { body: Order, replayed: boolean }
 
 /** POST /customer-token/v1/tokens/{token}/order, with Klarna-Idempotency-Key (24 hours). */
 export function createTokenOrder (domain: Domain, merchant: string, tokenId: string, body: CustomerTokenOrder, { baseUrl, patch, idempotencyKey }: OrderCallOptions & { idempotencyKey?: string | undefined }): TokenOrderResult {
@@ -59,25 +59,26 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
       if (seen.bodyHash !== bodyHash) {
         throw conflict(`Klarna-Idempotency-Key ${idempotencyKey} was already used with a different request`, 'IDEMPOTENCY_KEY_REUSED')
       }
-      return { statusCode: seen.statusCode, body: seen.body as Order, replayed: true }
+      return { body: seen.body, replayed: true }
     }
   }
   const token = getToken(domain, merchant, tokenId, 'TOKEN_NOT_FOUND', messages.tokenNotFound)
   if (token.status === 'CANCELLED') throw forbidden('TOKEN_CANCELLED', messages.tokenCancelled)
   if (token.status === 'SUSPENDED') throw forbidden('TOKEN_SUSPENDED', messages.tokenSuspended)
-  const bad = amountProblems(body, { allowZero: false })
-  if (body.locale !== undefined && !(findMarket(domain.catalog, token.purchaseCountry)?.locales ?? []).some(l => l.toLowerCase() === body.locale?.toLowerCase())) bad.push('locale')
+  const bad = [
+    ...amountProblems(body, { allowZero: false }),
+    ...marketProblems(domain.catalog, { purchase_country: token.purchaseCountry, locale: body.locale })
+  ]
   if (bad.length > 0) throw badValue(bad)
-  if (body.purchase_currency.toUpperCase() !== findMarket(domain.catalog, token.purchaseCountry)?.currency) {
+  // The token's payment method works in the currency of the market it was made in.
+  if (body.purchase_currency.toUpperCase() !== token.purchaseCurrency) {
     throw forbidden('PAYMENT_METHOD_CURRENCY_MISMATCH', messages.currencyMismatch)
   }
   const orderId = newId()
   const confirmation = body.merchant_urls?.confirmation ?? token.merchantUrls?.confirmation
-  const link = linkId()
-  domain.store.redirects.set(link, { merchant, sessionId: token.sessionId, orderId, confirmation, what: 'order placed with a customer token' })
   const response: Order = {
     order_id: orderId,
-    redirect_url: `${baseUrl}/_mock/redirect/${link}`,
+    redirect_url: registerRedirect(domain, merchant, token.sessionId, baseUrl, 'order placed with a customer token', confirmation, orderId),
     ...orderOutcome(domain, { kind: 'approved', fraudStatus: 'ACCEPTED' }, token.paymentMethodType),
     ...patch
   }
@@ -89,12 +90,11 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
     orderAmount: body.order_amount,
     purchaseCurrency: body.purchase_currency.toUpperCase(),
     orderLines: body.order_lines,
-    fraudStatus: response.fraud_status,
     response,
     confirmationUrl: confirmation
   })
   if (idempotencyKey !== undefined) {
-    state.idempotency.set(idempotencyKey, { bodyHash, expiresAtMs: now + domain.settings.idempotencyWindowSeconds * 1000, statusCode: 200, body: response })
+    state.idempotency.set(idempotencyKey, { bodyHash, expiresAtMs: now + domain.settings.idempotencyWindowSeconds * 1000, body: response })
   }
-  return { statusCode: 200, body: response, replayed: false }
+  return { body: response, replayed: false }
 }

@@ -45,7 +45,7 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
       idempotencyKey: Array.isArray(key) ? key[0] : key
     })
     if (result.replayed) reply.header('Klarna-Idempotent-Replayed', 'true')
-    return reply.code(result.statusCode).send(result.body)
+    return result.body
   })
 }
 

@@ -9,15 +9,7 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/scenarios', {
     schema: { tags, description: 'Every loaded scenario.', response: { 200: Type.Array(ScenarioListEntry) } }
-  }, async () => d.scenarios.list().map(s => {
-    const only = s.steps.length === 1 || s.repeat ? s.steps[0] : undefined
-    return {
-      name: s.name,
-      description: s.description,
-      applies_to: s.appliesTo,
-      ...(only?.error === undefined ? {} : { status: only.error.status, error_code: only.error.error_code })
-    }
-  }))
+  }, async () => d.scenarios.summaries())
 
   app.post('/scenarios/arm', {
     schema: { tags, description: "Arms a scenario for this merchant's next calls.", body: ArmRequest, response: { 200: ArmRequest, ...errors } }
