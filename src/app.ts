@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { defaults, type MockOptions } from './config.js'
 import { loadCatalog } from './domain/catalog.js'
 import { Clock } from './domain/clock.js'
-import { defaultSettings, type Domain } from './domain/context.js'
+import { defaultSettings, longestLifetimeMs, type Domain } from './domain/context.js'
 import { badRequest } from './domain/errors.js'
 import { Journal } from './domain/journal.js'
 import { Outbox } from './domain/outbox.js'
@@ -13,6 +13,7 @@ import { Store } from './domain/store.js'
 import { registerAuth } from './http/auth.js'
 import { defaultCallbackOptions, registerCallbacks } from './http/callbacks.js'
 import { registerDocs } from './http/docs.js'
+import { clientErrorHandler } from './http/client-errors.js'
 import { registerErrorHandling, sendKlarnaError } from './http/errors.js'
 import { registerRequestLog, registerSweep } from './http/housekeeping.js'
 import { registerJournal } from './http/journal.js'
@@ -33,6 +34,7 @@ declare module 'fastify' {
 
 /** Builds the mock as a Fastify instance (no listen). Each call has its own state and clock. */
 export async function buildApp (options: MockOptions = {}): Promise<FastifyInstance> {
+  const requestTimeout = Math.round((options.requestTimeoutSeconds ?? defaults.requestTimeoutSeconds) * 1000)
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => randomUUID(),
@@ -40,6 +42,10 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? defaults.bodyLimit,
+    // A request (headers and body) must arrive within this time: a slow sender gets a 408.
+    requestTimeout,
+    http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeout / 4)) },
+    clientErrorHandler: clientErrorHandler(requestTimeout),
     // On close, idle keep-alive connections are closed and requests under way finish; sockets held
     // by a timeout scenario are destroyed in preClose (src/http/scenarios.ts).
     forceCloseConnections: 'idle',
@@ -57,17 +63,18 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: 'all', useDefaults: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  const settings = {
+    ...defaultSettings,
+    authorizationLifetimeSeconds: options.authorizationLifetimeSeconds ?? defaults.authorizationLifetimeSeconds
+  }
   const domain: Domain = {
     store: new Store(),
-    clock: new Clock(options.now),
+    clock: new Clock(options.now, longestLifetimeMs(settings)),
     catalog: loadCatalog(options.catalogFiles),
     journal: new Journal(options.journalLimit ?? defaults.journalLimit),
     outbox: new Outbox(),
     scenarios: new Scenarios(loadScenarios([scenariosDir, ...(options.scenarioDirs ?? [])])),
-    settings: {
-      ...defaultSettings,
-      authorizationLifetimeSeconds: options.authorizationLifetimeSeconds ?? defaults.authorizationLifetimeSeconds
-    }
+    settings
   }
   app.decorate('domain', domain)
   app.decorate('mockOptions', options)
@@ -85,11 +92,12 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
     if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}
   })
 
+  // Before the routes, so that its hook sees every answer.
+  if (options.stateFile !== undefined) persistState(app, options.stateFile, options.durability)
   await registerDocs(app, version)
   await app.register(paymentsRoutes)
   await app.register(customerTokenRoutes)
   await app.register(mockRoutes, { prefix: '/_mock' })
   registerCallbacks(app, { ...defaultCallbackOptions, ...options.callbacks })
-  if (options.stateFile !== undefined) persistState(app, options.stateFile)
   return app
 }

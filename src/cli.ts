@@ -31,7 +31,13 @@ Options (environment variable in brackets):
                                (default json)
   --callbacks on|off           send Klarna's callbacks to merchant_urls.authorization and .notification
                                [KLARNA_MOCK_CALLBACKS] (default on)
-  --state-file FILE            keep state in FILE across restarts [KLARNA_MOCK_STATE_FILE]
+  --state-file FILE            keep state in FILE (and its change log FILE.log.N) across restarts and
+                               crashes [KLARNA_MOCK_STATE_FILE]
+  --durability MODE            write: each change is in the state file before it is answered (survives
+                               kill -9) and on disk within 100 ms; fsync: on disk before it is answered
+                               (survives power loss) [KLARNA_MOCK_DURABILITY] (default write)
+  --request-timeout S          seconds for a request's headers and body to arrive, then 408
+                               [KLARNA_MOCK_REQUEST_TIMEOUT] (default ${defaults.requestTimeoutSeconds})
   --journal-limit N            requests kept by GET /_mock/requests, 0 = off [KLARNA_MOCK_JOURNAL_LIMIT] (default 1000)
   --log-level LEVEL            fatal, error, warn, info, debug, trace or silent [LOG_LEVEL] (default info)
   -h, --help                   print this help
@@ -74,6 +80,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         callbacks: { type: 'string' },
         'unauthorized-body': { type: 'string' },
         'journal-limit': { type: 'string' },
+        durability: { type: 'string' },
+        'request-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
       }
@@ -88,8 +96,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   const credentialsFile = v['credentials-file'] ?? env.KLARNA_MOCK_CREDENTIALS_FILE
   let credentials: Map<string, string> | null = null
   try {
-    if (credentialsFile !== undefined && credentialsFile !== '') credentials = parseCredentials(readFileSync(credentialsFile, 'utf8'))
-    else if (env.KLARNA_MOCK_CREDENTIALS !== undefined && env.KLARNA_MOCK_CREDENTIALS !== '') credentials = parseCredentials(env.KLARNA_MOCK_CREDENTIALS)
+    if (credentialsFile !== undefined && credentialsFile !== '') credentials = parseCredentials(readFileSync(credentialsFile, 'utf8'), 'file')
+    else if (env.KLARNA_MOCK_CREDENTIALS !== undefined && env.KLARNA_MOCK_CREDENTIALS !== '') credentials = parseCredentials(env.KLARNA_MOCK_CREDENTIALS, 'env')
   } catch (err) {
     throw new UsageError(`credentials: ${(err as Error).message}`)
   }
@@ -102,6 +110,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   const callbacks = oneOf('--callbacks', v.callbacks ?? env.KLARNA_MOCK_CALLBACKS ?? 'on', ['on', 'off'])
   const stateFile = v['state-file'] ?? env.KLARNA_MOCK_STATE_FILE
   const journalLimit = v['journal-limit'] ?? env.KLARNA_MOCK_JOURNAL_LIMIT
+  const durability = oneOf('--durability', v.durability ?? env.KLARNA_MOCK_DURABILITY ?? 'write', ['write', 'fsync'])
+  const requestTimeout = v['request-timeout'] ?? env.KLARNA_MOCK_REQUEST_TIMEOUT
   const scenarioDirs = v.scenarios ?? (env.KLARNA_MOCK_SCENARIOS ?? '').split(':').filter(d => d !== '')
   return {
     port,
@@ -115,7 +125,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       ...(scenarioDirs.length === 0 ? {} : { scenarioDirs }),
       unauthorizedBody,
       callbacks: { enabled: callbacks === 'on' },
-      ...(stateFile === undefined || stateFile === '' ? {} : { stateFile }),
+      ...(stateFile === undefined || stateFile === '' ? {} : { stateFile, durability }),
+      ...(requestTimeout === undefined ? {} : { requestTimeoutSeconds: integer('--request-timeout', requestTimeout, 1, 3600) }),
       ...(journalLimit === undefined ? {} : { journalLimit: integer('--journal-limit', journalLimit, 0, 1000000) }),
       // JSON lines by default; readable lines when a person is watching a terminal.
       logger: {

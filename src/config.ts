@@ -1,6 +1,7 @@
 import type { Credentials } from './http/auth.js'
 import type { CatalogFiles } from './domain/catalog.js'
 import type { CallbackOptions } from './http/callbacks.js'
+import type { Durability } from './persistence.js'
 
 /** Everything the app factory takes. The CLI (src/server.ts) maps flags and environment onto it. */
 export interface MockOptions {
@@ -20,8 +21,14 @@ export interface MockOptions {
   scenarioDirs?: string[]
   /** How many requests the journal keeps (GET /_mock/requests); 0 turns it off. */
   journalLimit?: number
-  /** Keep state in this file across restarts (written atomically after changes and on close). */
+  /** Keep state in this file (and its log, FILE.log.N) across restarts and crashes. */
   stateFile?: string | undefined
+  /**
+   * 'write' (default): each change is written to the state file's log before it is answered
+   * (survives the process being killed) and fsynced within 100 ms; 'fsync': fsynced before it is
+   * answered (survives power loss).
+   */
+  durability?: Durability
   /**
    * Body of a 401: 'json' (default) is Klarna's documented {"error_code":"UNAUTHORIZED",…};
    * 'html' is what the real playground sends: an openresty HTML page without a correlation id.
@@ -31,6 +38,8 @@ export interface MockOptions {
   callbacks?: Partial<CallbackOptions>
   /** Largest request body accepted, in bytes (413 beyond). */
   bodyLimit?: number
+  /** Time for a request (headers and body) to arrive, in seconds (408 beyond). */
+  requestTimeoutSeconds?: number
 }
 
 export const defaults = {
@@ -38,18 +47,28 @@ export const defaults = {
   host: '127.0.0.1',
   authorizationLifetimeSeconds: 3600,
   bodyLimit: 1024 * 1024,
-  journalLimit: 1000
+  journalLimit: 1000,
+  requestTimeoutSeconds: 30
 } as const
 
-/** Parses a credentials list: "user:pass" entries separated by commas or new lines. */
-export function parseCredentials (text: string): Map<string, string> {
+/**
+ * Parses a credentials list of "username:password" pairs. In a file (`from: 'file'`) there is one
+ * pair a line and the password is the rest of the line, commas included; blank lines and lines
+ * starting with # are skipped. In KLARNA_MOCK_CREDENTIALS (`from: 'env'`) pairs are separated by
+ * commas or new lines. The username is everything before the first colon.
+ */
+export function parseCredentials (text: string, from: 'file' | 'env' = 'file'): Map<string, string> {
   const map = new Map<string, string>()
-  for (const raw of text.split(/[\n,]/)) {
-    const entry = raw.trim()
-    if (entry === '' || entry.startsWith('#')) continue
+  const separator = from === 'file' ? /\r?\n/ : /[\r\n,]+/
+  for (const [n, raw] of text.split(separator).entries()) {
+    const entry = from === 'file' ? raw : raw.trim()
+    if (entry.trim() === '' || entry.trimStart().startsWith('#')) continue
     const i = entry.indexOf(':')
-    if (i <= 0 || i === entry.length - 1) throw new Error(`invalid credentials entry "${entry.slice(0, 40)}": expected username:password`)
-    map.set(entry.slice(0, i), entry.slice(i + 1))
+    const where = from === 'file' ? `line ${n + 1}` : `entry "${entry.slice(0, 40)}"`
+    if (i <= 0 || i === entry.length - 1) throw new Error(`${where}: expected username:password`)
+    const user = entry.slice(0, i).trim()
+    if (map.has(user)) throw new Error(`${where}: username "${user.slice(0, 40)}" is listed twice`)
+    map.set(user, entry.slice(i + 1))
   }
   return map
 }

@@ -1,126 +1,491 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, existsSync, unlinkSync } from 'node:fs'
-import { dirname, basename, join } from 'node:path'
+import {
+  closeSync, fdatasync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync
+} from 'node:fs'
+import { open as openFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { promisify } from 'node:util'
+import { Type, type TSchema } from '@sinclair/typebox'
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { FastifyInstance } from 'fastify'
 import type { Domain } from './domain/context.js'
-import type { MerchantState } from './domain/store.js'
+import { KlarnaError } from './domain/errors.js'
+import type { Collection } from './domain/store.js'
+import { collectionNames, collectionSchemas, RedirectRecord, type CollectionName } from './schemas/state.js'
 
 /**
- * --state-file: the state (every merchant's sessions, authorizations, tokens, orders and
- * idempotency keys, the redirect links, the clock offset) written atomically (a temporary file,
- * fsync, rename: a crash mid-write leaves the old file whole) after each change and on close,
- * and loaded at start. A damaged file stops start-up and is never overwritten.
+ * --state-file FILE: the state (every merchant's sessions, authorizations, tokens, orders and
+ * idempotency keys, the redirect links, the clock offset) kept across restarts and crashes.
+ *
+ * Two kinds of file, both JSON lines:
+ *  - FILE, the snapshot: a header line, then one line per record. Written whole at start and,
+ *    later, in the background (a few hundred records per event-loop turn, so requests keep being
+ *    answered), to a temporary file that is fsynced and renamed over FILE.
+ *  - FILE.log.N, the change log: one line per changed record ({m, c, k, v} set, {m, c, k, d}
+ *    deleted, {c: "clock"}, {c: "reset"}), appended before the change is acknowledged.
+ * The snapshot's header names the first log segment that follows it; loading replays that
+ * segment and every later one. When the log has grown past the snapshot, a new segment is
+ * started and a new snapshot written; then the old segments are deleted.
+ *
+ * Durability (--durability): 'write' (default) writes each change to the log before the answer
+ * leaves, so nothing acknowledged is lost when the process dies (SIGKILL, a crash, OOM), and
+ * fsyncs the log within SYNC_INTERVAL_MS, so a machine crash loses at most that. 'fsync' also
+ * fsyncs before answering (one fsync shared by the requests waiting at that moment): nothing
+ * acknowledged is lost even on power loss.
+ *
+ * Loading checks every line against the record schemas (src/schemas/state.ts): a damaged file
+ * stops start-up, naming the file, the line and the field, and is never changed. A torn last line
+ * of the newest log segment (the write a crash interrupted, never acknowledged) is ignored.
  */
+
+export type Durability = 'write' | 'fsync'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The state file's writer, when --state-file is given. */
+    stateWriter?: StateWriter
+  }
+}
 
 export class StateFileError extends Error {
   override name = 'StateFileError'
 }
 
-interface Snapshot {
-  format: 'klarna-mock-state'
-  version: 1
-  saved_at: string
-  clock_offset_ms: number
-  merchants: Record<string, Record<keyof MerchantState, Array<[string, unknown]>>>
-  redirects: Array<[string, unknown]>
+export const FORMAT = 'klarna-mock-state'
+export const VERSION = 2
+/** How soon a change written in 'write' mode is fsynced. */
+export const SYNC_INTERVAL_MS = 100
+/** Records serialized per event-loop turn while a snapshot is written in the background. */
+const SNAPSHOT_BATCH = 500
+/** The log is compacted once it is larger than the snapshot and at least this large. */
+const MIN_COMPACT_BYTES = 4 * 1024 * 1024
+
+type Kind = CollectionName | 'redirects'
+const kinds: readonly Kind[] = [...collectionNames, 'redirects']
+
+const Header = Type.Object({
+  format: Type.Literal(FORMAT),
+  version: Type.Literal(VERSION),
+  saved_at: Type.String(),
+  clock_offset_ms: Type.Integer({ minimum: 0 }),
+  log_generation: Type.Integer({ minimum: 1 })
+})
+const RecordLine = Type.Union([
+  Type.Object({ m: Type.String(), c: Type.Union(kinds.map(k => Type.Literal(k))), k: Type.String({ minLength: 1, maxLength: 255 }), v: Type.Unknown() }),
+  Type.Object({ m: Type.String(), c: Type.Union(kinds.map(k => Type.Literal(k))), k: Type.String({ minLength: 1, maxLength: 255 }), d: Type.Literal(true) }),
+  Type.Object({ c: Type.Literal('clock'), v: Type.Integer({ minimum: 0 }) }),
+  Type.Object({ c: Type.Literal('reset') })
+])
+/** The first version: one JSON document (klarna-mock 0.1). Read, then rewritten as version 2. */
+const V1 = Type.Object({
+  format: Type.Literal(FORMAT),
+  version: Type.Literal(1),
+  clock_offset_ms: Type.Integer({ minimum: 0 }),
+  merchants: Type.Record(Type.String(), Type.Object(Object.fromEntries(collectionNames.map(c => [c, Type.Array(Type.Tuple([Type.String(), Type.Unknown()]))])))),
+  redirects: Type.Array(Type.Tuple([Type.String(), Type.Unknown()]))
+})
+
+interface Checks { header: TypeCheck<typeof Header>, line: TypeCheck<typeof RecordLine>, v1: TypeCheck<typeof V1>, values: Record<Kind, TypeCheck<TSchema>> }
+let compiled: Checks | undefined
+/** Compiled once, on the first load (a server without a state file never pays for it). */
+function checks (): Checks {
+  compiled ??= {
+    header: TypeCompiler.Compile(Header),
+    line: TypeCompiler.Compile(RecordLine),
+    v1: TypeCompiler.Compile(V1),
+    values: Object.fromEntries(kinds.map(k => [k, TypeCompiler.Compile<TSchema>(k === 'redirects' ? RedirectRecord : collectionSchemas[k])])) as unknown as Record<Kind, TypeCheck<TSchema>>
+  }
+  return compiled
 }
 
-const collections = ['sessions', 'authorizations', 'tokens', 'orders', 'idempotency'] as const
+function firstError (check: TypeCheck<TSchema>, value: unknown): string {
+  const e = check.Errors(value).First()
+  if (e === undefined) return 'invalid'
+  return `${e.path === '' ? '(root)' : e.path.slice(1).replace(/\//g, '.')}: ${e.message}`
+}
 
-export function snapshot (domain: Domain): Snapshot {
-  const merchants: Snapshot['merchants'] = {}
-  for (const [id, state] of domain.store.merchants()) {
-    merchants[id] = Object.fromEntries(collections.map(c => [c, [...state[c].entries()]])) as Snapshot['merchants'][string]
+const segmentName = (file: string, generation: number) => `${file}.log.${generation}`
+
+/** Log segments of FILE that exist, oldest first. */
+function segments (file: string): Array<{ generation: number, path: string }> {
+  const dir = dirname(file)
+  const prefix = `${basename(file)}.log.`
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return []
   }
-  return {
-    format: 'klarna-mock-state',
-    version: 1,
-    saved_at: domain.clock.iso(),
-    clock_offset_ms: domain.clock.offsetMs,
-    merchants,
-    redirects: [...domain.store.redirects.entries()]
+  return names
+    .filter(n => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
+    .map(n => ({ generation: Number(n.slice(prefix.length)), path: join(dir, n) }))
+    .sort((a, b) => a.generation - b.generation)
+}
+
+function collection (domain: Domain, merchant: string, kind: Kind): Collection<unknown> {
+  return (kind === 'redirects' ? domain.store.redirects : domain.store.merchant(merchant)[kind]) as Collection<unknown>
+}
+
+/** Applies one checked line to the state (no listener is attached while loading). */
+function apply (domain: Domain, line: Record<string, unknown>): void {
+  const c = line.c as Kind | 'clock' | 'reset'
+  if (c === 'reset') { domain.store.reset(); domain.clock.reset(); return }  // no listeners while loading
+  if (c === 'clock') { domain.clock.offsetMs = line.v as number; return }
+  const merchant = line.m as string
+  if (line.d === true) {
+    const state = c === 'redirects' ? undefined : domain.store.find(merchant)
+    ;(c === 'redirects' ? domain.store.redirects : state?.[c])?.delete(line.k as string)
+    return
+  }
+  collection(domain, merchant, c).set(line.k as string, line.v)
+}
+
+function checkLine (domain: Domain, where: string, doc: unknown): Record<string, unknown> {
+  const { line, values } = checks()
+  if (!line.Check(doc)) throw new StateFileError(`${where}: ${firstError(line, doc)}`)
+  const rec = doc as Record<string, unknown>
+  const c = rec.c as string
+  if (c === 'clock' && !domain.clock.validOffset(rec.v as number)) {
+    throw new StateFileError(`${where}: clock offset ${String(rec.v)} ms is out of range (the virtual clock cannot pass ${new Date(domain.clock.latestMs).toISOString()})`)
+  }
+  if (c !== 'clock' && c !== 'reset' && rec.d !== true) {
+    const check = values[c as Kind]
+    if (!check.Check(rec.v)) throw new StateFileError(`${where}: ${c} "${String(rec.k).slice(0, 60)}": ${firstError(check, rec.v)}`)
+    if (c !== 'redirects' && rec.m === '') throw new StateFileError(`${where}: a record without a merchant`)
+  }
+  return rec
+}
+
+
+function parseJson (text: string, where: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new StateFileError(`${where}: not JSON (${(err as Error).message})`)
   }
 }
 
-function isPairs (v: unknown): v is Array<[string, unknown]> {
-  return Array.isArray(v) && v.every(p => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && p[1] !== null && typeof p[1] === 'object')
-}
-
-export function restore (domain: Domain, doc: unknown, file: string): void {
-  const bad = (what: string) => new StateFileError(`${file}: damaged state file (${what}); fix or remove it. It was not changed.`)
-  if (doc === null || typeof doc !== 'object') throw bad('not a JSON object')
-  const s = doc as Partial<Snapshot>
-  if (s.format !== 'klarna-mock-state' || s.version !== 1) throw bad('not a klarna-mock state file, version 1')
-  if (typeof s.clock_offset_ms !== 'number' || !Number.isFinite(s.clock_offset_ms)) throw bad('clock_offset_ms')
-  if (s.merchants === null || typeof s.merchants !== 'object') throw bad('merchants')
-  if (!isPairs(s.redirects)) throw bad('redirects')
-  for (const [id, m] of Object.entries(s.merchants)) {
-    for (const c of collections) if (!isPairs((m as Record<string, unknown>)[c])) throw bad(`merchants.${id}.${c}`)
-  }
-  domain.store.reset()
-  for (const [id, m] of Object.entries(s.merchants)) {
-    const state = domain.store.merchant(id)
-    for (const c of collections) {
-      for (const [key, value] of m[c]) (state[c] as Map<string, unknown>).set(key, value)
+function loadV1 (domain: Domain, file: string, doc: unknown): void {
+  const { v1 } = checks()
+  if (!v1.Check(doc)) throw new StateFileError(`${file}: ${firstError(v1, doc)}`)
+  if (!domain.clock.validOffset(doc.clock_offset_ms)) throw new StateFileError(`${file}: clock_offset_ms ${doc.clock_offset_ms} is out of range`)
+  domain.clock.offsetMs = doc.clock_offset_ms
+  for (const [merchant, state] of Object.entries(doc.merchants)) {
+    for (const c of collectionNames) {
+      for (const [k, v] of (state as Record<CollectionName, Array<[string, unknown]>>)[c]) {
+        apply(domain, checkLine(domain, `${file}: merchants.${merchant}.${c}`, { m: merchant, c, k, v }))
+      }
     }
   }
-  for (const [key, value] of s.redirects) domain.store.redirects.set(key, value as never)
-  domain.clock.offsetMs = s.clock_offset_ms
+  for (const [k, v] of doc.redirects) apply(domain, checkLine(domain, `${file}: redirects`, { m: '', c: 'redirects', k, v }))
 }
 
-export function loadState (domain: Domain, file: string): boolean {
-  if (!existsSync(file)) return false
-  let doc: unknown
+/** Loads FILE and its log into the domain. Returns false when there is no file yet. */
+export function loadState (domain: Domain, file: string): { loaded: boolean, generation: number } {
+  let text: string
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'))
+    if (!statSync(file).isFile()) throw new StateFileError(`${file}: not a regular file`)
+    text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new StateFileError(`${file}: damaged state file (${(err as Error).message}); fix or remove it. It was not changed.`)
+    // No file yet (or no folder: writing the first snapshot will say so).
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { loaded: false, generation: 0 }
+    if (err instanceof StateFileError) throw err
+    throw new StateFileError(`${file}: cannot read the state file: ${(err as Error).message}`)
   }
-  restore(domain, doc, file)
-  return true
-}
-
-export function saveState (domain: Domain, file: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`)
-  const fd = openSync(tmp, 'w', 0o600)
+  domain.store.reset()
+  domain.clock.reset()
   try {
-    writeSync(fd, JSON.stringify(snapshot(domain)))
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  try {
-    renameSync(tmp, file)
+    const firstNewline = text.indexOf('\n')
+    const head = parseJson(firstNewline < 0 ? text : text.slice(0, firstNewline), `${file}: line 1`) as { version?: unknown }
+    if (head !== null && typeof head === 'object' && head.version === 1) {
+      loadV1(domain, file, head)
+      return { loaded: true, generation: 0 }
+    }
+    const { header } = checks()
+    if (!header.Check(head)) {
+      const version = head !== null && typeof head === 'object' ? head.version : undefined
+      throw new StateFileError(typeof version === 'number' && version !== VERSION
+        ? `${file}: line 1: state file version ${version}; this klarna-mock reads versions 1 and ${VERSION}`
+        : `${file}: line 1: not a klarna-mock state file header (${firstError(header, head)})`)
+    }
+    if (!domain.clock.validOffset(head.clock_offset_ms)) throw new StateFileError(`${file}: line 1: clock_offset_ms ${head.clock_offset_ms} is out of range`)
+    domain.clock.offsetMs = head.clock_offset_ms
+    const lines = text.split('\n')
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] as string
+      if (line === '') continue
+      const where = `${file}: line ${i + 1}`
+      apply(domain, checkLine(domain, where, parseJson(line, where)))
+    }
+    const later = segments(file).filter(s => s.generation >= head.log_generation)
+    for (const [n, segment] of later.entries()) {
+      const log = readFileSync(segment.path, 'utf8')
+      const logLines = log.split('\n')
+      for (let i = 0; i < logLines.length; i++) {
+        const line = logLines[i] as string
+        if (line === '') continue
+        const where = `${segment.path}: line ${i + 1}`
+        // The newest segment's unfinished last line: a write the crash cut, never acknowledged.
+        const torn = n === later.length - 1 && i === logLines.length - 1
+        let doc: unknown
+        try {
+          doc = JSON.parse(line)
+        } catch (err) {
+          if (torn) break
+          throw new StateFileError(`${where}: not JSON (${(err as Error).message})`)
+        }
+        apply(domain, checkLine(domain, where, doc))
+      }
+    }
+    return { loaded: true, generation: later.at(-1)?.generation ?? head.log_generation }
   } catch (err) {
-    try { unlinkSync(tmp) } catch {}
+    domain.store.reset()
+    domain.clock.reset()
+    if (err instanceof StateFileError) throw new StateFileError(`damaged state file: ${err.message}. Fix or remove it; it was not changed.`)
     throw err
   }
 }
 
-/** Loads the file now; saves shortly after every change and when the app closes. */
-export function persistState (app: FastifyInstance, file: string): void {
-  const domain = app.domain
-  const restored = loadState(domain, file)
-  app.log.info({ file, restored }, restored ? 'state loaded' : 'state file will be created')
-  let timer: NodeJS.Timeout | undefined
-  let dirty = false
-  const flush = () => {
-    timer = undefined
-    if (!dirty) return
-    dirty = false
-    try {
-      saveState(domain, file)
-    } catch (err) {
-      app.log.error({ err, file }, 'could not save the state file')
+/** Every record of the state, as snapshot lines, in batches. */
+function * snapshotLines (domain: Domain): Generator<string> {
+  for (const [merchant, state] of domain.store.merchants()) {
+    for (const c of collectionNames) {
+      for (const [k, v] of state[c]) yield JSON.stringify({ m: merchant, c, k, v })
     }
   }
-  app.addHook('onResponse', async (request) => {
-    if (request.method === 'GET' || request.method === 'HEAD') return
-    dirty = true
-    timer ??= setTimeout(flush, 100)
+  for (const [k, v] of domain.store.redirects) yield JSON.stringify({ m: '', c: 'redirects', k, v })
+}
+
+function headerLine (domain: Domain, generation: number): string {
+  return JSON.stringify({ format: FORMAT, version: VERSION, saved_at: domain.clock.iso(), clock_offset_ms: domain.clock.offsetMs, log_generation: generation })
+}
+
+const tmpName = (file: string) => join(dirname(file), `.${basename(file)}.${process.pid}.tmp`)
+
+/** Leftovers of interrupted saves: temporary snapshots of this file (any process's). */
+export function removeLeftovers (file: string): string[] {
+  const prefix = `.${basename(file)}.`
+  const removed: string[] = []
+  let names: string[] = []
+  try {
+    names = readdirSync(dirname(file))
+  } catch {}
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) {
+      try { unlinkSync(join(dirname(file), name)); removed.push(name) } catch {}
+    }
+  }
+  return removed
+}
+
+/** Writes the whole snapshot synchronously (start-up): temporary file, fsync, rename. Returns its size. */
+export function writeSnapshotSync (domain: Domain, file: string, generation: number): number {
+  const tmp = tmpName(file)
+  const fd = openSync(tmp, 'w', 0o600)
+  let bytes = 0
+  try {
+    let batch = [headerLine(domain, generation)]
+    const write = () => { bytes += writeSync(fd, batch.join('\n') + '\n'); batch = [] }
+    for (const line of snapshotLines(domain)) {
+      batch.push(line)
+      if (batch.length >= SNAPSHOT_BATCH) write()
+    }
+    write()
+    fsyncSync(fd)
+  } catch (err) {
+    closeSync(fd)
+    try { unlinkSync(tmp) } catch {}
+    throw err
+  }
+  closeSync(fd)
+  renameSync(tmp, file)
+  return bytes
+}
+
+const fdatasyncAsync = promisify(fdatasync)
+
+/**
+ * Writes changes to the log as they happen and keeps the snapshot from falling behind.
+ * Framework-free: persistState() below wires it to the app.
+ */
+export class StateWriter {
+  readonly file: string
+  readonly durability: Durability
+  readonly #domain: Domain
+  readonly #onError: (err: Error) => void
+  #generation: number
+  #fd: number
+  #logBytes = 0
+  #snapshotBytes: number
+  /** Changed records not written yet, by merchant\0collection\0key. */
+  readonly #dirty = new Map<string, [string, Kind, string]>()
+  #pendingLines: string[] = []
+  #written = 0
+  #synced = 0
+  #syncing: Promise<void> | undefined
+  #compacting: Promise<void> | undefined
+  #timer: NodeJS.Timeout | undefined
+  #closed = false
+  /** Set when a write failed: the state on disk is behind the one answered. */
+  failure: Error | undefined
+
+  constructor (domain: Domain, file: string, durability: Durability, onError: (err: Error) => void) {
+    this.#domain = domain
+    this.file = file
+    this.durability = durability
+    this.#onError = onError
+    const { generation } = loadState(domain, file)
+    removeLeftovers(file)
+    // A fresh snapshot at start: proves the folder is writable, and starts a new log segment.
+    this.#generation = generation + 1
+    try {
+      this.#snapshotBytes = writeSnapshotSync(domain, file, this.#generation)
+      this.#fd = openSync(segmentName(file, this.#generation), 'a', 0o600)
+    } catch (err) {
+      throw new StateFileError(`${file}: cannot write the state file: ${(err as Error).message}`)
+    }
+    this.#removeSegmentsBefore(this.#generation)
+    domain.store.listen({
+      changed: (merchant, kind, key) => { this.#dirty.set(`${merchant}\u0000${kind}\u0000${key}`, [merchant, kind, key]) },
+      cleared: () => { this.#dirty.clear(); this.#pendingLines.push('{"c":"reset"}') }
+    })
+    domain.clock.listen(() => { this.#pendingLines.push(JSON.stringify({ c: 'clock', v: domain.clock.offsetMs })) })
+    this.#timer = setInterval(() => { this.#background() }, SYNC_INTERVAL_MS)
+    this.#timer.unref()
+  }
+
+  get generation (): number {
+    return this.#generation
+  }
+
+  /** Writes every change not written yet to the log (synchronously). True if anything was written. */
+  flush (): boolean {
+    if (this.#dirty.size === 0 && this.#pendingLines.length === 0) return false
+    if (this.#closed) return false
+    const lines = this.#pendingLines
+    this.#pendingLines = []
+    for (const [merchant, kind, key] of this.#dirty.values()) {
+      const map = kind === 'redirects' ? this.#domain.store.redirects : this.#domain.store.find(merchant)?.[kind]
+      const value = map?.get(key)
+      lines.push(JSON.stringify(value === undefined ? { m: merchant, c: kind, k: key, d: true } : { m: merchant, c: kind, k: key, v: value }))
+    }
+    this.#dirty.clear()
+    const text = lines.join('\n') + '\n'
+    try {
+      this.#logBytes += writeSync(this.#fd, text)
+    } catch (err) {
+      this.failure = err as Error
+      this.#onError(err as Error)
+      throw new KlarnaError(503, 'SERVICE_UNAVAILABLE', [`The mock could not write its state file: ${(err as Error).message}`])
+    }
+    this.#written++
+    return true
+  }
+
+  /** Resolves once everything written so far is on disk (one fsync for all who wait). */
+  async sync (): Promise<void> {
+    const target = this.#written
+    while (this.#synced < target) {
+      this.#syncing ??= (async () => {
+        const upTo = this.#written
+        try {
+          await fdatasyncAsync(this.#fd)
+          this.#synced = Math.max(this.#synced, upTo)
+        } finally {
+          this.#syncing = undefined
+        }
+      })()
+      await this.#syncing
+    }
+  }
+
+  #background (): void {
+    try {
+      this.flush()
+      if (this.#synced < this.#written) this.sync().catch((err: Error) => { this.failure = err; this.#onError(err) })
+      if (this.#compacting === undefined && this.#logBytes > Math.max(MIN_COMPACT_BYTES, this.#snapshotBytes)) {
+        this.#compacting = this.compact().catch((err: Error) => { this.#onError(err) }).finally(() => { this.#compacting = undefined })
+      }
+    } catch {}
+  }
+
+  /**
+   * A new snapshot, written in the background: a new log segment takes every change from now on,
+   * the records are written a batch per event-loop turn, then the snapshot replaces the old one
+   * and the older segments go. A record changed meanwhile is in the new segment too, and the
+   * segment is replayed after the snapshot, so the result is the latest state.
+   */
+  async compact (): Promise<void> {
+    this.flush()
+    await this.sync()
+    const generation = this.#generation + 1
+    const fd = openSync(segmentName(this.file, generation), 'a', 0o600)
+    const old = this.#fd
+    this.#fd = fd
+    this.#generation = generation
+    this.#logBytes = 0
+    // What requests wrote to the old segment while the sync above ran: on disk before it closes.
+    fsyncSync(old)
+    closeSync(old)
+    const tmp = tmpName(this.file)
+    const handle = await openFile(tmp, 'w', 0o600)
+    let bytes = 0
+    try {
+      let batch = [headerLine(this.#domain, generation)]
+      for (const line of snapshotLines(this.#domain)) {
+        batch.push(line)
+        if (batch.length >= SNAPSHOT_BATCH) {
+          bytes += (await handle.write(batch.join('\n') + '\n')).bytesWritten
+          batch = []
+        }
+      }
+      bytes += (await handle.write(batch.join('\n') + '\n')).bytesWritten
+      await handle.sync()
+    } catch (err) {
+      await handle.close()
+      try { unlinkSync(tmp) } catch {}
+      throw err
+    }
+    await handle.close()
+    if (this.#closed) { try { unlinkSync(tmp) } catch {} return }
+    renameSync(tmp, this.file)
+    this.#snapshotBytes = bytes
+    this.#removeSegmentsBefore(generation)
+  }
+
+  #removeSegmentsBefore (generation: number): void {
+    for (const s of segments(this.file)) if (s.generation < generation) { try { unlinkSync(s.path) } catch {} }
+  }
+
+  /** Last writes and fsync; throws when they fail (the process should then exit non-zero). */
+  async close (): Promise<void> {
+    if (this.#closed) return
+    if (this.#timer !== undefined) clearInterval(this.#timer)
+    await this.#compacting
+    this.flush()
+    this.#closed = true
+    this.#domain.store.listen(undefined)
+    this.#domain.clock.listen(undefined)
+    try {
+      fsyncSync(this.#fd)
+    } finally {
+      closeSync(this.#fd)
+    }
+    if (this.failure !== undefined) throw new StateFileError(`${this.file}: some changes could not be saved: ${this.failure.message}`)
+  }
+}
+
+/** Loads the file now (refusing to start if it is damaged or cannot be written); logs every change. */
+export function persistState (app: FastifyInstance, file: string, durability: Durability = 'write'): StateWriter {
+  const writer = new StateWriter(app.domain, file, durability, (err) => { app.log.error({ err, file }, 'could not write the state file') })
+  app.log.info({ file, durability }, 'state file in use')
+  // Before the answer leaves: the change is in the log ('write') or on disk ('fsync').
+  app.addHook('onSend', async (_request, _reply, payload) => {
+    writer.flush()
+    if (durability === 'fsync') await writer.sync()
+    return payload
   })
-  app.addHook('onClose', async () => {
-    if (timer !== undefined) clearTimeout(timer)
-    dirty = true
-    flush()
-  })
+  app.addHook('onClose', async () => { await writer.close() })
+  app.decorate('stateWriter', writer)
+  return writer
 }

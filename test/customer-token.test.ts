@@ -122,10 +122,9 @@ t.test('methods that cannot be tokenized in the country: 400 BAD_REQUEST', async
 })
 
 t.test('the tokenization rules file can change the matrix per country', async t => {
-  const { writeFileSync, mkdtempSync } = await import('node:fs')
+  const { writeFileSync } = await import('node:fs')
   const { join } = await import('node:path')
-  const { tmpdir } = await import('node:os')
-  const dir = mkdtempSync(join(tmpdir(), 'km-'))
+  const dir = t.testdir()
   const file = join(dir, 'rules.json')
   writeFileSync(file, JSON.stringify({ default: { pay_later: true, pay_over_time: false }, countries: { DE: { pay_over_time: true }, SE: { pay_later: false } } }))
   const app = await build(t, { catalogFiles: { tokenizationRules: file } })

@@ -1,7 +1,6 @@
 import t from 'tap'
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadScenarios, parseScenario } from '../src/domain/scenarios.js'
 import { scenariosDir } from '../src/paths.js'
@@ -174,7 +173,7 @@ t.test('a scenario can stick to a minted authorization token', async t => {
 })
 
 t.test('broken scenario files stop start-up naming the file and the field', async t => {
-  const dir = mkdtempSync(join(tmpdir(), 'km-scn-'))
+  const dir = t.testdir()
   const write = (name: string, text: string) => { writeFileSync(join(dir, name), text); return join(dir, name) }
   t.throws(() => parseScenario(write('a.yaml', 'name: a\ndescription: x\napplies_to: [createOrder]\nerror: {status: 200, error_code: X, error_messages: []}\n'), 'name: a\ndescription: x\napplies_to: [createOrder]\nerror: {status: 200, error_code: X, error_messages: []}\n'),
     /a\.yaml: error\.status: Expected integer to be greater or equal to 400/)
@@ -183,13 +182,13 @@ t.test('broken scenario files stop start-up naming the file and the field', asyn
   t.throws(() => parseScenario('d.yaml', 'name: d\ndescription: x\napplies_to: ["*"]\n'), /d\.yaml: needs exactly one of error, success, fault, sequence/)
   t.throws(() => parseScenario('e.yaml', 'name: e\ndescription: x\napplies_to: ["*"]\nfault: {kind: drop}\ncolour: red\n'), /e\.yaml: (colour|\(root\))/)
   await t.rejects(build(t, { scenarioDirs: [dir] }), /a\.yaml: error\.status/, 'the app refuses to build')
-  const other = mkdtempSync(join(tmpdir(), 'km-scn-'))
+  const other = t.testdir({ sub: {} }) + '/sub'
   writeFileSync(join(other, 'f.yaml'), 'name: not-f\ndescription: x\napplies_to: ["*"]\nfault: {kind: drop}\n')
   t.throws(() => loadScenarios([other]), { name: 'ScenarioFileError', message: /f\.yaml: name "not-f" must match the file name/ })
 })
 
 t.test("a user's folder adds scenarios and replaces shipped ones by name", async t => {
-  const dir = mkdtempSync(join(tmpdir(), 'km-user-'))
+  const dir = t.testdir()
   writeFileSync(join(dir, 'token-cancelled.yaml'), 'name: token-cancelled\ndescription: ours\napplies_to: [createTokenOrder, readCustomerToken]\nerror: {status: 403, error_code: TOKEN_CANCELED, error_messages: ["Token canceled"]}\n')
   writeFileSync(join(dir, 'teapot.json'), JSON.stringify({ name: 'teapot', description: 'brews', applies_to: ['*'], error: { status: 418, error_code: 'TEAPOT', error_messages: ['short and stout'] } }))
   const app = await build(t, { scenarioDirs: [dir] })

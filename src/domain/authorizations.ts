@@ -33,7 +33,7 @@ export type AuthorizeResult =
 function sampleAddress (domain: Domain, country: string): Address {
   const samples = domain.catalog.sampleAddresses
   const cc = country.toLowerCase() === 'gb' ? 'uk' : country.toLowerCase()
-  return { ...samples.generic, email: `customer@email.${cc}`, ...samples.countries[country], country }
+  return { ...samples.generic, email: `customer@email.${cc}`, ...samples.countries.get(country), country }
 }
 
 /** authorize() of the browser widget, as Klarna's playground answers it. */
@@ -42,9 +42,10 @@ export function authorize (domain: Domain, merchant: string, sessionId: string, 
   assertOpen(session)
   const country = session.data.purchase_country
   const category = input.payment_method_category ?? (session.paymentMethodCategories.includes('pay_later') ? 'pay_later' : session.paymentMethodCategories[0])
-  if (category === undefined || domain.catalog.categories[category] === undefined) throw badValue(['payment_method_category'])
-  const type = input.payment_method_type?.toUpperCase() ?? domain.catalog.categories[category]?.payment_method_type
-  if (type === undefined || domain.catalog.types[type] === undefined) throw badValue(['payment_method_type'])
+  const known = category === undefined ? undefined : domain.catalog.categories.get(category)
+  if (category === undefined || known === undefined) throw badValue(['payment_method_category'])
+  const type = input.payment_method_type?.toUpperCase() ?? known.payment_method_type
+  if (!domain.catalog.types.has(type)) throw badValue(['payment_method_type'])
   const billing: Address = { ...sampleAddress(domain, country), ...normaliseAddress(session.data.billing_address), ...normaliseAddress(input.billing_address) }
   const outcome: Outcome = outcomeForEmail(billing.email)
   if (outcome.kind === 'rejected') return { result: { approved: false, show_form: false, reason: outcome.reason } }
@@ -72,8 +73,10 @@ export function authorize (domain: Domain, merchant: string, sessionId: string, 
     },
     scenario: input.scenario
   }
-  domain.store.merchant(merchant).authorizations.set(authorization.token, authorization)
+  const state = domain.store.merchant(merchant)
+  state.authorizations.set(authorization.token, authorization)
   session.authorizationToken = authorization.token
+  state.sessions.touch(session.id)
   const callbackUrl = session.data.merchant_urls?.authorization
   if (callbackUrl !== undefined && callbackUrl !== '') {
     domain.outbox.enqueue({ merchant, kind: 'authorization', url: callbackUrl, dueAtMs: now, body: { authorization_token: authorization.token, session_id: session.id } })
@@ -83,9 +86,9 @@ export function authorize (domain: Domain, merchant: string, sessionId: string, 
 
 /** A live authorization of this merchant, or 404 "Invalid authorization token". */
 export function getAuthorization (domain: Domain, merchant: string, token: string): { authorization: Authorization, session: Session } {
-  const state = domain.store.merchant(merchant)
-  const authorization = state.authorizations.get(token)
-  const session = authorization === undefined ? undefined : state.sessions.get(authorization.sessionId)
+  const state = domain.store.find(merchant)
+  const authorization = state?.authorizations.get(token)
+  const session = authorization === undefined ? undefined : state?.sessions.get(authorization.sessionId)
   if (authorization === undefined || session === undefined || domain.clock.nowMs() > authorization.expiresAtMs) {
     throw notFound(messages.invalidAuthorizationToken)
   }
@@ -94,7 +97,7 @@ export function getAuthorization (domain: Domain, merchant: string, token: strin
 
 /** Looks the token up without the lifetime check (for scenarios sticky to a token). */
 export function peekAuthorization (domain: Domain, merchant: string, token: string): Authorization | undefined {
-  return domain.store.merchant(merchant).authorizations.get(token)
+  return domain.store.find(merchant)?.authorizations.get(token)
 }
 
 /** A redirect_url leading to /_mock/redirect/<unguessable id>, opened later without credentials. */
@@ -148,8 +151,10 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
     authorizationToken: auth.token,
     merchantUrls: session.data.merchant_urls
   }
-  domain.store.merchant(merchant).tokens.set(tokenRecord.id, tokenRecord)
+  const state = domain.store.merchant(merchant)
+  state.tokens.set(tokenRecord.id, tokenRecord)
   auth.customerTokenId = tokenRecord.id
+  state.authorizations.touch(auth.token)
   const response: CustomerTokenCreationResponse = {
     token_id: tokenRecord.id,
     redirect_url: registerRedirect(domain, merchant, session.id, baseUrl, 'customer token created', session.data.merchant_urls?.confirmation),
@@ -171,7 +176,7 @@ function orderLineMismatch (authorized: OrderLine[], requested: OrderLine[]): st
 
 /** Order response fields every order shares: fraud status and the authorized payment method. */
 export function orderOutcome (domain: Domain, outcome: Outcome, paymentMethodType: string): Pick<Order, 'fraud_status' | 'authorized_payment_method'> {
-  const apm = domain.catalog.types[paymentMethodType]?.authorized_payment_method
+  const apm = domain.catalog.types.get(paymentMethodType)?.authorized_payment_method
   return {
     fraud_status: outcome.kind === 'approved' ? outcome.fraudStatus : 'REJECTED',
     ...(apm === undefined ? {} : { authorized_payment_method: { ...apm } })
@@ -239,6 +244,7 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
     confirmationUrl: confirmation
   })
   auth.order = { body: canonical, response }
+  state.authorizations.touch(auth.token)
   const notification = request.merchant_urls?.notification ?? session.data.merchant_urls?.notification
   const outcome = auth.outcome
   if (outcome.kind === 'approved' && outcome.resolvesTo !== undefined && notification !== undefined && notification !== '') {
@@ -252,6 +258,7 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
   }
   session.status = 'complete'
   session.orderId = orderId
+  state.sessions.touch(session.id)
   return response
 }
 

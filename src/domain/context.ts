@@ -20,6 +20,11 @@ export const defaultSettings: Settings = {
   idempotencyWindowSeconds: 24 * 60 * 60
 }
 
+/** The longest time the mock adds to "now" for an expiry: the clock keeps this much room before year 10000. */
+export function longestLifetimeMs (settings: Settings): number {
+  return 1000 * Math.max(settings.authorizationLifetimeSeconds, settings.sessionLifetimeSeconds + settings.authorizationLifetimeSeconds, settings.idempotencyWindowSeconds)
+}
+
 /** What every domain operation works with: state, time, data, settings. No HTTP here. */
 export interface Domain {
   store: Store
@@ -42,8 +47,9 @@ export function resetAll (domain: Domain): void {
 
 /**
  * Forgets what can no longer be reached: authorizations past their lifetime, sessions past theirs
- * (kept as long as an authorization of theirs could still live), idempotency keys past 24 hours.
- * Customer tokens and orders are kept: tokens never expire. Returns how many objects went.
+ * (kept as long as an authorization of theirs could still live), idempotency keys past 24 hours,
+ * and merchants left with nothing. Customer tokens and orders are kept: tokens never expire.
+ * Returns how many objects went.
  */
 export function sweepExpired (domain: Domain): number {
   const now = domain.clock.nowMs()
@@ -54,5 +60,6 @@ export function sweepExpired (domain: Domain): number {
     for (const [id, s] of state.sessions) if (now > s.expiresAtMs + grace) { state.sessions.delete(id); removed++ }
     for (const [key, r] of state.idempotency) if (now > r.expiresAtMs) { state.idempotency.delete(key); removed++ }
   }
+  domain.store.dropEmpty()
   return removed
 }

@@ -1,6 +1,9 @@
 /**
- * The request journal: what the server received and answered, newest first, bounded. It never
- * holds credentials: only the headers listed in `keptHeaders` are stored.
+ * The request journal: what the server received and answered, newest first, bounded in entries
+ * and in bytes. It never holds credentials: only the headers listed in `keptHeaders` are stored.
+ * Bodies are kept as the bytes that came (not the parsed object, which can weigh a hundred times
+ * more, and not the validated one, which lacks the fields Klarna does not define), cut at
+ * MAX_BODY_BYTES; they are parsed only when the journal is read.
  */
 
 export interface JournalEntry {
@@ -14,11 +17,65 @@ export interface JournalEntry {
   scenario: string | null
   fault: string | null
   request_headers: Record<string, string>
-  request_body: unknown
-  response_body: unknown
+  /** The body as received (UTF-8), cut at MAX_BODY_BYTES; null when none was read. */
+  requestBody: Buffer | null
+  requestBodyTruncated: boolean
+  responseBody: Buffer | null
+  responseBodyTruncated: boolean
 }
 
 export const keptHeaders = ['content-type', 'user-agent', 'klarna-idempotency-key', 'klarna-mock-scenario', 'x-klarna-integration-metadata'] as const
+
+/** What an entry keeps of each body, each header value and the path. */
+export const MAX_BODY_BYTES = 16 * 1024
+export const MAX_HEADER_CHARS = 1024
+export const MAX_PATH_CHARS = 2048
+/** What GET /_mock/requests answers when no limit is given, and the most it answers. */
+export const DEFAULT_LIST_LIMIT = 100
+export const MAX_LIST_LIMIT = 1000
+/** Deeper bodies are shown as text: the answer is serialized recursively. */
+const MAX_SHOWN_DEPTH = 32
+
+/** A copy of at most MAX_BODY_BYTES of `text` (a copy, so that a large body is not kept alive by a slice). */
+export function keepBody (text: string): { body: Buffer, truncated: boolean } {
+  // A character is at most 3 UTF-8 bytes (a surrogate pair is 4 bytes for 2 characters).
+  const head = text.length > MAX_BODY_BYTES ? text.slice(0, MAX_BODY_BYTES) : text
+  const bytes = Buffer.from(head, 'utf8')
+  if (bytes.length <= MAX_BODY_BYTES && head.length === text.length) return { body: bytes, truncated: false }
+  return { body: Buffer.from(bytes.subarray(0, MAX_BODY_BYTES)), truncated: true }
+}
+
+export const clip = (text: string, max: number): string => text.length > max ? text.slice(0, max) : text
+
+/** Depth of a parsed JSON value, without recursion. */
+function depthOf (value: unknown, limit: number): number {
+  let max = 0
+  const stack: Array<[unknown, number]> = [[value, 1]]
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number]
+    if (v === null || typeof v !== 'object') continue
+    if (d > max) max = d
+    if (max > limit) return max
+    for (const child of Object.values(v)) stack.push([child, d + 1])
+  }
+  return max
+}
+
+/**
+ * How a kept body is shown: the JSON value when it came whole, parses, and is not nested
+ * absurdly deep; otherwise the text itself (a cut body, a malformed one, a deep one).
+ */
+export function showBody (body: Buffer | null, truncated: boolean): unknown {
+  if (body === null || body.length === 0) return null
+  const text = body.toString('utf8')
+  if (truncated) return text
+  try {
+    const value: unknown = JSON.parse(text)
+    return depthOf(value, MAX_SHOWN_DEPTH) > MAX_SHOWN_DEPTH ? text : value
+  } catch {
+    return text
+  }
+}
 
 export interface JournalFilter {
   merchant?: string | undefined
@@ -27,34 +84,79 @@ export interface JournalFilter {
   limit?: number | undefined
 }
 
+/** A ring of the newest `limit` entries: adding is O(1) and nothing dropped stays referenced. */
 export class Journal {
   readonly limit: number
-  #entries: JournalEntry[] = []
+  #ring: Array<JournalEntry | undefined>
+  #next = 0
+  #count = 0
 
   constructor (limit: number) {
-    this.limit = limit
+    this.limit = Math.max(0, limit)
+    this.#ring = new Array<JournalEntry | undefined>(this.limit)
+  }
+
+  get enabled (): boolean {
+    return this.limit > 0
+  }
+
+  get size (): number {
+    return this.#count
   }
 
   add (entry: JournalEntry): void {
-    if (this.limit <= 0) return
-    this.#entries.push(entry)
-    if (this.#entries.length > this.limit) this.#entries.splice(0, this.#entries.length - this.limit)
+    if (this.limit === 0) return
+    this.#ring[this.#next] = entry
+    this.#next = (this.#next + 1) % this.limit
+    if (this.#count < this.limit) this.#count++
   }
 
+  /** Newest first. */
+  * #newestFirst (): Generator<JournalEntry> {
+    for (let k = 0; k < this.#count; k++) yield this.#ring[(this.#next - 1 - k + this.limit) % this.limit] as JournalEntry
+  }
+
+  /** Newest first; at most `limit` (default DEFAULT_LIST_LIMIT, at most MAX_LIST_LIMIT). */
   list (filter: JournalFilter = {}): JournalEntry[] {
+    const limit = Math.min(filter.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT)
     const out: JournalEntry[] = []
-    for (let i = this.#entries.length - 1; i >= 0; i--) {
-      const e = this.#entries[i] as JournalEntry
+    if (limit <= 0) return out
+    for (const e of this.#newestFirst()) {
       if (filter.merchant !== undefined && e.merchant !== filter.merchant) continue
       if (filter.path !== undefined && !e.path.includes(filter.path)) continue
       if (filter.status !== undefined && e.status !== filter.status) continue
       out.push(e)
-      if (filter.limit !== undefined && out.length >= filter.limit) break
+      if (out.length >= limit) break
     }
     return out
   }
 
+  /** Forgets every entry, or one merchant's. */
   clear (merchant?: string): void {
-    this.#entries = merchant === undefined ? [] : this.#entries.filter(e => e.merchant !== merchant)
+    const kept = merchant === undefined ? [] : [...this.#newestFirst()].filter(e => e.merchant !== merchant).reverse()
+    this.#ring = new Array<JournalEntry | undefined>(this.limit)
+    this.#next = 0
+    this.#count = 0
+    for (const e of kept) this.add(e)
+  }
+}
+
+/** What GET /_mock/requests shows of an entry. */
+export function entryView (e: JournalEntry) {
+  return {
+    correlation_id: e.correlation_id,
+    time: e.time,
+    method: e.method,
+    path: e.path,
+    merchant: e.merchant,
+    operation: e.operation,
+    status: e.status,
+    scenario: e.scenario,
+    fault: e.fault,
+    request_headers: e.request_headers,
+    request_body: showBody(e.requestBody, e.requestBodyTruncated),
+    request_body_truncated: e.requestBodyTruncated,
+    response_body: showBody(e.responseBody, e.responseBodyTruncated),
+    response_body_truncated: e.responseBodyTruncated
   }
 }

@@ -3,6 +3,9 @@
  * (merchant_urls.authorization, right after authorize()) and the fraud-decision notification of
  * a pending order (merchant_urls.notification, when the playground e-mail's NN minutes have
  * passed on the virtual clock). Framework-free: src/http/callbacks.ts sends them.
+ *
+ * Bounded: the newest `limit` callbacks are kept, whatever their state (the oldest goes first, as
+ * in the journal), and adding one is O(1). Only the pending ones are scanned for what is due.
  */
 
 export type CallbackKind = 'authorization' | 'fraud_decision'
@@ -21,37 +24,57 @@ export interface Callback {
   lastResult?: string | undefined
 }
 
+export const DEFAULT_CALLBACK_LIMIT = 1000
+
 export class Outbox {
   #next = 1
-  #items: Callback[] = []
+  /** By id, so in the order they were added. */
+  readonly #items = new Map<number, Callback>()
+  readonly #pending = new Map<number, Callback>()
   readonly limit: number
 
-  constructor (limit = 1000) {
-    this.limit = limit
+  constructor (limit = DEFAULT_CALLBACK_LIMIT) {
+    this.limit = Math.max(1, limit)
   }
 
   enqueue (c: Omit<Callback, 'id' | 'attempts' | 'state'>): Callback {
     const item: Callback = { ...c, id: this.#next++, attempts: 0, state: 'pending' }
-    this.#items.push(item)
-    // Keep the history bounded; never drop what is still waiting.
-    while (this.#items.length > this.limit) {
-      const i = this.#items.findIndex(x => x.state !== 'pending')
-      if (i < 0) break
-      this.#items.splice(i, 1)
+    this.#items.set(item.id, item)
+    this.#pending.set(item.id, item)
+    if (this.#items.size > this.limit) {
+      const oldest = this.#items.keys().next().value as number
+      this.#items.delete(oldest)
+      this.#pending.delete(oldest)
     }
     return item
   }
 
-  /** Pending callbacks due at `nowMs` that are not being sent already. */
-  due (nowMs: number, sending: ReadonlySet<number>): Callback[] {
-    return this.#items.filter(c => c.state === 'pending' && c.dueAtMs <= nowMs && !sending.has(c.id))
+  /** Marks a callback done (delivered or failed): it is no longer scanned. */
+  settle (c: Callback, state: 'delivered' | 'failed'): void {
+    c.state = state
+    this.#pending.delete(c.id)
   }
 
+  /** Pending callbacks due at `nowMs` that are not being sent already. */
+  due (nowMs: number, sending: ReadonlySet<number>): Callback[] {
+    const out: Callback[] = []
+    for (const c of this.#pending.values()) if (c.dueAtMs <= nowMs && !sending.has(c.id)) out.push(c)
+    return out
+  }
+
+  get size (): number {
+    return this.#items.size
+  }
+
+  /** Newest first, all or one merchant's. */
   list (merchant?: string): Callback[] {
-    return this.#items.filter(c => merchant === undefined || c.merchant === merchant).slice().reverse()
+    const out: Callback[] = []
+    for (const c of this.#items.values()) if (merchant === undefined || c.merchant === merchant) out.push(c)
+    return out.reverse()
   }
 
   clear (): void {
-    this.#items = []
+    this.#items.clear()
+    this.#pending.clear()
   }
 }

@@ -42,14 +42,14 @@ export function normaliseAddress<A extends { country?: string | undefined }> (ad
 
 export function categoriesFor (catalog: Catalog, country: string): string[] {
   const c = country.toUpperCase()
-  return Object.entries(catalog.categories)
+  return [...catalog.categories]
     .filter(([, cat]) => cat.markets === '*' || cat.markets.includes(c))
     .map(([id]) => id)
 }
 
 export function isTokenizable (catalog: Catalog, country: string, category: string): boolean {
-  const override = catalog.tokenization.countries[country.toUpperCase()]?.[category]
-  return override ?? catalog.tokenization.default[category] ?? false
+  const override = catalog.tokenization.countries.get(country.toUpperCase())?.get(category)
+  return override ?? catalog.tokenization.default.get(category) ?? false
 }
 
 // ---------------------------------------------------------------- amounts and tax

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
 import { parse as parseYaml } from 'yaml'
@@ -28,6 +28,9 @@ export interface Scenario {
   file: string
 }
 
+/** Headers a scenario cannot set: they frame the response or identify it. */
+const reservedHeaders = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer', 'te', 'content-type', 'klarna-correlation-id', 'date'])
+
 export class ScenarioFileError extends Error {
   override name = 'ScenarioFileError'
 }
@@ -51,6 +54,11 @@ export function parseScenario (file: string, text: string): Scenario {
   for (const [i, step] of (s.sequence ?? []).entries()) {
     if ([step.error, step.success, step.fault, step.pass].filter(x => x !== undefined).length !== 1) {
       throw new ScenarioFileError(`${file}: sequence.${i}: needs exactly one of error, success, fault, pass`)
+    }
+  }
+  for (const header of Object.keys(s.error?.headers ?? {}).concat((s.sequence ?? []).flatMap(step => Object.keys(step.error?.headers ?? {})))) {
+    if (reservedHeaders.has(header.toLowerCase())) {
+      throw new ScenarioFileError(`${file}: headers.${header}: the mock sets this header itself (${[...reservedHeaders].join(', ')} cannot be forced)`)
     }
   }
   for (const op of s.applies_to) {
@@ -83,6 +91,13 @@ export function loadScenarios (dirs: readonly string[]): Map<string, Scenario> {
     for (const entry of entries) {
       if (!/\.(ya?ml|json)$/.test(entry)) continue
       const file = join(dir, entry)
+      let regular: boolean
+      try {
+        regular = statSync(file).isFile()
+      } catch (err) {
+        throw new ScenarioFileError(`${file}: cannot read: ${(err as Error).message}`)
+      }
+      if (!regular) throw new ScenarioFileError(`${file}: not a regular file (a scenario is a .yaml, .yml or .json file)`)
       const scenario = parseScenario(file, readFileSync(file, 'utf8'))
       if (basename(entry, extname(entry)) !== scenario.name) {
         throw new ScenarioFileError(`${file}: name "${scenario.name}" must match the file name`)
@@ -94,6 +109,11 @@ export function loadScenarios (dirs: readonly string[]): Map<string, Scenario> {
 }
 
 interface Armed { scenario: Scenario, remaining: number, operation?: string | undefined }
+
+/** How many arms a merchant may have waiting at once. */
+export const MAX_ARMED_PER_MERCHANT = 100
+/** How many (merchant, sequence) positions are remembered; the oldest is forgotten beyond. */
+export const MAX_SEQUENCE_POSITIONS = 10_000
 
 /** The loaded scenarios, and per merchant what is armed and how far each sequence has gone. */
 export class Scenarios {
@@ -147,6 +167,9 @@ export class Scenarios {
       this.resolve(name, operation)
     }
     const list = this.#armed.get(merchant) ?? []
+    if (list.length >= MAX_ARMED_PER_MERCHANT) {
+      throw badRequest(`At most ${MAX_ARMED_PER_MERCHANT} scenarios can be armed at once; ${list.length} are waiting. Let them play or clear them (POST /_mock/reset).`)
+    }
     list.push({ scenario, remaining: times, operation })
     this.#armed.set(merchant, list)
   }
@@ -160,6 +183,7 @@ export class Scenarios {
     if (armed === undefined) return undefined
     armed.remaining -= 1
     if (armed.remaining <= 0) list.splice(i, 1)
+    if (list.length === 0) this.#armed.delete(merchant)
     return armed.scenario
   }
 
@@ -168,7 +192,9 @@ export class Scenarios {
     if (scenario.repeat) return scenario.steps[0]
     const key = `${merchant}\u0000${scenario.name}`
     const n = this.#progress.get(key) ?? 0
+    this.#progress.delete(key)
     this.#progress.set(key, n + 1)
+    if (this.#progress.size > MAX_SEQUENCE_POSITIONS) this.#progress.delete(this.#progress.keys().next().value as string)
     return scenario.steps[n]
   }
 

@@ -61,7 +61,7 @@ export function createSession (domain: Domain, merchant: string, input: SessionC
 
 /** A live session of this merchant, or 404 "Invalid session id" (unknown, expired, another merchant's). */
 export function getSession (domain: Domain, merchant: string, id: string): Session {
-  const session = domain.store.merchant(merchant).sessions.get(id)
+  const session = domain.store.find(merchant)?.sessions.get(id)
   if (session === undefined || domain.clock.nowMs() > session.expiresAtMs) throw notFound(messages.invalidSessionId)
   return session
 }
@@ -80,11 +80,12 @@ export function updateSession (domain: Domain, merchant: string, id: string, upd
   session.data = merged
   session.intent = (merged.intent ?? 'buy') as Intent
   session.paymentMethodCategories = categoriesFor(domain.catalog, merged.purchase_country)
+  domain.store.merchant(merchant).sessions.touch(id)
 }
 
 export function categoryView (domain: Domain, id: string) {
   const url = `https://x.klarnacdn.net/payment-method/assets/badges/generic/${id === 'klarna' ? 'klarna' : 'black/klarna'}.svg`
-  return { identifier: id, name: domain.catalog.categories[id]?.name ?? id, asset_urls: { descriptive: url, standard: url } }
+  return { identifier: id, name: domain.catalog.categories.get(id)?.name ?? id, asset_urls: { descriptive: url, standard: url } }
 }
 
 /** What GET /payments/v1/sessions/{id} shows. */

@@ -1,133 +1,129 @@
-import type { Address, Customer, OrderLine, SessionCreate, Order } from '../schemas/klarna.js'
-import type { Intent } from './rules.js'
+import type {
+  AuthorizationRecord, CollectionName, CustomerTokenRecord, IdempotencyRecord, OrderRecord, RedirectRecord, SessionRecord
+} from '../schemas/state.js'
+
+export type {
+  AuthorizedOrder, Outcome, OrderRecord, IdempotencyRecord, TokenStatus, CollectionName
+} from '../schemas/state.js'
+export type Session = SessionRecord
+export type Authorization = AuthorizationRecord
+export type CustomerToken = CustomerTokenRecord
+export type Redirect = RedirectRecord
 
 /**
- * In-memory state, one compartment per merchant. Every lookup goes through merchant(id): there is
- * no way to reach another merchant's object by id. Transitions are synchronous check-and-update.
+ * In-memory state, one compartment per merchant. Every lookup goes through find(id) or
+ * merchant(id): there is no way to reach another merchant's object by id. Transitions are
+ * synchronous check-and-update.
+ *
+ * A compartment is only created by a call that stores something (merchant(id)); lookups use
+ * find(id), so a request that stores nothing leaves no trace. Every change goes through a
+ * Collection's set, delete or touch (after changing a record in place), which tells the store's
+ * listener (the state file, src/persistence.ts) which record to write.
  */
 
-export interface Session {
-  id: string
-  createdAtMs: number
-  expiresAtMs: number
-  status: 'incomplete' | 'complete'
-  intent: Intent
-  clientToken: string
-  data: SessionCreate
-  paymentMethodCategories: string[]
-  /** The latest authorization of this session. */
-  authorizationToken?: string | undefined
-  orderId?: string | undefined
+/** Who hears of each change (the state file). */
+export interface StoreListener {
+  /** A record was set, deleted or changed: the merchant ('' for the global redirect links), collection, key. */
+  changed: (merchant: string, collection: CollectionName | 'redirects', key: string) => void
+  /** Everything was forgotten. */
+  cleared: () => void
 }
 
-export type Outcome =
-  | { kind: 'approved', fraudStatus: 'ACCEPTED' | 'PENDING', resolvesTo?: 'ACCEPTED' | 'REJECTED' | undefined, pendingMinutes?: number | undefined }
-  | { kind: 'rejected', reason: string }
+export class Collection<V> extends Map<string, V> {
+  readonly #notify: (key: string) => void
 
-export interface Authorization {
-  token: string
-  sessionId: string
-  createdAtMs: number
-  expiresAtMs: number
-  paymentMethodCategory: string
-  paymentMethodType: string
-  billingAddress?: Address | undefined
-  shippingAddress?: Address | undefined
-  customer?: Customer | undefined
-  outcome: Outcome
-  /** What was authorized: the order the session held at authorize() time. */
-  authorized: AuthorizedOrder
-  /** Set once a customer token was made from this authorization. */
-  customerTokenId?: string | undefined
-  /** Set once an order was made from this authorization: its canonical body and answer. */
-  order?: { body: string, response: Order } | undefined
-  /** Name of a scenario applied to every call made with this token. */
-  scenario?: string | undefined
-}
+  constructor (notify: (key: string) => void) {
+    super()
+    this.#notify = notify
+  }
 
-export interface AuthorizedOrder {
-  purchase_country: string
-  purchase_currency: string
-  order_amount: number
-  order_tax_amount?: number | undefined
-  order_lines: OrderLine[]
-}
+  override set (key: string, value: V): this {
+    super.set(key, value)
+    this.#notify(key)
+    return this
+  }
 
-export type TokenStatus = 'ACTIVE' | 'SUSPENDED' | 'CANCELLED'
+  override delete (key: string): boolean {
+    const had = super.delete(key)
+    if (had) this.#notify(key)
+    return had
+  }
 
-export interface CustomerToken {
-  id: string
-  createdAtMs: number
-  status: TokenStatus
-  paymentMethodCategory: string
-  paymentMethodType: string
-  paymentMethodReference: string
-  purchaseCountry: string
-  purchaseCurrency: string
-  description: string
-  billingAddress?: Address | undefined
-  customer?: Customer | undefined
-  sessionId: string
-  authorizationToken: string
-  merchantUrls?: { confirmation?: string | undefined } | undefined
-}
-
-export interface OrderRecord {
-  id: string
-  createdAtMs: number
-  source: 'authorization' | 'customer_token'
-  sourceId: string
-  sessionId?: string | undefined
-  orderAmount: number
-  purchaseCurrency: string
-  orderLines: OrderLine[]
-  response: Order
-  confirmationUrl?: string | undefined
-}
-
-/** A successful token order answered under a Klarna-Idempotency-Key (only successes are kept). */
-export interface IdempotencyRecord {
-  bodyHash: string
-  expiresAtMs: number
-  body: Order
+  /** Says that the record under `key` was changed in place. */
+  touch (key: string): void {
+    if (this.has(key)) this.#notify(key)
+  }
 }
 
 export class MerchantState {
-  readonly sessions = new Map<string, Session>()
-  readonly authorizations = new Map<string, Authorization>()
-  readonly tokens = new Map<string, CustomerToken>()
-  readonly orders = new Map<string, OrderRecord>()
-  readonly idempotency = new Map<string, IdempotencyRecord>()
-}
+  readonly sessions: Collection<Session>
+  readonly authorizations: Collection<Authorization>
+  readonly tokens: Collection<CustomerToken>
+  readonly orders: Collection<OrderRecord>
+  readonly idempotency: Collection<IdempotencyRecord>
 
-/** Where a redirect_url leads: looked up without credentials, by an unguessable id. */
-export interface Redirect {
-  merchant: string
-  sessionId: string
-  orderId?: string | undefined
-  confirmation?: string | undefined
-  what: string
+  constructor (notify: (collection: CollectionName, key: string) => void) {
+    this.sessions = new Collection(key => notify('sessions', key))
+    this.authorizations = new Collection(key => notify('authorizations', key))
+    this.tokens = new Collection(key => notify('tokens', key))
+    this.orders = new Collection(key => notify('orders', key))
+    this.idempotency = new Collection(key => notify('idempotency', key))
+  }
+
+  get size (): number {
+    return this.sessions.size + this.authorizations.size + this.tokens.size + this.orders.size + this.idempotency.size
+  }
 }
 
 export class Store {
   readonly #merchants = new Map<string, MerchantState>()
-  readonly redirects = new Map<string, Redirect>()
+  readonly redirects = new Collection<Redirect>(key => this.#changed('', 'redirects', key))
+  #listener: StoreListener | undefined
 
+  /** Only one listener: the state file. */
+  listen (listener: StoreListener | undefined): void {
+    this.#listener = listener
+  }
+
+  #changed (merchant: string, collection: CollectionName | 'redirects', key: string): void {
+    this.#listener?.changed(merchant, collection, key)
+  }
+
+  /** The merchant's compartment, created on first use: for calls that store something. */
   merchant (id: string): MerchantState {
     let state = this.#merchants.get(id)
     if (state === undefined) {
-      state = new MerchantState()
+      state = new MerchantState((collection, key) => this.#changed(id, collection, key))
       this.#merchants.set(id, state)
     }
     return state
+  }
+
+  /** The merchant's compartment if it has one: for lookups. */
+  find (id: string): MerchantState | undefined {
+    return this.#merchants.get(id)
   }
 
   merchants (): IterableIterator<[string, MerchantState]> {
     return this.#merchants.entries()
   }
 
+  get merchantCount (): number {
+    return this.#merchants.size
+  }
+
+  /** Forgets compartments that hold nothing (their last records expired). */
+  dropEmpty (): number {
+    let dropped = 0
+    for (const [id, state] of this.#merchants) {
+      if (state.size === 0) { this.#merchants.delete(id); dropped++ }
+    }
+    return dropped
+  }
+
   reset (): void {
     this.#merchants.clear()
     this.redirects.clear()
+    this.#listener?.cleared()
   }
 }

@@ -13,14 +13,14 @@ import type { CustomerToken, TokenStatus } from './store.js'
  */
 
 export function getToken (domain: Domain, merchant: string, tokenId: string, code = 'NOT_FOUND', message: string = messages.invalidCustomerToken): CustomerToken {
-  const token = domain.store.merchant(merchant).tokens.get(tokenId)
+  const token = domain.store.find(merchant)?.tokens.get(tokenId)
   if (token === undefined) throw notFound(message, code)
   return token
 }
 
 export function readToken (domain: Domain, merchant: string, tokenId: string): CustomerTokenRead {
   const token = getToken(domain, merchant, tokenId)
-  const type = domain.catalog.types[token.paymentMethodType]
+  const type = domain.catalog.types.get(token.paymentMethodType)
   return {
     status: token.status,
     payment_method_type: token.paymentMethodType,
@@ -33,6 +33,7 @@ export function readToken (domain: Domain, merchant: string, tokenId: string): C
 export function cancelToken (domain: Domain, merchant: string, tokenId: string): void {
   const token = getToken(domain, merchant, tokenId, 'NOT_FOUND', messages.invalidTokenId)
   token.status = 'CANCELLED'
+  domain.store.merchant(merchant).tokens.touch(tokenId)
 }
 
 /** Control API: Klarna may suspend a token and lift the suspension; a cancelled token stays cancelled. */
@@ -42,6 +43,7 @@ export function setTokenStatus (domain: Domain, merchant: string, tokenId: strin
     throw new KlarnaError(409, 'INVALID_OPERATION', ['A cancelled customer token cannot be reinstated'])
   }
   token.status = status
+  domain.store.merchant(merchant).tokens.touch(tokenId)
   return token
 }
 
@@ -49,12 +51,11 @@ export interface TokenOrderResult { body: Order, replayed: boolean }
 
 /** POST /customer-token/v1/tokens/{token}/order, with Klarna-Idempotency-Key (24 hours). */
 export function createTokenOrder (domain: Domain, merchant: string, tokenId: string, body: CustomerTokenOrder, { baseUrl, patch, idempotencyKey }: OrderCallOptions & { idempotencyKey?: string | undefined }): TokenOrderResult {
-  const state = domain.store.merchant(merchant)
   const now = domain.clock.nowMs()
   const bodyHash = canonicalJson({ tokenId, body })
   if (idempotencyKey !== undefined && (idempotencyKey.trim() === '' || idempotencyKey.length > 255)) throw badValue(['Klarna-Idempotency-Key'])
   if (idempotencyKey !== undefined) {
-    const seen = state.idempotency.get(idempotencyKey)
+    const seen = domain.store.find(merchant)?.idempotency.get(idempotencyKey)
     if (seen !== undefined && seen.expiresAtMs >= now) {
       if (seen.bodyHash !== bodyHash) {
         throw conflict(`Klarna-Idempotency-Key ${idempotencyKey} was already used with a different request`, 'IDEMPOTENCY_KEY_REUSED')
@@ -74,6 +75,7 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
   if (body.purchase_currency.toUpperCase() !== token.purchaseCurrency) {
     throw forbidden('PAYMENT_METHOD_CURRENCY_MISMATCH', messages.currencyMismatch)
   }
+  const state = domain.store.merchant(merchant)
   const orderId = newId()
   const confirmation = body.merchant_urls?.confirmation ?? token.merchantUrls?.confirmation
   const response: Order = {

@@ -36,7 +36,7 @@ export function registerCallbacks (app: FastifyInstance, options: CallbackOption
           await res.arrayBuffer().catch(() => undefined)
           c.lastResult = `HTTP ${res.status}`
           if (res.ok) {
-            c.state = 'delivered'
+            outbox.settle(c, 'delivered')
             app.log.info({ callback: c.kind, url: c.url, status: res.status }, 'callback delivered')
             return
           }
@@ -46,7 +46,7 @@ export function registerCallbacks (app: FastifyInstance, options: CallbackOption
         const pause = options.retryDelaysMs[attempt]
         if (pause !== undefined) await sleep(pause)
       }
-      c.state = 'failed'
+      outbox.settle(c, 'failed')
       app.log.warn({ callback: c.kind, url: c.url, result: c.lastResult }, 'callback failed')
     } finally {
       sending.delete(c.id)

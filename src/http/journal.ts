@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { keptHeaders, type JournalEntry } from '../domain/journal.js'
+import { clip, keepBody, keptHeaders, MAX_HEADER_CHARS, MAX_PATH_CHARS, type JournalEntry } from '../domain/journal.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -7,80 +7,51 @@ declare module 'fastify' {
   }
 }
 
-const MAX_DEPTH = 32
-const MAX_CHARS = 64 * 1024
-
-/** Depth of a parsed JSON value, without recursion (bodies can be nested thousands deep). */
-function depthOf (value: unknown): number {
-  let max = 0
-  const stack: Array<[unknown, number]> = [[value, 1]]
-  while (stack.length > 0) {
-    const [v, d] = stack.pop() as [unknown, number]
-    if (v === null || typeof v !== 'object') continue
-    if (d > max) max = d
-    if (max > MAX_DEPTH) return max
-    for (const child of Object.values(v)) stack.push([child, d + 1])
-  }
-  return max
-}
-
-/** What the journal keeps of a body: the body itself, or a note when it is too deep or too large. */
-export function journalBody (value: unknown): unknown {
-  if (value === undefined) return null
-  if (depthOf(value) > MAX_DEPTH) return `(body nested deeper than ${MAX_DEPTH} levels, not kept)`
-  const text = JSON.stringify(value)
-  if (text.length > MAX_CHARS) return `${text.slice(0, MAX_CHARS)}… (truncated)`
-  return value
-}
-
-function parseMaybeJson (payload: unknown): unknown {
-  if (typeof payload !== 'string' || payload === '') return null
-  try {
-    return journalBody(JSON.parse(payload))
-  } catch {
-    return payload.length > 2000 ? `${payload.slice(0, 2000)}…` : payload
-  }
-}
-
 /**
- * Journals every call outside /_mock: opened on arrival, completed with the parsed body, the
- * answer and the scenario played. Faults (no answer) are journalled with status null.
+ * Journals every call outside /_mock: opened on arrival, given the body as it came (by the JSON
+ * parser, src/http/parser.ts), completed with the answer and the scenario played. Faults (no
+ * answer) are journalled with status null. Nothing is parsed here: the journal parses bodies
+ * only when it is read.
  */
 export function registerJournal (app: FastifyInstance): void {
   const journal = app.domain.journal
+  if (!journal.enabled) return
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/_mock')) return
     const headers: Record<string, string> = {}
     for (const name of keptHeaders) {
       const v = request.headers[name]
-      if (typeof v === 'string') headers[name] = v
+      if (typeof v === 'string') headers[name] = clip(v, MAX_HEADER_CHARS)
     }
     const entry: JournalEntry = {
       correlation_id: request.id,
       time: app.domain.clock.iso(),
       method: request.method,
-      path: request.url,
+      path: clip(request.url, MAX_PATH_CHARS),
       merchant: null,
       operation: (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null,
       status: null,
       scenario: null,
       fault: null,
       request_headers: headers,
-      request_body: null,
-      response_body: null
+      requestBody: null,
+      requestBodyTruncated: false,
+      responseBody: null,
+      responseBodyTruncated: false
     }
     request.journalEntry = entry
     journal.add(entry)
-  })
-  app.addHook('preValidation', async (request) => {
-    if (request.journalEntry !== undefined) request.journalEntry.request_body = journalBody(request.body)
   })
   app.addHook('onSend', async (request, reply, payload) => {
     const entry = request.journalEntry
     if (entry !== undefined) {
       entry.merchant = request.merchant === '' ? null : request.merchant
       entry.status = reply.statusCode
-      entry.response_body = parseMaybeJson(payload)
+      if (typeof payload === 'string' && payload !== '') {
+        const kept = keepBody(payload)
+        entry.responseBody = kept.body
+        entry.responseBodyTruncated = kept.truncated
+      }
     }
     return payload
   })
@@ -90,4 +61,12 @@ export function registerJournal (app: FastifyInstance): void {
     entry.merchant = request.merchant === '' ? null : request.merchant
     entry.scenario = request.scenarioApplied ?? null
   })
+}
+
+/** Called by the JSON parser with the body text as it came, before anything reads it. */
+export function journalRequestBody (entry: JournalEntry | undefined, text: string): void {
+  if (entry === undefined || text === '') return
+  const kept = keepBody(text)
+  entry.requestBody = kept.body
+  entry.requestBodyTruncated = kept.truncated
 }

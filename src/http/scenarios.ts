@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { KlarnaError } from '../domain/errors.js'
+import { badRequest, KlarnaError } from '../domain/errors.js'
 import { peekAuthorization } from '../domain/authorizations.js'
 import type { Scenario } from '../domain/scenarios.js'
 
@@ -16,10 +16,22 @@ declare module 'fastify' {
 export const SCENARIO_HEADER = 'klarna-mock-scenario'
 export const APPLIED_HEADER = 'Klarna-Mock-Scenario-Applied'
 
+/** Every value of a header, one per line it was sent on (Node joins repeated custom headers with commas). */
+function headerValues (request: FastifyRequest, name: string): string[] {
+  // inject() requests have no headersDistinct.
+  const distinct = (request.raw.headersDistinct as Record<string, string[]> | undefined)?.[name]
+  if (distinct !== undefined) return distinct
+  const value = request.headers[name]
+  return value === undefined ? [] : Array.isArray(value) ? value : [value]
+}
+
 function pick (app: FastifyInstance, request: FastifyRequest, operation: string): Scenario | undefined {
   const scenarios = app.domain.scenarios
-  const header = request.headers[SCENARIO_HEADER]
-  const name = (Array.isArray(header) ? header[0] : header)?.trim()
+  const headers = headerValues(request, SCENARIO_HEADER)
+  if (headers.length > 1) {
+    throw badRequest(`Send one Klarna-Mock-Scenario header; got ${headers.length}: ${headers.join(', ')}`)
+  }
+  const name = headers[0]?.trim()
   if (name !== undefined && name !== '') return scenarios.resolve(name, operation)
   const armed = scenarios.takeArmed(request.merchant, operation)
   if (armed !== undefined) return armed

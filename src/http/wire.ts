@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { lingerOnClose } from './linger.js'
 
 /**
  * Wire fidelity. Fastify writes header names in lower case; Klarna's official PHP SDK looks
@@ -7,14 +8,16 @@ import type { FastifyInstance } from 'fastify'
  * response.
  */
 
-const special: Record<string, string> = { 'www-authenticate': 'WWW-Authenticate', etag: 'ETag' }
+const special = new Map([['www-authenticate', 'WWW-Authenticate'], ['etag', 'ETag']])
 
 export function canonicalHeaderName (name: string): string {
-  return special[name] ?? name.split('-').map(p => p.charAt(0).toUpperCase() + p.slice(1)).join('-')
+  return special.get(name) ?? name.split('-').map(p => p.charAt(0).toUpperCase() + p.slice(1)).join('-')
 }
 
 export function registerWire (app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
+    // Answered before the body was read, and closing: read the rest first, so the client sees the answer.
+    if (!request.raw.complete && String(reply.getHeader('connection')).toLowerCase() === 'close') lingerOnClose(request.raw.socket)
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value === undefined || name === 'content-length') continue
       reply.removeHeader(name)

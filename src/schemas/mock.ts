@@ -66,8 +66,10 @@ export const JournalEntrySchema = Type.Object({
   scenario: Type.Union([Type.String(), Type.Null()]),
   fault: Type.Union([Type.String(), Type.Null()]),
   request_headers: Type.Record(Type.String(), Type.String()),
-  request_body: Type.Unknown(),
-  response_body: Type.Unknown()
+  request_body: Type.Unknown({ description: 'The body as received: its JSON value, or its text when it is not JSON, nested deeper than 32 levels, or cut.' }),
+  request_body_truncated: Type.Boolean({ description: 'The body was longer than 16 KiB and is shown cut, as text.' }),
+  response_body: Type.Unknown(),
+  response_body_truncated: Type.Boolean()
 })
 
 export const CallbackEntry = Type.Object({

@@ -6,7 +6,8 @@ export const ErrorStep = Type.Object({
   status: Type.Integer({ minimum: 400, maximum: 599 }),
   error_code: Type.String({ minLength: 1, pattern: '^[A-Z][A-Z0-9_]*$' }),
   error_messages: Type.Array(Type.String()),
-  headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]+$' }), Type.String()))
+  // A header name is an HTTP token; a value is visible ASCII, spaces and tabs (no CR or LF).
+  headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]+$' }), Type.String({ pattern: '^[\\x20-\\x7E\\t]*$' })))
 }, { additionalProperties: false, description: "A forced Klarna error: {error_code, error_messages, correlation_id} with this status." })
 
 export const SuccessStep = Type.Object({

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { CallbackEntry, JournalEntrySchema } from '../../schemas/mock.js'
+import { entryView, MAX_LIST_LIMIT } from '../../domain/journal.js'
 import { errors, noContent, tags, visibleTo } from './common.js'
 
 /** What a test suite asserts on: the request journal and the callbacks made to the merchant. */
@@ -11,7 +12,7 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/requests', {
     schema: {
       tags,
-      description: 'The request journal, newest first.',
+      description: `The request journal, newest first: 100 entries unless ?limit= says otherwise (at most ${MAX_LIST_LIMIT}).`,
       querystring: Type.Object({
         merchant: Type.Optional(Type.String()),
         path: Type.Optional(Type.String()),
@@ -27,7 +28,7 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
       path: q.path,
       status: q.status === undefined ? undefined : Number(q.status),
       limit: q.limit === undefined ? undefined : Number(q.limit)
-    })
+    }).map(entryView)
   })
 
   app.delete('/requests', { schema: { tags, description: 'Clears the request journal.', response: noContent } }, async (request, reply) => {

@@ -1,0 +1,133 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { Address, Customer, IntentSchema, Order, OrderLine, SessionCreate } from './klarna.js'
+
+/**
+ * The records the mock keeps per merchant, as TypeBox schemas: the TypeScript types of
+ * src/domain/store.ts are derived from them, and the state file (src/persistence.ts) is checked
+ * against them record by record when it is loaded.
+ */
+
+/** Epoch milliseconds within the range the clock keeps (up to the end of year 9999). */
+export const EpochMs = Type.Integer({ minimum: 0, maximum: 253402300799999 })
+const Id = Type.String({ minLength: 1, maxLength: 255 })
+
+export const SessionRecord = Type.Object({
+  id: Id,
+  createdAtMs: EpochMs,
+  expiresAtMs: EpochMs,
+  status: Type.Union([Type.Literal('incomplete'), Type.Literal('complete')]),
+  intent: IntentSchema,
+  clientToken: Type.String(),
+  data: SessionCreate,
+  paymentMethodCategories: Type.Array(Type.String()),
+  /** The latest authorization of this session. */
+  authorizationToken: Type.Optional(Id),
+  orderId: Type.Optional(Id)
+})
+export type SessionRecord = Static<typeof SessionRecord>
+
+export const Outcome = Type.Union([
+  Type.Object({
+    kind: Type.Literal('approved'),
+    fraudStatus: Type.Union([Type.Literal('ACCEPTED'), Type.Literal('PENDING')]),
+    resolvesTo: Type.Optional(Type.Union([Type.Literal('ACCEPTED'), Type.Literal('REJECTED')])),
+    pendingMinutes: Type.Optional(Type.Integer({ minimum: 0 }))
+  }),
+  Type.Object({ kind: Type.Literal('rejected'), reason: Type.String() })
+])
+export type Outcome = Static<typeof Outcome>
+
+export const AuthorizedOrder = Type.Object({
+  purchase_country: Type.String(),
+  purchase_currency: Type.String(),
+  order_amount: Type.Integer(),
+  order_tax_amount: Type.Optional(Type.Integer()),
+  order_lines: Type.Array(OrderLine)
+})
+export type AuthorizedOrder = Static<typeof AuthorizedOrder>
+
+export const AuthorizationRecord = Type.Object({
+  token: Id,
+  sessionId: Id,
+  createdAtMs: EpochMs,
+  expiresAtMs: EpochMs,
+  paymentMethodCategory: Type.String(),
+  paymentMethodType: Type.String(),
+  billingAddress: Type.Optional(Address),
+  shippingAddress: Type.Optional(Address),
+  customer: Type.Optional(Customer),
+  outcome: Outcome,
+  /** What was authorized: the order the session held at authorize() time. */
+  authorized: AuthorizedOrder,
+  /** Set once a customer token was made from this authorization. */
+  customerTokenId: Type.Optional(Id),
+  /** Set once an order was made from this authorization: its canonical body and answer. */
+  order: Type.Optional(Type.Object({ body: Type.String(), response: Order })),
+  /** Name of a scenario applied to every call made with this token. */
+  scenario: Type.Optional(Type.String())
+})
+export type AuthorizationRecord = Static<typeof AuthorizationRecord>
+
+export const TokenStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED'), Type.Literal('CANCELLED')])
+export type TokenStatus = Static<typeof TokenStatus>
+
+export const CustomerTokenRecord = Type.Object({
+  id: Id,
+  createdAtMs: EpochMs,
+  status: TokenStatus,
+  paymentMethodCategory: Type.String(),
+  paymentMethodType: Type.String(),
+  paymentMethodReference: Type.String(),
+  purchaseCountry: Type.String(),
+  purchaseCurrency: Type.String(),
+  description: Type.String(),
+  billingAddress: Type.Optional(Address),
+  customer: Type.Optional(Customer),
+  sessionId: Id,
+  authorizationToken: Id,
+  merchantUrls: Type.Optional(Type.Object({ confirmation: Type.Optional(Type.String()) }))
+})
+export type CustomerTokenRecord = Static<typeof CustomerTokenRecord>
+
+export const OrderRecord = Type.Object({
+  id: Id,
+  createdAtMs: EpochMs,
+  source: Type.Union([Type.Literal('authorization'), Type.Literal('customer_token')]),
+  sourceId: Id,
+  sessionId: Type.Optional(Id),
+  orderAmount: Type.Integer(),
+  purchaseCurrency: Type.String(),
+  orderLines: Type.Array(OrderLine),
+  response: Order,
+  confirmationUrl: Type.Optional(Type.String())
+})
+export type OrderRecord = Static<typeof OrderRecord>
+
+/** A successful token order answered under a Klarna-Idempotency-Key (only successes are kept). */
+export const IdempotencyRecord = Type.Object({
+  bodyHash: Type.String(),
+  expiresAtMs: EpochMs,
+  body: Order
+})
+export type IdempotencyRecord = Static<typeof IdempotencyRecord>
+
+/** Where a redirect_url leads: looked up without credentials, by an unguessable id. */
+export const RedirectRecord = Type.Object({
+  merchant: Type.String({ minLength: 1 }),
+  sessionId: Id,
+  orderId: Type.Optional(Id),
+  confirmation: Type.Optional(Type.String()),
+  what: Type.String()
+})
+export type RedirectRecord = Static<typeof RedirectRecord>
+
+/** Each per-merchant collection and the schema of its records. */
+export const collectionSchemas = {
+  sessions: SessionRecord,
+  authorizations: AuthorizationRecord,
+  tokens: CustomerTokenRecord,
+  orders: OrderRecord,
+  idempotency: IdempotencyRecord
+} as const
+export type CollectionName = keyof typeof collectionSchemas
+export const collectionNames = Object.keys(collectionSchemas) as CollectionName[]
