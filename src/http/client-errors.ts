@@ -20,8 +20,11 @@ import type { FastifyBaseLogger } from 'fastify'
  * What cannot be answered at all: a client that closed or reset its connection.
  */
 
-function describe (code: string | undefined, requestTimeoutMs: number): [number, string, string] {
-  switch (code) {
+function describe (err: { code?: string | undefined, reason?: string }, requestTimeoutMs: number): [number, string, string] {
+  if (/Content-Length/i.test(err.reason ?? '') && /Transfer-Encoding/i.test(err.reason ?? '')) {
+    return [400, 'BAD_REQUEST', 'Content-Length and Transfer-Encoding cannot be sent together']
+  }
+  switch (err.code) {
     case 'HPE_HEADER_OVERFLOW':
       return [431, 'BAD_REQUEST', 'Request headers are too large (16 KiB at most)']
     case 'ERR_HTTP_REQUEST_TIMEOUT':
@@ -41,8 +44,8 @@ function describe (code: string | undefined, requestTimeoutMs: number): [number,
 }
 
 /** The raw HTTP answer written to the socket. */
-export function clientErrorResponse (code: string | undefined, requestTimeoutMs: number, correlationId: string = randomUUID()): string {
-  const [status, errorCode, message] = describe(code, requestTimeoutMs)
+export function clientErrorResponse (err: { code?: string | undefined, reason?: string }, requestTimeoutMs: number, correlationId: string = randomUUID()): string {
+  const [status, errorCode, message] = describe(err, requestTimeoutMs)
   const body = JSON.stringify({ error_code: errorCode, error_messages: [message], correlation_id: correlationId })
   return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
     'Content-Type: application/json\r\n' +
@@ -52,7 +55,7 @@ export function clientErrorResponse (code: string | undefined, requestTimeoutMs:
 }
 
 export function clientErrorHandler (requestTimeoutMs: number) {
-  return function onClientError (this: { log: FastifyBaseLogger }, err: NodeJS.ErrnoException, socket: Socket): void {
+  return function onClientError (this: { log: FastifyBaseLogger }, err: NodeJS.ErrnoException & { reason?: string }, socket: Socket): void {
     if (err.code === 'ECONNRESET' || socket.destroyed) return
     this.log.debug({ err }, 'refused by the HTTP parser')
     if (!socket.writable) {
@@ -60,7 +63,7 @@ export function clientErrorHandler (requestTimeoutMs: number) {
       return
     }
     // Half-close after the answer and let what the client still sends drain, then close.
-    socket.end(clientErrorResponse(err.code, requestTimeoutMs))
+    socket.end(clientErrorResponse(err, requestTimeoutMs))
     socket.resume()
     setTimeout(() => socket.destroy(), 2000).unref()
   }
