@@ -17,7 +17,7 @@ import { clientErrorHandler } from './http/client-errors.js'
 import { registerErrorHandling, sendKlarnaError } from './http/errors.js'
 import { registerRequestLog, registerSweep } from './http/housekeeping.js'
 import { registerJournal } from './http/journal.js'
-import { registerJsonParser } from './http/parser.js'
+import { dropNulls, registerJsonParser } from './http/parser.js'
 import { registerWire } from './http/wire.js'
 import { scenariosDir, version } from './paths.js'
 import { persistState } from './persistence.js'
@@ -55,7 +55,7 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
       const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'Path parameter is too long' : 'Invalid URL'
       // Answered before routing: the onSend hooks do not run, so the wire headers are set here.
       reply.raw.setHeader('Klarna-Correlation-Id', request.id)
-      reply.raw.setHeader('Content-Type', 'application/json; charset=utf-8')
+      reply.raw.setHeader('Content-Type', 'application/json')
       void sendKlarnaError(request, reply, badRequest(message))
     },
     // allErrors: every bad field is named; no coercion ("100" is not an integer); fields Klarna
@@ -65,6 +65,7 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
 
   const settings = {
     ...defaultSettings,
+    fidelity: options.fidelity ?? defaultSettings.fidelity,
     authorizationLifetimeSeconds: options.authorizationLifetimeSeconds ?? defaults.authorizationLifetimeSeconds
   }
   const domain: Domain = {
@@ -88,8 +89,10 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
   await registerAuth(app, options.credentials ?? null)
 
   // A route with a body schema and no body validates as {} so that every missing field is named.
+  // A body's null properties are "not given" (src/http/parser.ts).
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}
+    else dropNulls(request.body)
   })
 
   // Before the routes, so that its hook sees every answer.

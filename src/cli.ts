@@ -27,8 +27,13 @@ Options (environment variable in brackets):
                                (default fixtures/tokenization-rules.json)
   --scenarios DIR              also load the scenario files of DIR (repeatable; a file with a shipped
                                name replaces it) [KLARNA_MOCK_SCENARIOS, folders separated by ':']
-  --unauthorized-body STYLE    json (Klarna's docs) or html (the real playground's page) [KLARNA_MOCK_UNAUTHORIZED_BODY]
-                               (default json)
+  --fidelity MODE              where Klarna's sources disagree: recorded (what the real service answered)
+                               or documented (what Klarna's docs say) [KLARNA_MOCK_FIDELITY] (default recorded)
+  --rate-limits PROFILE        Klarna's rate limits per merchant, 429 beyond: off, playground (5/s for
+                               sessions and customer tokens, 50/s others) or production (40/200)
+                               [KLARNA_MOCK_RATE_LIMITS] (default off)
+  --unauthorized-body STYLE    the 401 alone: html (the real playground's page) or json (Klarna's docs)
+                               [KLARNA_MOCK_UNAUTHORIZED_BODY] (default: as --fidelity says)
   --callbacks on|off           send Klarna's callbacks to merchant_urls.authorization and .notification
                                [KLARNA_MOCK_CALLBACKS] (default on)
   --state-file FILE            keep state in FILE (and its change log FILE.log.N) across restarts and
@@ -79,6 +84,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         'state-file': { type: 'string' },
         callbacks: { type: 'string' },
         'unauthorized-body': { type: 'string' },
+        fidelity: { type: 'string' },
+        'rate-limits': { type: 'string' },
         'journal-limit': { type: 'string' },
         durability: { type: 'string' },
         'request-timeout': { type: 'string' },
@@ -106,7 +113,10 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   const rules = v['tokenization-rules'] ?? env.KLARNA_MOCK_TOKENIZATION_RULES
   const publicUrl = v['public-url'] ?? env.KLARNA_MOCK_PUBLIC_URL
   if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
-  const unauthorizedBody = oneOf('--unauthorized-body', v['unauthorized-body'] ?? env.KLARNA_MOCK_UNAUTHORIZED_BODY ?? 'json', ['json', 'html'])
+  const unauthorizedText = v['unauthorized-body'] ?? env.KLARNA_MOCK_UNAUTHORIZED_BODY
+  const unauthorizedBody = unauthorizedText === undefined ? undefined : oneOf('--unauthorized-body', unauthorizedText, ['json', 'html'])
+  const rateLimits = oneOf('--rate-limits', v['rate-limits'] ?? env.KLARNA_MOCK_RATE_LIMITS ?? 'off', ['off', 'playground', 'production'])
+  const fidelity = oneOf('--fidelity', v.fidelity ?? env.KLARNA_MOCK_FIDELITY ?? 'recorded', ['recorded', 'documented'])
   const callbacks = oneOf('--callbacks', v.callbacks ?? env.KLARNA_MOCK_CALLBACKS ?? 'on', ['on', 'off'])
   const stateFile = v['state-file'] ?? env.KLARNA_MOCK_STATE_FILE
   const journalLimit = v['journal-limit'] ?? env.KLARNA_MOCK_JOURNAL_LIMIT
@@ -123,7 +133,9 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       credentials,
       publicBaseUrl: publicUrl === '' ? undefined : publicUrl,
       ...(scenarioDirs.length === 0 ? {} : { scenarioDirs }),
-      unauthorizedBody,
+      fidelity,
+      rateLimits,
+      ...(unauthorizedBody === undefined ? {} : { unauthorizedBody }),
       callbacks: { enabled: callbacks === 'on' },
       ...(stateFile === undefined || stateFile === '' ? {} : { stateFile, durability }),
       ...(requestTimeout === undefined ? {} : { requestTimeoutSeconds: integer('--request-timeout', requestTimeout, 1, 3600) }),

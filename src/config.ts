@@ -2,6 +2,8 @@ import type { Credentials } from './http/auth.js'
 import type { CatalogFiles } from './domain/catalog.js'
 import type { CallbackOptions } from './http/callbacks.js'
 import type { Durability } from './persistence.js'
+import type { RateLimitProfile } from './domain/rate-limits.js'
+import type { Fidelity } from './domain/context.js'
 
 /** Everything the app factory takes. The CLI (src/server.ts) maps flags and environment onto it. */
 export interface MockOptions {
@@ -30,14 +32,22 @@ export interface MockOptions {
    */
   durability?: Durability
   /**
-   * Body of a 401: 'json' (default) is Klarna's documented {"error_code":"UNAUTHORIZED",…};
-   * 'html' is what the real playground sends: an openresty HTML page without a correlation id.
+   * Where Klarna's sources disagree: 'recorded' (default) answers as the real service was
+   * recorded answering, 'documented' as Klarna's documentation says (docs/fidelity.md).
+   */
+  fidelity?: Fidelity
+  /**
+   * Body of a 401, whatever the fidelity: 'html' is what the real playground sends (an openresty
+   * page without a correlation id; the 'recorded' default), 'json' is Klarna's documented
+   * {"error_code":"UNAUTHORIZED",…} (the 'documented' default).
    */
   unauthorizedBody?: 'json' | 'html'
   /** Klarna's callbacks to merchant_urls.authorization and .notification (sent by default). */
   callbacks?: Partial<CallbackOptions>
   /** Largest request body accepted, in bytes (413 beyond). */
   bodyLimit?: number
+  /** Klarna's rate limits, opt-in: 'playground' (5/s create, 50/s other), 'production' (40/200), 'off' (default). */
+  rateLimits?: RateLimitProfile
   /** Time for a request (headers and body) to arrive, in seconds (408 beyond). */
   requestTimeoutSeconds?: number
 }

@@ -75,12 +75,14 @@ const RecordLine = Type.Union([
   Type.Object({ c: Type.Literal('clock'), v: Type.Integer({ minimum: 0 }) }),
   Type.Object({ c: Type.Literal('reset') })
 ])
+/** The collections version 1 had. */
+const v1Collections = ['sessions', 'authorizations', 'tokens', 'orders', 'idempotency'] as const
 /** The first version: one JSON document (klarna-mock 0.1). Read, then rewritten as version 2. */
 const V1 = Type.Object({
   format: Type.Literal(FORMAT),
   version: Type.Literal(1),
   clock_offset_ms: Type.Integer({ minimum: 0 }),
-  merchants: Type.Record(Type.String(), Type.Object(Object.fromEntries(collectionNames.map(c => [c, Type.Array(Type.Tuple([Type.String(), Type.Unknown()]))])))),
+  merchants: Type.Record(Type.String(), Type.Object(Object.fromEntries(v1Collections.map(c => [c, Type.Array(Type.Tuple([Type.String(), Type.Unknown()]))])))),
   redirects: Type.Array(Type.Tuple([Type.String(), Type.Unknown()]))
 })
 
@@ -170,7 +172,7 @@ function loadV1 (domain: Domain, file: string, doc: unknown): void {
   if (!domain.clock.validOffset(doc.clock_offset_ms)) throw new StateFileError(`${file}: clock_offset_ms ${doc.clock_offset_ms} is out of range`)
   domain.clock.offsetMs = doc.clock_offset_ms
   for (const [merchant, state] of Object.entries(doc.merchants)) {
-    for (const c of collectionNames) {
+    for (const c of v1Collections) {
       for (const [k, v] of (state as Record<CollectionName, Array<[string, unknown]>>)[c]) {
         apply(domain, checkLine(domain, `${file}: merchants.${merchant}.${c}`, { m: merchant, c, k, v }))
       }

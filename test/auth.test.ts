@@ -1,15 +1,30 @@
 import t from 'tap'
 import { basic, build, call, createCustomerToken, errorOf, mint } from './helpers/app.js'
 
-t.test('missing or malformed credentials: 401 UNAUTHORIZED with WWW-Authenticate', async t => {
+const badCredentials = [undefined, 'Bearer abc', 'Basic !!!', basic('', 'x'), basic('user', ''), `Basic ${Buffer.from('nocolon').toString('base64')}`]
+
+t.test("missing or malformed credentials: 401 as the real playground answers it (the default, 'recorded')", async t => {
   const app = await build(t)
-  for (const authorization of [undefined, 'Bearer abc', 'Basic !!!', basic('', 'x'), basic('user', ''), `Basic ${Buffer.from('nocolon').toString('base64')}`]) {
+  for (const authorization of badCredentials) {
     const res = await app.inject({ method: 'POST', url: '/_mock/authorizations', headers: authorization === undefined ? {} : { authorization } })
     t.equal(res.statusCode, 401, String(authorization))
-    t.match(res.headers['www-authenticate'], /^Basic realm=/)
-    t.equal(res.json().error_code, 'UNAUTHORIZED')
-    t.equal(res.json().correlation_id, res.headers['klarna-correlation-id'])
+    t.equal(res.headers['www-authenticate'], 'Basic realm="very closed site"')
+    t.match(res.headers['content-type'], /^text\/html/)
+    t.match(res.body, /<title>401 Authorization Required<\/title>/)
+    t.notOk('klarna-correlation-id' in res.headers)
   }
+})
+
+t.test("missing or malformed credentials with fidelity 'documented': Klarna's JSON 401 UNAUTHORIZED", async t => {
+  const app = await build(t, { fidelity: 'documented' })
+  for (const authorization of badCredentials) {
+    const res = await app.inject({ method: 'POST', url: '/_mock/authorizations', headers: authorization === undefined ? {} : { authorization } })
+    t.equal(res.statusCode, 401, String(authorization))
+    t.match(res.headers['www-authenticate'], /^Basic realm="Klarna API"/)
+    t.same(res.json(), { error_code: 'UNAUTHORIZED', error_messages: ['Invalid credentials'], correlation_id: res.headers['klarna-correlation-id'] })
+  }
+  const html = await build(t, { fidelity: 'documented', unauthorizedBody: 'html' })
+  t.match((await html.inject({ url: '/_mock/clock' })).body, /openresty/, '--unauthorized-body still chooses the 401 alone')
 })
 
 t.test('by default any non-empty username and password pass', async t => {

@@ -29,8 +29,8 @@ t.test('Content-Type and Klarna-Correlation-Id are written with Klarna casing', 
   t.ok(names(err).includes('Content-Type'))
 })
 
-t.test('every response carries a distinct Klarna-Correlation-Id, 401 and 404 included', async t => {
-  const { port } = await listen(t)
+t.test("every response carries a distinct Klarna-Correlation-Id, 401 (documented JSON) and 404 included", async t => {
+  const { port } = await listen(t, { fidelity: 'documented' })
   const ids = new Set<string>()
   for (const [method, path, headers] of [
     ['GET', '/_mock/health', {}],
@@ -47,8 +47,8 @@ t.test('every response carries a distinct Klarna-Correlation-Id, 401 and 404 inc
   t.equal(ids.size, 4)
 })
 
-t.test('401 has WWW-Authenticate: Basic and Klarna shape', async t => {
-  const { port } = await listen(t)
+t.test("401 under fidelity 'documented' has WWW-Authenticate: Basic and Klarna shape", async t => {
+  const { port } = await listen(t, { fidelity: 'documented' })
   const r = await raw(port, 'POST', '/payments/v1/authorizations/x/customer-token', { 'content-type': 'application/json' }, [tokenBody])
   t.equal(r.status, 401)
   t.ok(names(r).includes('WWW-Authenticate'))
@@ -115,8 +115,8 @@ t.test('bodies over the limit: 413 in Klarna shape', async t => {
   t.equal(JSON.parse(r.body).error_code, 'REQUEST_TOO_LARGE')
 })
 
-t.test('--unauthorized-body html answers 401 as the real playground does', async t => {
-  const { port } = await listen(t, { unauthorizedBody: 'html' })
+t.test('the 401 is the real playground page by default: text/html, no correlation id', async t => {
+  const { port } = await listen(t)
   const r = await raw(port, 'GET', '/customer-token/v1/tokens/x', {})
   t.equal(r.status, 401)
   t.match(r.headers['content-type'], /^text\/html/)

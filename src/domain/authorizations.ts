@@ -4,7 +4,9 @@ import type { Domain } from './context.js'
 import { badRequest, badValue, conflict, invalidOperation, messages, notFound, notMatching } from './errors.js'
 import { linkId, newId } from './ids.js'
 import { outcomeForEmail } from './playground.js'
-import { amountProblems, isTokenizable, marketProblems, normaliseAddress } from './rules.js'
+import { linkCustomer } from './linking.js'
+import { amountProblems, intentRules, isTokenizable, marketProblems, normaliseAddress } from './rules.js'
+import { recoverToken } from './step-up.js'
 import { assertOpen, getSession } from './sessions.js'
 import type { Authorization, CustomerToken, Outcome, Session } from './store.js'
 
@@ -43,7 +45,8 @@ export function authorize (domain: Domain, merchant: string, sessionId: string, 
   const country = session.data.purchase_country
   const category = input.payment_method_category ?? (session.paymentMethodCategories.includes('pay_later') ? 'pay_later' : session.paymentMethodCategories[0])
   const known = category === undefined ? undefined : domain.catalog.categories.get(category)
-  if (category === undefined || known === undefined) throw badValue(['payment_method_category'])
+  // Only what the session offers (its market's categories) can be chosen in the widget.
+  if (category === undefined || known === undefined || !session.paymentMethodCategories.includes(category)) throw badValue(['payment_method_category'])
   const type = input.payment_method_type?.toUpperCase() ?? known.payment_method_type
   if (!domain.catalog.types.has(type)) throw badValue(['payment_method_type'])
   const billing: Address = { ...sampleAddress(domain, country), ...normaliseAddress(session.data.billing_address), ...normaliseAddress(input.billing_address) }
@@ -107,19 +110,27 @@ export function registerRedirect (domain: Domain, merchant: string, sessionId: s
   return `${baseUrl}/_mock/redirect/${id}`
 }
 
+/** Klarna's default for customer.type (Payments API spec: "person" unless said otherwise). */
+const defaultCustomer: Customer = { type: 'person' }
+
 /**
- * The customer sent must match the authorized one. Where authorize() received no customer (in the
- * real flow the widget collects one; a mint without `customer` stands for that), the customer the
- * merchant sends is taken as what was entered.
+ * The customer sent must match the authorized one, field by field, where the authorization has
+ * the field (or its default): a field the authorization never had is taken as entered. Klarna's
+ * own plugins send `customer: {type: "person"}` (krokedil/klarna-payments-for-woocommerce,
+ * classes/requests/post/class-kp-create-customer-token.php) and a `title`
+ * (klarna/sfcc-klarna-payments, requestBuilder/customerToken.js): neither is a mismatch.
  */
-function customerMismatch (authorized: Customer | undefined, requested: Customer | undefined): string[] {
-  return authorized === undefined ? [] : differingFields('customer', authorized, requested)
+export function customerMismatch (authorized: Customer | undefined, requested: Customer | undefined): string[] {
+  if (authorized === undefined || requested === undefined) return []
+  const known: Record<string, unknown> = { ...defaultCustomer, ...authorized }
+  return Object.entries(requested).flatMap(([field, value]) =>
+    known[field] === undefined ? [] : differingFields(`customer.${field}`, known[field], value))
 }
 
 /** POST /payments/v1/authorizations/{token}/customer-token */
 export function createCustomerToken (domain: Domain, merchant: string, token: string, body: CustomerTokenCreationRequest, baseUrl: string): CustomerTokenCreationResponse {
   const { authorization: auth, session } = getAuthorization(domain, merchant, token)
-  if (session.intent === 'buy') throw invalidOperation(messages.intentBuy)
+  if (!intentRules[session.intent].customerToken) throw invalidOperation(messages.intentNotAllowed(session.intent, 'create customer tokens'))
   if (auth.customerTokenId !== undefined) throw invalidOperation(messages.authorizationConsumed)
   const country = session.data.purchase_country
   const billing = normaliseAddress(body.billing_address)
@@ -128,9 +139,12 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
   }
   const bad = marketProblems(domain.catalog, body)
   if (bad.length > 0) throw badValue(bad)
-  if (!isTokenizable(domain.catalog, country, auth.paymentMethodCategory)) {
+  // Mixed payments tokenize a fallback of the chosen method, whatever the tokenization rules say.
+  const mixed = session.intent === 'buy_and_default_tokenize'
+  if (!mixed && !isTokenizable(domain.catalog, country, auth.paymentMethodCategory)) {
     throw badRequest(messages.notTokenizable(auth.paymentMethodCategory, country))
   }
+  const tokenType = mixed ? domain.catalog.types.get(auth.paymentMethodType)?.mixed_payments_token ?? auth.paymentMethodType : auth.paymentMethodType
   const mismatch = customerMismatch(auth.customer, body.customer)
   if (mismatch.length > 0) throw notMatching(mismatch)
 
@@ -140,7 +154,7 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
     createdAtMs: domain.clock.nowMs(),
     status: 'ACTIVE',
     paymentMethodCategory: auth.paymentMethodCategory,
-    paymentMethodType: auth.paymentMethodType,
+    paymentMethodType: tokenType,
     paymentMethodReference: newId(),
     purchaseCountry: country,
     purchaseCurrency: session.data.purchase_currency,
@@ -149,7 +163,8 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
     customer,
     sessionId: session.id,
     authorizationToken: auth.token,
-    merchantUrls: session.data.merchant_urls
+    merchantUrls: session.data.merchant_urls,
+    ...(auth.outcome.kind === 'approved' && auth.outcome.stepUp !== undefined ? { stepUpRequired: true } : {})
   }
   const state = domain.store.merchant(merchant)
   state.tokens.set(tokenRecord.id, tokenRecord)
@@ -193,7 +208,7 @@ export interface OrderCallOptions {
 
 export function createOrderFromAuthorization (domain: Domain, merchant: string, token: string, body: CreateOrderRequest, { baseUrl, patch }: OrderCallOptions): Order {
   const { authorization: auth, session } = getAuthorization(domain, merchant, token)
-  if (session.intent === 'tokenize') throw invalidOperation(messages.intentNotAllowed('tokenize', 'create orders'))
+  if (!intentRules[session.intent].order) throw invalidOperation(messages.intentNotAllowed(session.intent, 'create orders'))
   const request: CreateOrderRequest = {
     ...body,
     purchase_country: body.purchase_country.toUpperCase(),
@@ -228,9 +243,11 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
     order_id: orderId,
     ...(confirmation === undefined ? {} : { redirect_url: registerRedirect(domain, merchant, session.id, baseUrl, 'order placed', confirmation, orderId) }),
     ...orderOutcome(domain, auth.outcome, auth.paymentMethodType),
+    ...(session.intent === 'buy_and_link' ? { customer_token: linkCustomer(domain, merchant, session) } : {}),
     ...patch
   }
   const state = domain.store.merchant(merchant)
+  if (session.stepUpId !== undefined) recoverToken(domain, merchant, session.stepUpId, auth)
   state.orders.set(orderId, {
     id: orderId,
     createdAtMs: domain.clock.nowMs(),

@@ -39,6 +39,7 @@ export type AuthorizedPaymentMethod = Static<typeof AuthorizedPaymentMethodSchem
 
 const TypeSchema = Type.Object({
   authorized_payment_method: AuthorizedPaymentMethodSchema,
+  mixed_payments_token: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
   card: Type.Optional(Type.Object({ brand: Type.String(), expiry_date: Type.String(), masked_number: Type.String() }, { additionalProperties: false })),
   direct_debit: Type.Optional(Type.Object({ masked_number: Type.String() }, { additionalProperties: false }))
 }, { additionalProperties: false })
@@ -137,6 +138,11 @@ export function loadCatalog (files: CatalogFiles = {}): Catalog {
   for (const [id, category] of categories) {
     if (!types.has(category.payment_method_type)) {
       throw new CatalogFileError(`${methodsFile}: categories.${id}.payment_method_type: no type ${category.payment_method_type} in types`)
+    }
+  }
+  for (const [id, type] of types) {
+    if (!types.has(type.mixed_payments_token)) {
+      throw new CatalogFileError(`${methodsFile}: types.${id}.mixed_payments_token: no type ${type.mixed_payments_token} in types`)
     }
   }
   const samples = readChecked(join(fixturesDir, 'sample-customers.json'), SamplesFile)

@@ -31,6 +31,11 @@ export class Clock {
     return this.#source() + this.#offsetMs
   }
 
+  /** Real time, for what is about the wall clock rather than the virtual one (rate limits). */
+  realMs (): number {
+    return this.#source()
+  }
+
   now (): Date {
     return new Date(this.nowMs())
   }

@@ -5,7 +5,14 @@ import type { Outbox } from './outbox.js'
 import type { Scenarios } from './scenarios.js'
 import type { Store } from './store.js'
 
+/**
+ * Where Klarna's sources disagree: 'recorded' (default) answers as the real service was recorded
+ * answering; 'documented' as Klarna's documentation says. docs/fidelity.md lists every point.
+ */
+export type Fidelity = 'recorded' | 'documented'
+
 export interface Settings {
+  fidelity: Fidelity
   /** Lifetime of an authorization token (Klarna: 60 minutes). */
   authorizationLifetimeSeconds: number
   /** Lifetime of a payment session (Klarna: 48 hours). */
@@ -15,6 +22,7 @@ export interface Settings {
 }
 
 export const defaultSettings: Settings = {
+  fidelity: 'recorded',
   authorizationLifetimeSeconds: 60 * 60,
   sessionLifetimeSeconds: 48 * 60 * 60,
   idempotencyWindowSeconds: 24 * 60 * 60
@@ -48,7 +56,7 @@ export function resetAll (domain: Domain): void {
 /**
  * Forgets what can no longer be reached: authorizations past their lifetime, sessions past theirs
  * (kept as long as an authorization of theirs could still live), idempotency keys past 24 hours,
- * and merchants left with nothing. Customer tokens and orders are kept: tokens never expire.
+ * step-ups past their session lifetime, and merchants left with nothing. Customer tokens and orders are kept: tokens never expire.
  * Returns how many objects went.
  */
 export function sweepExpired (domain: Domain): number {
@@ -59,6 +67,7 @@ export function sweepExpired (domain: Domain): number {
     for (const [id, a] of state.authorizations) if (now > a.expiresAtMs) { state.authorizations.delete(id); removed++ }
     for (const [id, s] of state.sessions) if (now > s.expiresAtMs + grace) { state.sessions.delete(id); removed++ }
     for (const [key, r] of state.idempotency) if (now > r.expiresAtMs) { state.idempotency.delete(key); removed++ }
+    for (const [key, s] of state.stepUps) if (now > s.expiresAtMs) { state.stepUps.delete(key); removed++ }
   }
   domain.store.dropEmpty()
   return removed

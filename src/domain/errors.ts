@@ -8,14 +8,17 @@ export class KlarnaError extends Error {
   readonly errorCode: string
   readonly errorMessages: string[]
   readonly headers: Record<string, string>
+  /** Fields some errors carry beside the three (a failed token charge: fraud_status, reason, step_up_id, …). */
+  readonly extra: Record<string, unknown>
 
-  constructor (statusCode: number, errorCode: string, errorMessages: string[] = [], headers: Record<string, string> = {}) {
+  constructor (statusCode: number, errorCode: string, errorMessages: string[] = [], headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
     super(`${errorCode}: ${errorMessages.join('; ')}`)
     this.name = 'KlarnaError'
     this.statusCode = statusCode
     this.errorCode = errorCode
     this.errorMessages = errorMessages
     this.headers = headers
+    this.extra = extra
   }
 }
 
@@ -59,14 +62,14 @@ export const messages = {
   invalidSessionId: 'Invalid session id',
   sessionCompleted: 'Session has already been completed',
   authorizationConsumed: 'Authorization token already consumed',
-  intentBuy: 'Not allowed to create customer tokens for intent buy.',
   orderDifferentBody: 'The order has been already completed with different request body',
   invalidCustomerToken: 'Invalid customer-token ID',
   invalidTokenId: 'Invalid token ID',
   tokenNotFound: 'Customer token not found',
   tokenCancelled: 'Customer token has been cancelled',
   tokenSuspended: 'Customer token has been suspended',
-  currencyMismatch: 'The payment method of the customer token is not available for the order currency',
+  stepUpRequired: 'The customer token cannot be charged without the customer: a step-up is required',
+  currencyMismatch: "The payment method can't be used for orders in the specified currency",
   rejected: 'Rejected',
   notTokenizable: (category: string, country: string) => `${category} is not valid for creating customer tokens in ${country}`,
   intentNotAllowed: (intent: string, what: string) => `Not allowed to ${what} for intent ${intent}.`

@@ -1,3 +1,4 @@
+import type { Intent } from '../schemas/klarna.js'
 import type { Catalog, Market } from './catalog.js'
 
 /**
@@ -6,7 +7,22 @@ import type { Catalog, Market } from './catalog.js'
  * the bad fields, so that callers can report them all in one "Bad value: …" message.
  */
 
-export type Intent = 'buy' | 'tokenize' | 'buy_and_tokenize'
+export type { Intent } from '../schemas/klarna.js'
+
+/**
+ * What each intent lets the merchant do with an authorization (Klarna's "Initiate a payment",
+ * "Mixed payments" and "Account linking" pages): place the order, create a customer token.
+ * buy_and_default_tokenize tokenizes a Pay Now fallback of the chosen method (see
+ * `mixed_payments_token` in fixtures/payment-methods.json), whatever the tokenization rules say;
+ * buy_and_link answers the order with a customer_token that identifies the customer.
+ */
+export const intentRules: Readonly<Record<Intent, { order: boolean, customerToken: boolean }>> = {
+  buy: { order: true, customerToken: false },
+  tokenize: { order: false, customerToken: true },
+  buy_and_tokenize: { order: true, customerToken: true },
+  buy_and_default_tokenize: { order: true, customerToken: true },
+  buy_and_link: { order: true, customerToken: false }
+}
 
 export function findMarket (catalog: Catalog, country: string | undefined): Market | undefined {
   return country === undefined ? undefined : catalog.markets.get(country.toUpperCase())
@@ -35,9 +51,19 @@ export function normaliseLocale (locale: string): string {
   return [lang.toLowerCase(), ...rest.map(r => r.toUpperCase())].join('-')
 }
 
-/** An address with its country code upper-cased ("se" -> "SE"). */
-export function normaliseAddress<A extends { country?: string | undefined }> (address: A | undefined): A | undefined {
-  return address?.country === undefined ? address : { ...address, country: address.country.toUpperCase() }
+/**
+ * An address as Klarna reads it: the country code upper-cased ("se" -> "SE") and empty fields
+ * left out (plugins send "" for what they do not have, e.g. klarna/sfcc-klarna-payments' address
+ * model; "" is no value, so it neither fails a check nor differs from the authorized address).
+ */
+export function normaliseAddress<A extends Record<string, unknown> & { country?: string | undefined }> (address: A | undefined): A | undefined {
+  if (address === undefined) return undefined
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(address)) {
+    if (value === '' || value === undefined) continue
+    out[key] = key === 'country' && typeof value === 'string' ? value.toUpperCase() : value
+  }
+  return out as A
 }
 
 export function categoriesFor (catalog: Catalog, country: string): string[] {

@@ -3,7 +3,10 @@ import { basename, extname, join } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
 import { parse as parseYaml } from 'yaml'
 import { ScenarioFile, type Step } from '../schemas/scenario.js'
+import type { Domain } from './context.js'
 import { badRequest } from './errors.js'
+import { newId } from './ids.js'
+import { openStepUp } from './step-up.js'
 
 /**
  * Scenarios: forced outcomes (a Klarna error, a success variant, a transport fault), one file
@@ -202,4 +205,64 @@ export class Scenarios {
     this.#armed = new Map()
     this.#progress = new Map()
   }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+/** What a forced error quotes when the request names nothing known. */
+const fallback = { country: 'SE', currency: 'SEK', type: 'INVOICE' } as const
+
+/** Up to three leaf paths the request sent under its addresses and customer ("billing_address.city"). */
+function sentFields (body: unknown): string[] {
+  if (!isRecord(body)) return []
+  const out: string[] = []
+  for (const part of ['billing_address', 'shipping_address', 'customer']) {
+    const value = body[part]
+    if (!isRecord(value)) continue
+    for (const [key, v] of Object.entries(value)) {
+      if (v !== undefined && v !== '' && out.length < 3) out.push(`${part}.${key}`)
+    }
+  }
+  return out
+}
+
+/**
+ * What a forced error can quote from the request, so that a scenario answers about the call it
+ * answers: {purchase_country}, {purchase_currency} (sent, or the authorization's or the token's),
+ * {payment_method_category} (the authorization's or the token's), {fields} (what the request sent
+ * under its addresses and customer), {step_up_id} (a real step-up of the token in the path, so
+ * the recovery loop works), and "{authorized_payment_method}" as a whole field (the token's).
+ * A request that names nothing known (an unknown token) gets the mock's defaults: SE, SEK, INVOICE.
+ */
+
+export function requestTemplate (domain: Domain, merchant: string, params: Record<string, string>, body: unknown) {
+  const state = domain.store.find(merchant)
+  const authorization = params.authorizationToken === undefined ? undefined : state?.authorizations.get(params.authorizationToken)
+  const session = authorization === undefined ? undefined : state?.sessions.get(authorization.sessionId)
+  const token = params.customerToken === undefined ? undefined : state?.tokens.get(params.customerToken)
+  const sent = isRecord(body) ? body : {}
+  const upper = (v: unknown) => typeof v === 'string' ? v.toUpperCase() : undefined
+  let stepUpId: string | undefined
+  const values: Record<string, () => string> = {
+    purchase_country: () => upper(sent.purchase_country) ?? session?.data.purchase_country ?? token?.purchaseCountry ?? fallback.country,
+    purchase_currency: () => upper(sent.purchase_currency) ?? session?.data.purchase_currency ?? token?.purchaseCurrency ?? fallback.currency,
+    payment_method_category: () => authorization?.paymentMethodCategory ?? token?.paymentMethodCategory ??
+      (typeof sent.payment_method_category === 'string' ? sent.payment_method_category : 'pay_later'),
+    fields: () => { const f = sentFields(body); return f.length > 0 ? f.join(', ') : 'billing_address.postal_code' },
+    step_up_id: () => (stepUpId ??= token === undefined ? newId() : openStepUp(domain, merchant, token.id))
+  }
+  const text = (s: string): string => s.replace(/\{([a-z_]+)\}/g, (whole, name: string) => values[name]?.() ?? whole)
+  const apm = () => {
+    const type = token?.paymentMethodType ?? authorization?.paymentMethodType ?? fallback.type
+    const found = domain.catalog.types.get(type)?.authorized_payment_method
+    return found === undefined ? undefined : { ...found }
+  }
+  const fields = (extra: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(extra)) {
+      if (value === '{authorized_payment_method}') { const v = apm(); if (v !== undefined) out[key] = v } else out[key] = typeof value === 'string' ? text(value) : value
+    }
+    return out
+  }
+  return { text, fields }
 }

@@ -3,9 +3,12 @@ import { badValue, KlarnaError, messages, notFound } from './errors.js'
 import { clientToken, newId } from './ids.js'
 import { amountProblems, categoriesFor, findMarket, marketProblems, normaliseAddress, normaliseLocale, type Intent } from './rules.js'
 import type { Session } from './store.js'
+import { checkStepUp } from './step-up.js'
 import type { SessionCreate, SessionUpdate } from '../schemas/klarna.js'
 
 /** Payment sessions: create, read, update. Open 48 hours or until an order is placed. */
+
+const defaultCustomerRead = { type: 'person' }
 
 /** Upper-cases codes, fills the default locale of the market, checks markets and amounts. */
 export function normaliseSession (domain: Domain, input: SessionCreate): SessionCreate {
@@ -17,6 +20,7 @@ export function normaliseSession (domain: Domain, input: SessionCreate): Session
   else if (market !== undefined) data.locale = market.locales[0]
   if (data.billing_address !== undefined) data.billing_address = normaliseAddress(data.billing_address)
   if (data.shipping_address !== undefined) data.shipping_address = normaliseAddress(data.shipping_address)
+  if (Array.isArray(data.options)) delete data.options
   return data
 }
 
@@ -31,9 +35,11 @@ export function createSession (domain: Domain, merchant: string, input: SessionC
   const data = normaliseSession(domain, input)
   const bad = sessionProblems(domain, data)
   if (bad.length > 0) throw badValue(bad)
+  const stepUpId = data.step_up_id === undefined ? undefined : checkStepUp(domain, merchant, data.step_up_id, data.customer_token ?? data.customer?.customer_token)
   const now = domain.clock.nowMs()
   const id = newId()
   const session: Session = {
+    ...(stepUpId === undefined ? {} : { stepUpId }),
     id,
     createdAtMs: now,
     expiresAtMs: now + domain.settings.sessionLifetimeSeconds * 1000,
@@ -88,11 +94,24 @@ export function categoryView (domain: Domain, id: string) {
   return { identifier: id, name: domain.catalog.categories.get(id)?.name ?? id, asset_urls: { descriptive: url, standard: url } }
 }
 
-/** What GET /payments/v1/sessions/{id} shows. */
+/**
+ * What GET /payments/v1/sessions/{id} shows: what the merchant sent, and once the session is
+ * authorized, the customer's billing and shipping addresses and customer details as the customer
+ * entered them in the widget (Klarna shares them only then).
+ */
 export function readSession (domain: Domain, merchant: string, id: string) {
   const s = getSession(domain, merchant, id)
+  const { billing_address: _billing, shipping_address: _shipping, customer: _customer, ...sent } = s.data
+  const authorization = s.authorizationToken === undefined ? undefined : domain.store.find(merchant)?.authorizations.get(s.authorizationToken)
   return {
-    ...s.data,
+    ...sent,
+    ...(authorization === undefined
+      ? {}
+      : {
+          billing_address: authorization.billingAddress,
+          shipping_address: authorization.shippingAddress ?? authorization.billingAddress,
+          customer: { ...defaultCustomerRead, ...authorization.customer }
+        }),
     intent: s.intent,
     client_token: s.clientToken,
     authorization_token: s.authorizationToken,

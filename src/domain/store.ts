@@ -1,9 +1,10 @@
 import type {
-  AuthorizationRecord, CollectionName, CustomerTokenRecord, IdempotencyRecord, OrderRecord, RedirectRecord, SessionRecord
+  AuthorizationRecord, CollectionName, CustomerTokenRecord, IdempotencyRecord, LinkRecord, OrderRecord, RedirectRecord,
+  SessionRecord, StepUpRecord
 } from '../schemas/state.js'
 
 export type {
-  AuthorizedOrder, Outcome, OrderRecord, IdempotencyRecord, TokenStatus, CollectionName
+  AuthorizedOrder, Outcome, OrderRecord, IdempotencyRecord, TokenStatus, CollectionName, StepUpRecord, LinkRecord
 } from '../schemas/state.js'
 export type Session = SessionRecord
 export type Authorization = AuthorizationRecord
@@ -61,6 +62,8 @@ export class MerchantState {
   readonly tokens: Collection<CustomerToken>
   readonly orders: Collection<OrderRecord>
   readonly idempotency: Collection<IdempotencyRecord>
+  readonly stepUps: Collection<StepUpRecord>
+  readonly links: Collection<LinkRecord>
 
   constructor (notify: (collection: CollectionName, key: string) => void) {
     this.sessions = new Collection(key => notify('sessions', key))
@@ -68,10 +71,13 @@ export class MerchantState {
     this.tokens = new Collection(key => notify('tokens', key))
     this.orders = new Collection(key => notify('orders', key))
     this.idempotency = new Collection(key => notify('idempotency', key))
+    this.stepUps = new Collection(key => notify('stepUps', key))
+    this.links = new Collection(key => notify('links', key))
   }
 
   get size (): number {
-    return this.sessions.size + this.authorizations.size + this.tokens.size + this.orders.size + this.idempotency.size
+    return this.sessions.size + this.authorizations.size + this.tokens.size + this.orders.size + this.idempotency.size +
+      this.stepUps.size + this.links.size
   }
 }
 

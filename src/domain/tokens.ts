@@ -5,6 +5,7 @@ import { badValue, conflict, forbidden, KlarnaError, messages, notFound } from '
 import { newId } from './ids.js'
 import { orderOutcome, registerRedirect, type OrderCallOptions } from './authorizations.js'
 import { amountProblems, marketProblems } from './rules.js'
+import { stepUpError } from './step-up.js'
 import type { CustomerToken, TokenStatus } from './store.js'
 
 /**
@@ -18,8 +19,14 @@ export function getToken (domain: Domain, merchant: string, tokenId: string, cod
   return token
 }
 
+/**
+ * GET …/tokens/{t}. An unknown token: recorded TOKEN_NOT_FOUND "Customer token not found"
+ * (klarna/kco_rest_php#57); documented NOT_FOUND "Invalid customer-token ID".
+ */
 export function readToken (domain: Domain, merchant: string, tokenId: string): CustomerTokenRead {
-  const token = getToken(domain, merchant, tokenId)
+  const token = domain.settings.fidelity === 'recorded'
+    ? getToken(domain, merchant, tokenId, 'TOKEN_NOT_FOUND', messages.tokenNotFound)
+    : getToken(domain, merchant, tokenId)
   const type = domain.catalog.types.get(token.paymentMethodType)
   return {
     status: token.status,
@@ -66,14 +73,17 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
   const token = getToken(domain, merchant, tokenId, 'TOKEN_NOT_FOUND', messages.tokenNotFound)
   if (token.status === 'CANCELLED') throw forbidden('TOKEN_CANCELLED', messages.tokenCancelled)
   if (token.status === 'SUSPENDED') throw forbidden('TOKEN_SUSPENDED', messages.tokenSuspended)
+  if (token.stepUpRequired === true) throw stepUpError(domain, merchant, token, body.step_up === 'SUPPORTED')
   const bad = [
     ...amountProblems(body, { allowZero: false }),
     ...marketProblems(domain.catalog, { purchase_country: token.purchaseCountry, locale: body.locale })
   ]
   if (bad.length > 0) throw badValue(bad)
-  // The token's payment method works in the currency of the market it was made in.
+  // The token's payment method works in the currency of the market it was made in. Klarna
+  // Payments' docs: UNAVAILABLE_PAYMENT_METHOD; KCO's docs: PAYMENT_METHOD_CURRENCY_MISMATCH
+  // (scenario payment-method-currency-mismatch). docs/fidelity.md.
   if (body.purchase_currency.toUpperCase() !== token.purchaseCurrency) {
-    throw forbidden('PAYMENT_METHOD_CURRENCY_MISMATCH', messages.currencyMismatch)
+    throw forbidden('UNAVAILABLE_PAYMENT_METHOD', messages.currencyMismatch)
   }
   const state = domain.store.merchant(merchant)
   const orderId = newId()

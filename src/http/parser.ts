@@ -8,6 +8,30 @@ import { journalRequestBody } from './journal.js'
  * refused (415 from Fastify, answered as Klarna's 400 BAD_REQUEST by src/http/errors.ts). The
  * journal gets the text as it came, before parsing and validation change anything.
  */
+/**
+ * `null` is "not given", as Klarna's Jackson reads it: plugins send `"options": null`,
+ * `"merchant_data": null`, `"product_url": null` for what they do not have
+ * (klarna/sfcc-klarna-payments' request models). Object properties holding null are removed, in
+ * place, before validation; the journal keeps the body as it came. Iterative: bodies can be
+ * nested thousands deep.
+ */
+export function dropNulls (value: unknown): void {
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (v === null || typeof v !== 'object') continue
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item)
+      continue
+    }
+    const record = v as Record<string, unknown>
+    for (const key of Object.keys(record)) {
+      if (record[key] === null) delete record[key]
+      else stack.push(record[key])
+    }
+  }
+}
+
 export function registerJsonParser (app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeAllContentTypeParsers()

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { badRequest, KlarnaError } from '../domain/errors.js'
 import { peekAuthorization } from '../domain/authorizations.js'
-import type { Scenario } from '../domain/scenarios.js'
+import { requestTemplate, type Scenario } from '../domain/scenarios.js'
+import type { ErrorStep } from '../schemas/scenario.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,6 +11,8 @@ declare module 'fastify' {
     scenarioApplied?: string
     /** A success variant's patch, merged into the success body on send. */
     scenarioPatch?: Record<string, unknown>
+    /** A forced error, thrown once the body is parsed (its messages can quote the request). */
+    scenarioError?: ErrorStep
   }
 }
 
@@ -65,8 +68,8 @@ export function scenarioHooks (app: FastifyInstance): void {
     request.scenarioApplied = scenario.name
     reply.header(APPLIED_HEADER, scenario.name)
     if (step.error !== undefined) {
-      const e = step.error
-      throw new KlarnaError(e.status, e.error_code, e.error_messages, e.headers ?? {})
+      request.scenarioError = step.error
+      return
     }
     const fault = step.fault
     if (fault?.kind === 'delay') {
@@ -87,6 +90,16 @@ export function scenarioHooks (app: FastifyInstance): void {
     const timer = setTimeout(() => socket.destroy(), fault?.ms ?? 300000)
     socket.once('close', () => { clearTimeout(timer); held.delete(socket) })
     return reply
+  })
+
+  // A forced error plays once the body is parsed and before validation and the handler: it
+  // changes no state, and its messages are filled from the request (src/domain/scenarios.ts).
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    const e = request.scenarioError
+    if (e === undefined) return
+    const template = requestTemplate(app.domain, request.merchant, (request.params ?? {}) as Record<string, string>, request.body)
+    const { status, error_code: code, error_messages: texts, headers, ...extra } = e
+    throw new KlarnaError(status, code, texts.map(template.text), headers ?? {}, template.fields(extra))
   })
 
   // Order calls place the order as the variant says (the domain applies the patch, so an

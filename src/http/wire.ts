@@ -4,8 +4,8 @@ import { lingerOnClose } from './linger.js'
 /**
  * Wire fidelity. Fastify writes header names in lower case; Klarna's official PHP SDK looks
  * `Content-Type` up case-sensitively. So every header Fastify would send is moved to the raw
- * response with its canonical casing, and Klarna-Correlation-Id (the request id) goes on every
- * response.
+ * response with its canonical casing, JSON is labelled `application/json` without a charset (as
+ * the real service sends it), and Klarna-Correlation-Id (the request id) goes on every response.
  */
 
 const special = new Map([['www-authenticate', 'WWW-Authenticate'], ['etag', 'ETag']])
@@ -21,7 +21,8 @@ export function registerWire (app: FastifyInstance): void {
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value === undefined || name === 'content-length') continue
       reply.removeHeader(name)
-      reply.raw.setHeader(canonicalHeaderName(name), value)
+      // Klarna sends "application/json" without a charset (recorded): JSON is UTF-8 by definition.
+      reply.raw.setHeader(canonicalHeaderName(name), name === 'content-type' && typeof value === 'string' && value.startsWith('application/json') ? 'application/json' : value)
     }
     if (request.noCorrelationHeader !== true) reply.raw.setHeader('Klarna-Correlation-Id', request.id)
     return payload

@@ -10,11 +10,14 @@ import { CaseInsensitiveEnum, Country, Currency, Locale } from './common.js'
 const S = (max: number, min = 0) => Type.String({ minLength: min, maxLength: max })
 const Int = (opts: { minimum?: number, maximum?: number } = {}) => Type.Integer(opts)
 
+/** An e-mail address, or empty: plugins send "" for a field they have no value for (klarna/sfcc-klarna-payments). */
+const Email = Type.String({ maxLength: 99, pattern: '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', description: 'An e-mail address.', examples: ['customer@email.se'] })
+
 export const Address = Type.Object({
   attention: Type.Optional(S(99)),
   city: Type.Optional(S(99)),
-  country: Type.Optional(Country),
-  email: Type.Optional(S(99)),
+  country: Type.Optional(Type.String({ pattern: '^(?:[A-Za-z]{2})?$', description: 'ISO 3166 alpha-2 country (any case); empty means not given.' })),
+  email: Type.Optional(Email),
   family_name: Type.Optional(S(99)),
   given_name: Type.Optional(S(99)),
   organization_name: Type.Optional(S(99)),
@@ -28,7 +31,8 @@ export const Address = Type.Object({
 export type Address = Static<typeof Address>
 
 export const Customer = Type.Object({
-  date_of_birth: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+  customer_token: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Account linking (intent buy_and_link): the customer_token of a returning, linked customer.' })),
+  date_of_birth: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD, a real date.', examples: ['1970-07-10'] })),
   gender: Type.Optional(Type.String()),
   last_four_ssn: Type.Optional(Type.String({ pattern: '^([0-9]{4}|[0-9]{9})$' })),
   national_identification_number: Type.Optional(Type.String()),
@@ -99,20 +103,29 @@ export const MerchantUrls = Type.Object({
 })
 
 const Color = Type.String({ pattern: '^#[A-Fa-f0-9]{6}$' })
-export const Options = Type.Object({
+const OptionsObject = Type.Object({
   color_border: Type.Optional(Color),
   color_border_selected: Type.Optional(Color),
   color_details: Type.Optional(Color),
   color_text: Type.Optional(Color),
   radius_border: Type.Optional(Type.String())
 })
+/** An empty JSON array stands for "no options": PHP's json_encode(array()) sends [] (krokedil/klarna-payments-for-woocommerce). */
+export const Options = Type.Union([OptionsObject, Type.Array(Type.Unknown(), { maxItems: 0 })])
 
 export const Attachment = Type.Object({
   content_type: Type.String(),
   body: Type.String()
 })
 
-export const IntentSchema = Type.Union([Type.Literal('buy'), Type.Literal('tokenize'), Type.Literal('buy_and_tokenize')])
+/**
+ * The session's intent. The spec lists buy, tokenize, buy_and_tokenize; Klarna's "Initiate a
+ * payment" page adds buy_and_default_tokenize (mixed payments) and buy_and_link (account linking),
+ * and klarna/sfcc-klarna-payments sends buy_and_default_tokenize. What each allows: src/domain/rules.ts.
+ */
+export const intents = ['buy', 'tokenize', 'buy_and_tokenize', 'buy_and_default_tokenize', 'buy_and_link'] as const
+export const IntentSchema = Type.Union(intents.map(i => Type.Literal(i)))
+export type Intent = Static<typeof IntentSchema>
 
 const sessionFields = {
   acquiring_channel: Type.Optional(CaseInsensitiveEnum(['ECOMMERCE', 'IN_STORE', 'TELESALES'])),
@@ -141,7 +154,9 @@ const { purchase_currency: sessionCurrency, purchase_country: sessionCountry, ..
 export const SessionCreate = Type.Object({
   purchase_currency: sessionCurrency,
   purchase_country: sessionCountry,
-  ...otherSessionFields
+  ...otherSessionFields,
+  step_up_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: "Recovering a failed token charge: the step_up_id of the token order's 403 (Klarna's \"Recover token charge failure\")." })),
+  customer_token: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'With step_up_id: the customer token being recovered.' }))
 })
 export type SessionCreate = Static<typeof SessionCreate>
 
@@ -219,7 +234,8 @@ export const Order = Type.Object({
   order_id: Type.String(),
   redirect_url: Type.Optional(Type.String()),
   fraud_status: Type.String(),
-  authorized_payment_method: Type.Optional(AuthorizedPaymentMethod)
+  authorized_payment_method: Type.Optional(AuthorizedPaymentMethod),
+  customer_token: Type.Optional(Type.String({ description: 'Account linking (intent buy_and_link): the customer_token to keep for this customer.' }))
 })
 export type Order = Static<typeof Order>
 
@@ -274,6 +290,9 @@ export const CustomerTokenOrder = Type.Object({
   merchant_urls: Type.Optional(Type.Object({ confirmation: S(2000), push: Type.Optional(S(2000)) })),
   shipping_address: Type.Optional(Address),
   attachment: Type.Optional(Attachment),
-  locale: Type.Optional(Locale)
+  locale: Type.Optional(Locale),
+  step_up: Type.Optional(Type.Union([Type.Literal('SUPPORTED'), Type.Literal('NOT_SUPPORTED')], {
+    description: 'SUPPORTED: the customer is present and can recover a failed charge in a new session (a step_up_id comes with the 403).'
+  }))
 })
 export type CustomerTokenOrder = Static<typeof CustomerTokenOrder>

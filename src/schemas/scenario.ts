@@ -7,8 +7,17 @@ export const ErrorStep = Type.Object({
   error_code: Type.String({ minLength: 1, pattern: '^[A-Z][A-Z0-9_]*$' }),
   error_messages: Type.Array(Type.String()),
   // A header name is an HTTP token; a value is visible ASCII, spaces and tabs (no CR or LF).
-  headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]+$' }), Type.String({ pattern: '^[\\x20-\\x7E\\t]*$' })))
-}, { additionalProperties: false, description: "A forced Klarna error: {error_code, error_messages, correlation_id} with this status." })
+  headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]+$' }), Type.String({ pattern: '^[\\x20-\\x7E\\t]*$' }))),
+  // The fields a failed token charge carries besides the three (Customer Token API ErrorV2, "Recover token charge failure").
+  fraud_status: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String()),
+  authorized_payment_method: Type.Optional(Type.Union([Type.String(), Type.Record(Type.String(), Type.Unknown())])),
+  step_up_id: Type.Optional(Type.String())
+}, {
+  additionalProperties: false,
+  description: 'A forced Klarna error: {error_code, error_messages, correlation_id} with this status. Messages and fields may name ' +
+    '{purchase_country}, {purchase_currency}, {payment_method_category}, {fields} (what the request sent) and {step_up_id}.'
+})
 
 export const SuccessStep = Type.Object({
   body: Type.Record(Type.String(), Type.Unknown(), { description: "Merged into the real success body, e.g. {fraud_status: PENDING}." })

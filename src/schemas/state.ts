@@ -22,7 +22,9 @@ export const SessionRecord = Type.Object({
   paymentMethodCategories: Type.Array(Type.String()),
   /** The latest authorization of this session. */
   authorizationToken: Type.Optional(Id),
-  orderId: Type.Optional(Id)
+  orderId: Type.Optional(Id),
+  /** A session opened to recover a failed token charge (step_up_id of the token order's 403). */
+  stepUpId: Type.Optional(Id)
 })
 export type SessionRecord = Static<typeof SessionRecord>
 
@@ -31,7 +33,9 @@ export const Outcome = Type.Union([
     kind: Type.Literal('approved'),
     fraudStatus: Type.Union([Type.Literal('ACCEPTED'), Type.Literal('PENDING')]),
     resolvesTo: Type.Optional(Type.Union([Type.Literal('ACCEPTED'), Type.Literal('REJECTED')])),
-    pendingMinutes: Type.Optional(Type.Integer({ minimum: 0 }))
+    pendingMinutes: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** The playground's authentication flow (e-mail tag auth_…): a token made from it needs a step-up to be charged. */
+    stepUp: Type.Optional(Type.String())
   }),
   Type.Object({ kind: Type.Literal('rejected'), reason: Type.String() })
 ])
@@ -85,7 +89,9 @@ export const CustomerTokenRecord = Type.Object({
   customer: Type.Optional(Customer),
   sessionId: Id,
   authorizationToken: Id,
-  merchantUrls: Type.Optional(Type.Object({ confirmation: Type.Optional(Type.String()) }))
+  merchantUrls: Type.Optional(Type.Object({ confirmation: Type.Optional(Type.String()) })),
+  /** Charges need the customer present to step up (playground e-mail +auth_…), until a step-up recovers the token. */
+  stepUpRequired: Type.Optional(Type.Boolean())
 })
 export type CustomerTokenRecord = Static<typeof CustomerTokenRecord>
 
@@ -111,6 +117,23 @@ export const IdempotencyRecord = Type.Object({
 })
 export type IdempotencyRecord = Static<typeof IdempotencyRecord>
 
+/** A failed customer-present token charge that the customer can recover in a new session. */
+export const StepUpRecord = Type.Object({
+  id: Id,
+  tokenId: Id,
+  createdAtMs: EpochMs,
+  expiresAtMs: EpochMs
+})
+export type StepUpRecord = Static<typeof StepUpRecord>
+
+/** An account-linking customer_token (intent buy_and_link). */
+export const LinkRecord = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 1024 }),
+  createdAtMs: EpochMs,
+  lastUsedAtMs: EpochMs
+})
+export type LinkRecord = Static<typeof LinkRecord>
+
 /** Where a redirect_url leads: looked up without credentials, by an unguessable id. */
 export const RedirectRecord = Type.Object({
   merchant: Type.String({ minLength: 1 }),
@@ -127,7 +150,9 @@ export const collectionSchemas = {
   authorizations: AuthorizationRecord,
   tokens: CustomerTokenRecord,
   orders: OrderRecord,
-  idempotency: IdempotencyRecord
+  idempotency: IdempotencyRecord,
+  stepUps: StepUpRecord,
+  links: LinkRecord
 } as const
 export type CollectionName = keyof typeof collectionSchemas
 export const collectionNames = Object.keys(collectionSchemas) as CollectionName[]

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { cancelToken, createTokenOrder, readToken } from '../../domain/tokens.js'
 import { baseUrl } from '../../http/links.js'
+import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
 import { KlarnaErrorBody } from '../../schemas/common.js'
 import { CustomerTokenOrder, CustomerTokenRead, Order, TokenStatusUpdate } from '../../schemas/klarna.js'
@@ -12,6 +13,7 @@ const tags = ['Customer Token API v1']
 /** Klarna Customer Token API v1: read a token, cancel it, charge it. */
 const customerToken: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.basicAuth)
+  rateLimitHooks(app, app.mockOptions.rateLimits ?? 'off')
   scenarioHooks(app)
   const d = app.domain
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { createCustomerToken, createOrderFromAuthorization, cancelAuthorization } from '../../domain/authorizations.js'
 import { createSession, readSession, updateSession, categoryView } from '../../domain/sessions.js'
 import { baseUrl } from '../../http/links.js'
+import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
 import { KlarnaErrorBody } from '../../schemas/common.js'
 import {
@@ -16,6 +17,7 @@ const tags = ['Payments API v1']
 /** Klarna Payments API v1: sessions and authorizations. */
 const payments: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.basicAuth)
+  rateLimitHooks(app, app.mockOptions.rateLimits ?? 'off')
   scenarioHooks(app)
   const d = app.domain
 
