@@ -1,6 +1,6 @@
 import t from 'tap'
 import SwaggerParser from '@apidevtools/swagger-parser'
-import { build } from './helpers/app.js'
+import { build, call, mint, tokenRequest } from './helpers/app.js'
 
 t.test('GET /_mock/openapi.json is a valid OpenAPI 3 document listing every route', async t => {
   const app = await build(t)
@@ -39,4 +39,31 @@ t.test('the interactive page at /_mock/docs', async t => {
   t.match(res.body, /swagger-ui/i)
   const json = await app.inject({ url: '/_mock/docs/json' })
   t.equal(json.statusCode, 200)
+})
+
+t.test('every operation has a summary and a description; every request body a realistic example that the mock accepts', async t => {
+  const app = await build(t)
+  const doc = (await app.inject({ url: '/_mock/openapi.json' })).json() as { paths: Record<string, Record<string, { operationId?: string, summary?: string, description?: string, requestBody?: { content: Record<string, { example?: unknown }> } }>> }
+  const sent: string[] = []
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const label = `${method.toUpperCase()} ${path}`
+      t.ok((op.summary ?? '').length > 3, `${label}: summary`)
+      t.ok((op.description ?? '').length > 10, `${label}: description`)
+      if (op.requestBody === undefined) continue
+      const example = op.requestBody.content['application/json']?.example
+      t.ok(example !== undefined, `${label}: an example`)
+      if (example === undefined) continue
+      // What each example needs to exist first: a GB authorization of the example cart, a token, a session.
+      const cart = { purchase_country: 'GB', intent: 'buy_and_tokenize', order_amount: 10000, order_tax_amount: 2000, order_lines: (doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example as { order_lines: unknown[] }).order_lines }
+      const { authorization_token: auth, session_id: sid } = await mint(app, cart)
+      const { authorization_token: tokenAuth } = await mint(app, cart)
+      const token = (await call(app, 'POST', `/payments/v1/authorizations/${tokenAuth}/customer-token`, tokenRequest({ purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB' }))).json().token_id as string
+      const url = path.replace('{session_id}', sid).replace('{authorizationToken}', auth).replace('{customerToken}', token)
+      const res = await call(app, method.toUpperCase() as 'POST', url.startsWith('/_mock/sessions/') ? `/_mock/sessions/${(await call(app, 'POST', '/payments/v1/sessions', doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example)).json().session_id as string}/authorize` : url, example)
+      t.ok(res.statusCode < 300, `${label}: the example is accepted (${res.statusCode} ${res.body.slice(0, 200)})`)
+      sent.push(label)
+    }
+  }
+  t.equal(sent.length, 11, `${sent.length} examples sent`)
 })

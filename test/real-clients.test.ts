@@ -85,3 +85,30 @@ t.test('@agoransson/klarna-payments: sessions, customer token, order bug, cancel
   const tokenCall = received.find(r => r.path.endsWith('/customer-token') && r.status === 200)
   t.match(tokenCall, { merchant: 'merchant-a', request_body: { purchase_country: 'GB', intended_use: 'SUBSCRIPTION' } })
 })
+
+t.test('@crystallize/node-klarna: a customer-present charge that needs a step-up answers its step_up_id', async t => {
+  const { app, port } = await listen(t)
+  const { authorization_token: auth } = await mint(app, { billing_address: { email: 'customer+auth_bank_login@email.se' } })
+  const token = (await createCustomerToken(app, auth)).json().token_id as string
+  const { out } = await drive('crystallize-driver.cjs', { ...creds, steps: [{ name: 'charge', token, body: seTokenOrder({ step_up: 'SUPPORTED' }) }] }, { MOCK_PORT: String(port) }, 'https-to-http.cjs')
+  t.equal(out.charge.statusCode, 403)
+  t.match(out.charge.error, { error_code: 'UNAVAILABLE_PAYMENT_METHOD', fraud_status: 'REJECTED', reason: 'STEP_UP_REQUIRED', step_up_id: /^[0-9a-f-]{36}$/ })
+})
+
+t.test('@agoransson/klarna-payments: a mixed-payments session (buy_and_default_tokenize) and its customer token', async t => {
+  const { app, url } = await listen(t)
+  const { authorization_token: auth } = await mint(app, { purchase_country: 'GB', intent: 'buy_and_default_tokenize', payment_method_category: 'pay_over_time', order_amount: 10000, order_tax_amount: 2000, order_lines: gbSession().order_lines })
+  const plan = {
+    ...creds,
+    steps: [
+      { name: 'create', call: 'sessions.createCreditSession', args: [gbSession({ intent: 'buy_and_default_tokenize' })], save: ['sid', 'session_id'] },
+      { name: 'read', call: 'sessions.readCreditSession', args: ['${sid}'] },
+      { name: 'token', call: 'orders.generateConsumerToken', args: [auth, tokenRequest({ purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB' })] }
+    ]
+  }
+  const { out } = await drive('agoransson-driver.cjs', plan, { MOCK_URL: url })
+  t.match(out.read, { ok: true, value: { intent: 'buy_and_default_tokenize' } })
+  t.match(out.token, { ok: true, value: { token_id: String } }, 'financing is not tokenizable, but mixed payments tokenize its fallback')
+  const tokenId = out.token.value.token_id as string
+  t.equal((await call(app, 'GET', `/customer-token/v1/tokens/${tokenId}`)).json().payment_method_type, 'DIRECT_DEBIT')
+})

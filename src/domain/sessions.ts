@@ -103,8 +103,11 @@ export function readSession (domain: Domain, merchant: string, id: string) {
   const s = getSession(domain, merchant, id)
   const { billing_address: _billing, shipping_address: _shipping, customer: _customer, ...sent } = s.data
   const authorization = s.authorizationToken === undefined ? undefined : domain.store.find(merchant)?.authorizations.get(s.authorizationToken)
+  const reference = (v: string | number | undefined) => v === undefined ? undefined : String(v)
   return {
     ...sent,
+    merchant_reference1: reference(sent.merchant_reference1),
+    merchant_reference2: reference(sent.merchant_reference2),
     ...(authorization === undefined
       ? {}
       : {

@@ -95,6 +95,13 @@ export const OrderLine = Type.Object({
 })
 export type OrderLine = Static<typeof OrderLine>
 
+/**
+ * A merchant reference. A whole number is taken too, as Klarna's Jackson reads it: Klarna's
+ * WooCommerce plugin sends the order id as a JSON number (krokedil/klarna-payments-for-woocommerce,
+ * classes/requests/post/class-kp-create-recurring.php: merchant_reference2 = $order->get_id()).
+ */
+const MerchantReference = Type.Union([S(255), Type.Integer({ minimum: 0 })])
+
 export const MerchantUrls = Type.Object({
   confirmation: Type.Optional(S(2000)),
   notification: Type.Optional(S(2000)),
@@ -137,8 +144,8 @@ const sessionFields = {
   intent: Type.Optional(IntentSchema),
   locale: Type.Optional(Locale),
   merchant_data: Type.Optional(S(6000)),
-  merchant_reference1: Type.Optional(S(255)),
-  merchant_reference2: Type.Optional(S(255)),
+  merchant_reference1: Type.Optional(MerchantReference),
+  merchant_reference2: Type.Optional(MerchantReference),
   merchant_urls: Type.Optional(MerchantUrls),
   options: Type.Optional(Options),
   order_amount: Int({ minimum: 0 }),
@@ -216,8 +223,8 @@ export const CreateOrderRequest = Type.Object({
   shipping_address: Type.Optional(Address),
   customer: Type.Optional(Customer),
   merchant_urls: Type.Optional(MerchantUrls),
-  merchant_reference1: Type.Optional(S(255)),
-  merchant_reference2: Type.Optional(S(255)),
+  merchant_reference1: Type.Optional(MerchantReference),
+  merchant_reference2: Type.Optional(MerchantReference),
   merchant_data: Type.Optional(S(6000)),
   custom_payment_method_ids: Type.Optional(Type.Array(Type.String())),
   attachment: Type.Optional(Attachment)
@@ -284,8 +291,8 @@ export const CustomerTokenOrder = Type.Object({
   order_lines: Type.Array(OrderLine, { minItems: 1, maxItems: 1000 }),
   order_tax_amount: Int({ minimum: 0 }),
   auto_capture: Type.Optional(Type.Boolean()),
-  merchant_reference1: Type.Optional(S(255)),
-  merchant_reference2: Type.Optional(S(255)),
+  merchant_reference1: Type.Optional(MerchantReference),
+  merchant_reference2: Type.Optional(MerchantReference),
   merchant_data: Type.Optional(S(6000)),
   merchant_urls: Type.Optional(Type.Object({ confirmation: S(2000), push: Type.Optional(S(2000)) })),
   shipping_address: Type.Optional(Address),

@@ -4,6 +4,7 @@ import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
 import { KlarnaErrorBody } from '../../schemas/common.js'
+import { examples, withExample } from '../../schemas/examples.js'
 import { CustomerTokenOrder, CustomerTokenRead, Order, TokenStatusUpdate } from '../../schemas/klarna.js'
 import { TokenParams } from '../../schemas/params.js'
 
@@ -18,11 +19,26 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
   const d = app.domain
 
   app.get('/customer-token/v1/tokens/:customerToken', {
-    schema: { operationId: 'readCustomerToken', tags, params: TokenParams, response: { 200: CustomerTokenRead, ...errors } }
+    schema: {
+      operationId: 'readCustomerToken',
+      tags,
+      summary: 'Read a customer token',
+      description: 'Its status (ACTIVE, SUSPENDED, CANCELLED) and payment method, with the card or direct-debit details where it has them.',
+      params: TokenParams,
+      response: { 200: CustomerTokenRead, ...errors }
+    }
   }, async (request) => readToken(d, request.merchant, request.params.customerToken))
 
   app.patch('/customer-token/v1/tokens/:customerToken/status', {
-    schema: { operationId: 'patchCustomerToken', tags, params: TokenParams, body: TokenStatusUpdate, response: { 202: { type: 'null' }, ...errors } }
+    schema: {
+      operationId: 'patchCustomerToken',
+      tags,
+      summary: 'Cancel a customer token',
+      description: 'Status CANCELLED (any letter case) is final: every later charge is a 403 TOKEN_CANCELLED. 202 with no body.',
+      params: TokenParams,
+      body: withExample(TokenStatusUpdate, examples.tokenStatus),
+      response: { 202: { type: 'null' }, ...errors }
+    }
   }, async (request, reply) => {
     cancelToken(d, request.merchant, request.params.customerToken)
     return reply.code(202).send()
@@ -32,11 +48,13 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'createTokenOrder',
       tags,
-      params: TokenParams,
+      summary: 'Charge a customer token',
       // Not a `headers` schema: validation drops what a schema does not declare (see app.ts),
       // which would strip every other header. The key is checked in the domain instead.
-      description: 'Header Klarna-Idempotency-Key (optional, 1-255 characters): the same key within 24 hours returns the same response without charging again.',
-      body: CustomerTokenOrder,
+      description: 'Places an order on the token. Header Klarna-Idempotency-Key (optional, 1-255 characters): the same key within 24 ' +
+        'hours returns the same order without charging again. step_up SUPPORTED: a charge that needs the customer answers a step_up_id.',
+      params: TokenParams,
+      body: withExample(CustomerTokenOrder, examples.tokenOrder),
       response: { 200: Order, ...errors }
     }
   }, async (request, reply) => {

@@ -12,6 +12,7 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/requests', {
     schema: {
       tags,
+      summary: 'The request journal',
       description: `The request journal, newest first: 100 entries unless ?limit= says otherwise (at most ${MAX_LIST_LIMIT}).`,
       querystring: Type.Object({
         merchant: Type.Optional(Type.String()),
@@ -31,13 +32,13 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
     }).map(entryView)
   })
 
-  app.delete('/requests', { schema: { tags, description: 'Clears the request journal.', response: noContent } }, async (request, reply) => {
+  app.delete('/requests', { schema: { tags, summary: 'Clear the journal', description: 'Clears the request journal.', response: noContent } }, async (request, reply) => {
     d.journal.clear(visibleTo(listed, request.merchant))
     return reply.code(204).send()
   })
 
   app.get('/callbacks', {
-    schema: { tags, description: "Klarna's callbacks to the merchant's URLs: sent, failed and still due (newest first).", response: { 200: Type.Array(CallbackEntry) } }
+    schema: { tags, summary: 'The callbacks', description: "Klarna's callbacks to the merchant's URLs: sent, failed and still due (newest first).", response: { 200: Type.Array(CallbackEntry) } }
   }, async (request) => d.outbox.list(visibleTo(listed, request.merchant)).map(c => ({
     id: c.id,
     kind: c.kind,

@@ -12,7 +12,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0
  */
 const redirect: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/redirect/:id', {
-    schema: { tags, security: [], description: 'Where redirect_url links lead (opened by a browser, no credentials).', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }) }
+    schema: { tags, security: [], summary: 'Follow a redirect_url', description: 'Where redirect_url links lead (opened by a browser, no credentials).', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }) }
   }, async (request, reply) => {
     const link = app.domain.store.redirects.get(request.params.id)
     if (link === undefined) throw notFound('Unknown redirect')
