@@ -23,6 +23,7 @@ import { scenariosDir, version } from './paths.js'
 import { persistState } from './persistence.js'
 import customerTokenRoutes from './routes/customer-token/index.js'
 import mockRoutes from './routes/mock/index.js'
+import orderManagementRoutes from './routes/order-management/index.js'
 import paymentsRoutes from './routes/payments/index.js'
 
 declare module 'fastify' {
@@ -100,6 +101,7 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
   await registerDocs(app, version)
   await app.register(paymentsRoutes)
   await app.register(customerTokenRoutes)
+  await app.register(orderManagementRoutes)
   await app.register(mockRoutes, { prefix: '/_mock' })
   registerCallbacks(app, { ...defaultCallbackOptions, ...options.callbacks })
   return app

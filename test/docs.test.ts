@@ -59,11 +59,15 @@ t.test('every operation has a summary and a description; every request body a re
       const { authorization_token: auth, session_id: sid } = await mint(app, cart)
       const { authorization_token: tokenAuth } = await mint(app, cart)
       const token = (await call(app, 'POST', `/payments/v1/authorizations/${tokenAuth}/customer-token`, tokenRequest({ purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB' }))).json().token_id as string
+      // Order Management: an order of the example token order (GB, 25.00), with a capture of 12.00 to refund from and act on.
+      const order = (await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, doc.paths['/customer-token/v1/tokens/{customerToken}/order']?.post?.requestBody?.content['application/json']?.example)).json().order_id as string
+      const captureId = (await call(app, 'POST', `/ordermanagement/v1/orders/${order}/captures`, { captured_amount: 1200 })).headers['capture-id'] as string
       const url = path.replace('{session_id}', sid).replace('{authorizationToken}', auth).replace('{customerToken}', token)
+        .replace('{order_id}', order).replace('{capture_id}', captureId)
       const res = await call(app, method.toUpperCase() as 'POST', url.startsWith('/_mock/sessions/') ? `/_mock/sessions/${(await call(app, 'POST', '/payments/v1/sessions', doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example)).json().session_id as string}/authorize` : url, example)
       t.ok(res.statusCode < 300, `${label}: the example is accepted (${res.statusCode} ${res.body.slice(0, 200)})`)
       sent.push(label)
     }
   }
-  t.equal(sent.length, 11, `${sent.length} examples sent`)
+  t.equal(sent.length, 19, `${sent.length} examples sent`)
 })

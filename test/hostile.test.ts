@@ -218,3 +218,11 @@ t.test('fixtures and tokenization rules are checked: an unknown country or categ
   t.throws(() => loadCatalog({ tokenizationRules: join(dir, 'type.json') }), /type\.json: default\.pay_later: Expected boolean/)
   t.throws(() => loadCatalog({ markets: join(dir, 'markets.json') }), /markets\.json: markets\.0\.locales: Expected array length/)
 })
+
+t.test("a GET whose body came unframed (Node's client writes it so) gets its answer, then the connection closes", async t => {
+  const { port } = await listen(t)
+  const res = await rawExchange(port, [`GET /customer-token/v1/tokens/x HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic()}\r\nContent-Type: application/json\r\n\r\n{}`])
+  t.match(res, /^HTTP\/1\.1 404 /, 'the answer to the GET, not a 400 for the stray "{}"')
+  t.match(res, /\r\nConnection: close\r\n/i)
+  t.equal(res.match(/HTTP\/1\.1 /g)?.length, 1, 'one answer')
+})

@@ -112,3 +112,38 @@ t.test('@agoransson/klarna-payments: a mixed-payments session (buy_and_default_t
   const tokenId = out.token.value.token_id as string
   t.equal((await call(app, 'GET', `/customer-token/v1/tokens/${tokenId}`)).json().payment_method_type, 'DIRECT_DEBIT')
 })
+
+t.test("@crystallize/node-klarna's Order Management calls: retrieve, capture, refund, merchant references, acknowledge, release, cancel", async t => {
+  const { app, port } = await listen(t)
+  const charge = async () => {
+    const { authorization_token: auth } = await mint(app)
+    const token = (await createCustomerToken(app, auth)).json().token_id as string
+    return (await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder())).json().order_id as string
+  }
+  const [order, other] = [await charge(), await charge()]
+  const om = 'orderManagementV1'
+  const steps = [
+    { name: 'read', call: `${om}.orders.getOrder`, args: [order] },
+    { name: 'capture', call: `${om}.captures.capture`, args: [order, { captured_amount: 5000, description: 'First box' }] },
+    { name: 'refund', call: `${om}.refunds.create`, args: [order, { refunded_amount: 1000, description: 'Damaged' }] },
+    { name: 'references', call: `${om}.orders.updateMerchantReference`, args: [order, { merchant_reference1: 'ORDER-77' }] },
+    { name: 'acknowledge', call: `${om}.orders.acknowledge`, args: [order] },
+    { name: 'release', call: `${om}.orders.releaseRemainingAuthorization`, args: [order] },
+    { name: 'readAfter', call: `${om}.orders.getOrder`, args: [order] },
+    { name: 'cancelCaptured', call: `${om}.orders.cancel`, args: [order] },
+    { name: 'cancel', call: `${om}.orders.cancel`, args: [other] },
+    { name: 'unknown', call: `${om}.orders.getOrder`, args: ['no-such-order'] }
+  ]
+  const { out, stderr } = await drive('crystallize-driver.cjs', { ...creds, steps }, { MOCK_PORT: String(port) }, 'https-to-http.cjs')
+  t.match(out.read, { statusCode: 200, response: { order_id: order, status: 'AUTHORIZED', order_amount: 9900 } })
+  t.equal(out.capture.statusCode, 201, JSON.stringify(out.capture))
+  t.equal(out.refund.statusCode, 201)
+  t.equal(out.references.statusCode, 204)
+  t.equal(out.acknowledge.statusCode, 204)
+  t.equal(out.release.statusCode, 204)
+  t.match(out.readAfter.response, { status: 'CLOSED', captured_amount: 5000, refunded_amount: 1000, merchant_reference1: 'ORDER-77' })
+  t.match(out.cancelCaptured, { statusCode: 403, error: { error_code: 'CANCEL_NOT_ALLOWED' } })
+  t.equal(out.cancel.statusCode, 204)
+  t.match(out.unknown, { statusCode: 404, error: { error_code: 'NO_SUCH_ORDER' } })
+  t.notMatch(stderr, /correlation id/, 'Klarna-Correlation-Id on every answer')
+})

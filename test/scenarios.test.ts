@@ -17,7 +17,12 @@ const requests: Record<string, [string, string]> = {
   purchaseToken: ['POST', '/payments/v1/authorizations/a-1/customer-token'],
   readCustomerToken: ['GET', '/customer-token/v1/tokens/t-1'],
   patchCustomerToken: ['PATCH', '/customer-token/v1/tokens/t-1/status'],
-  createTokenOrder: ['POST', '/customer-token/v1/tokens/t-1/order']
+  createTokenOrder: ['POST', '/customer-token/v1/tokens/t-1/order'],
+  captureOrder: ['POST', '/ordermanagement/v1/orders/o-1/captures'],
+  refundOrder: ['POST', '/ordermanagement/v1/orders/o-1/refunds'],
+  cancelOrder: ['POST', '/ordermanagement/v1/orders/o-1/cancel'],
+  getOrder: ['GET', '/ordermanagement/v1/orders/o-1'],
+  updateAuthorization: ['PATCH', '/ordermanagement/v1/orders/o-1/authorization']
 }
 const headers = (scenario: string) => ({ authorization: basic(), 'content-type': 'application/json', 'klarna-mock-scenario': scenario })
 

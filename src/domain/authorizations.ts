@@ -6,6 +6,7 @@ import { linkId, newId } from './ids.js'
 import { outcomeForEmail } from './playground.js'
 import { linkCustomer } from './linking.js'
 import { amountProblems, intentRules, isTokenizable, marketProblems, normaliseAddress } from './rules.js'
+import { placeOrder } from './order-management.js'
 import { recoverToken } from './step-up.js'
 import { assertOpen, getSession } from './sessions.js'
 import type { Authorization, CustomerToken, Outcome, Session } from './store.js'
@@ -248,22 +249,35 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
   }
   const state = domain.store.merchant(merchant)
   if (session.stepUpId !== undefined) recoverToken(domain, merchant, session.stepUpId, auth)
-  state.orders.set(orderId, {
+  const outcome = auth.outcome
+  const now = domain.clock.nowMs()
+  placeOrder(domain, merchant, {
     id: orderId,
-    createdAtMs: domain.clock.nowMs(),
     source: 'authorization',
     sourceId: auth.token,
     sessionId: session.id,
     orderAmount: request.order_amount,
     purchaseCurrency: request.purchase_currency,
+    purchaseCountry: request.purchase_country,
+    locale: request.locale ?? session.data.locale,
     orderLines: request.order_lines,
     response,
-    confirmationUrl: confirmation
+    confirmationUrl: confirmation,
+    paymentMethodType: auth.paymentMethodType,
+    billingAddress: request.billing_address ?? auth.billingAddress,
+    shippingAddress: request.shipping_address ?? auth.shippingAddress,
+    customer: auth.customer ?? request.customer,
+    merchantReference1: request.merchant_reference1,
+    merchantReference2: request.merchant_reference2,
+    merchantData: request.merchant_data,
+    autoCapture: request.auto_capture,
+    ...(outcome.kind === 'approved' && outcome.resolvesTo !== undefined && response.fraud_status === 'PENDING'
+      ? { fraudDecision: { status: outcome.resolvesTo, atMs: now + (outcome.pendingMinutes ?? 0) * 60_000 } }
+      : {})
   })
   auth.order = { body: canonical, response }
   state.authorizations.touch(auth.token)
   const notification = request.merchant_urls?.notification ?? session.data.merchant_urls?.notification
-  const outcome = auth.outcome
   if (outcome.kind === 'approved' && outcome.resolvesTo !== undefined && notification !== undefined && notification !== '') {
     domain.outbox.enqueue({
       merchant,

@@ -40,6 +40,7 @@ export type AuthorizedPaymentMethod = Static<typeof AuthorizedPaymentMethodSchem
 const TypeSchema = Type.Object({
   authorized_payment_method: AuthorizedPaymentMethodSchema,
   mixed_payments_token: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
+  initial_payment_method: Type.Object({ type: Type.String(), description: Type.String(), number_of_installments: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
   card: Type.Optional(Type.Object({ brand: Type.String(), expiry_date: Type.String(), masked_number: Type.String() }, { additionalProperties: false })),
   direct_debit: Type.Optional(Type.Object({ masked_number: Type.String() }, { additionalProperties: false }))
 }, { additionalProperties: false })

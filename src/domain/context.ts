@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js'
+import { MAX_ORDER_AUTHORIZATION_DAYS } from './order-management.js'
 import type { Clock } from './clock.js'
 import type { Journal } from './journal.js'
 import type { Outbox } from './outbox.js'
@@ -30,7 +31,8 @@ export const defaultSettings: Settings = {
 
 /** The longest time the mock adds to "now" for an expiry: the clock keeps this much room before year 10000. */
 export function longestLifetimeMs (settings: Settings): number {
-  return 1000 * Math.max(settings.authorizationLifetimeSeconds, settings.sessionLifetimeSeconds + settings.authorizationLifetimeSeconds, settings.idempotencyWindowSeconds)
+  return 1000 * Math.max(settings.authorizationLifetimeSeconds, settings.sessionLifetimeSeconds + settings.authorizationLifetimeSeconds,
+    settings.idempotencyWindowSeconds) + MAX_ORDER_AUTHORIZATION_DAYS * 24 * 3600 * 1000
 }
 
 /** What every domain operation works with: state, time, data, settings. No HTTP here. */
@@ -68,6 +70,7 @@ export function sweepExpired (domain: Domain): number {
     for (const [id, s] of state.sessions) if (now > s.expiresAtMs + grace) { state.sessions.delete(id); removed++ }
     for (const [key, r] of state.idempotency) if (now > r.expiresAtMs) { state.idempotency.delete(key); removed++ }
     for (const [key, s] of state.stepUps) if (now > s.expiresAtMs) { state.stepUps.delete(key); removed++ }
+    for (const [key, r] of state.replies) if (now > r.expiresAtMs) { state.replies.delete(key); removed++ }
   }
   domain.store.dropEmpty()
   return removed

@@ -18,7 +18,10 @@ import { openStepUp } from './step-up.js'
 export const operations = [
   'createCreditSession', 'readCreditSession', 'updateCreditSession',
   'createOrder', 'cancelAuthorization', 'purchaseToken',
-  'readCustomerToken', 'patchCustomerToken', 'createTokenOrder'
+  'readCustomerToken', 'patchCustomerToken', 'createTokenOrder',
+  'getOrder', 'acknowledgeOrder', 'updateAuthorization', 'captureOrder', 'getCaptures', 'getCapture', 'extendDueDate',
+  'getOptionsForExtendDueDate', 'appendShippingInfo', 'triggerSendOut', 'updateConsumerDetails', 'extendAuthorizationTime',
+  'updateMerchantReferences', 'refundOrder', 'getRefund', 'releaseRemainingAuthorization', 'appendOrderShippingInfo', 'cancelOrder'
 ] as const
 
 export interface Scenario {
@@ -231,7 +234,7 @@ function sentFields (body: unknown): string[] {
  * answers: {purchase_country}, {purchase_currency} (sent, or the authorization's or the token's),
  * {payment_method_category} (the authorization's or the token's), {fields} (what the request sent
  * under its addresses and customer), {step_up_id} (a real step-up of the token in the path, so
- * the recovery loop works), and "{authorized_payment_method}" as a whole field (the token's).
+ * the recovery loop works), {order_id} (the order in the path), and "{authorized_payment_method}" as a whole field (the token's).
  * A request that names nothing known (an unknown token) gets the mock's defaults: SE, SEK, INVOICE.
  */
 
@@ -249,7 +252,8 @@ export function requestTemplate (domain: Domain, merchant: string, params: Recor
     payment_method_category: () => authorization?.paymentMethodCategory ?? token?.paymentMethodCategory ??
       (typeof sent.payment_method_category === 'string' ? sent.payment_method_category : 'pay_later'),
     fields: () => { const f = sentFields(body); return f.length > 0 ? f.join(', ') : 'billing_address.postal_code' },
-    step_up_id: () => (stepUpId ??= token === undefined ? newId() : openStepUp(domain, merchant, token.id))
+    step_up_id: () => (stepUpId ??= token === undefined ? newId() : openStepUp(domain, merchant, token.id)),
+    order_id: () => params.order_id ?? ''
   }
   const text = (s: string): string => s.replace(/\{([a-z_]+)\}/g, (whole, name: string) => values[name]?.() ?? whole)
   const apm = () => {

@@ -1,10 +1,11 @@
 import type {
   AuthorizationRecord, CollectionName, CustomerTokenRecord, IdempotencyRecord, LinkRecord, OrderRecord, RedirectRecord,
-  SessionRecord, StepUpRecord
+  ReplyRecord, SessionRecord, StepUpRecord
 } from '../schemas/state.js'
 
 export type {
-  AuthorizedOrder, Outcome, OrderRecord, IdempotencyRecord, TokenStatus, CollectionName, StepUpRecord, LinkRecord
+  AuthorizedOrder, Outcome, OrderRecord, IdempotencyRecord, TokenStatus, CollectionName, StepUpRecord, LinkRecord,
+  CaptureRecord, RefundRecord, ReplyRecord
 } from '../schemas/state.js'
 export type Session = SessionRecord
 export type Authorization = AuthorizationRecord
@@ -64,6 +65,7 @@ export class MerchantState {
   readonly idempotency: Collection<IdempotencyRecord>
   readonly stepUps: Collection<StepUpRecord>
   readonly links: Collection<LinkRecord>
+  readonly replies: Collection<ReplyRecord>
 
   constructor (notify: (collection: CollectionName, key: string) => void) {
     this.sessions = new Collection(key => notify('sessions', key))
@@ -73,11 +75,12 @@ export class MerchantState {
     this.idempotency = new Collection(key => notify('idempotency', key))
     this.stepUps = new Collection(key => notify('stepUps', key))
     this.links = new Collection(key => notify('links', key))
+    this.replies = new Collection(key => notify('replies', key))
   }
 
   get size (): number {
     return this.sessions.size + this.authorizations.size + this.tokens.size + this.orders.size + this.idempotency.size +
-      this.stepUps.size + this.links.size
+      this.stepUps.size + this.links.size + this.replies.size
   }
 }
 

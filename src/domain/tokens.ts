@@ -4,7 +4,8 @@ import type { Domain } from './context.js'
 import { badValue, conflict, forbidden, KlarnaError, messages, notFound } from './errors.js'
 import { newId } from './ids.js'
 import { orderOutcome, registerRedirect, type OrderCallOptions } from './authorizations.js'
-import { amountProblems, marketProblems } from './rules.js'
+import { placeOrder } from './order-management.js'
+import { amountProblems, marketProblems, normaliseAddress } from './rules.js'
 import { stepUpError } from './step-up.js'
 import type { CustomerToken, TokenStatus } from './store.js'
 
@@ -94,16 +95,25 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
     ...orderOutcome(domain, { kind: 'approved', fraudStatus: 'ACCEPTED' }, token.paymentMethodType),
     ...patch
   }
-  state.orders.set(orderId, {
+  placeOrder(domain, merchant, {
     id: orderId,
-    createdAtMs: now,
     source: 'customer_token',
     sourceId: token.id,
     orderAmount: body.order_amount,
     purchaseCurrency: body.purchase_currency.toUpperCase(),
+    purchaseCountry: token.purchaseCountry,
+    locale: body.locale,
     orderLines: body.order_lines,
     response,
-    confirmationUrl: confirmation
+    confirmationUrl: confirmation,
+    paymentMethodType: token.paymentMethodType,
+    billingAddress: token.billingAddress,
+    shippingAddress: normaliseAddress(body.shipping_address),
+    customer: token.customer,
+    merchantReference1: body.merchant_reference1,
+    merchantReference2: body.merchant_reference2,
+    merchantData: body.merchant_data,
+    autoCapture: body.auto_capture
   })
   if (idempotencyKey !== undefined) {
     state.idempotency.set(idempotencyKey, { bodyHash, expiresAtMs: now + domain.settings.idempotencyWindowSeconds * 1000, body: response })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
 
@@ -58,6 +58,18 @@ export function clientErrorHandler (requestTimeoutMs: number) {
   return function onClientError (this: { log: FastifyBaseLogger }, err: NodeJS.ErrnoException & { reason?: string }, socket: Socket): void {
     if (err.code === 'ECONNRESET' || socket.destroyed) return
     this.log.debug({ err }, 'refused by the HTTP parser')
+    // Bytes after a complete request that are not a request: Node's HTTP client writes a GET's
+    // body unframed (no Content-Length, no chunking), as @crystallize/node-klarna's getOrder does
+    // with "{}". The request itself is being answered: let that answer out, then close; the stray
+    // bytes get no answer of their own (a proxy in front of Klarna would drop them too).
+    const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage
+    if (err.code === 'HPE_INVALID_METHOD' && inFlight != null && !inFlight.writableFinished) {
+      // The client must not reuse this connection: tell it so in the answer.
+      if (!inFlight.headersSent) inFlight.setHeader('Connection', 'close')
+      inFlight.once('finish', () => socket.end())
+      inFlight.once('close', () => socket.end())
+      return
+    }
     if (!socket.writable) {
       socket.destroy()
       return

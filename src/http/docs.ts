@@ -14,13 +14,14 @@ export async function registerDocs (app: FastifyInstance, version: string): Prom
       info: {
         title: 'klarna-mock',
         version,
-        description: "Offline, stateful stand-in for Klarna's Payments API v1 and Customer Token API v1, with a test-control API under /_mock. Every Klarna error is {error_code, error_messages, correlation_id}."
+        description: "Offline, stateful stand-in for Klarna's Payments API v1, Customer Token API v1 and Order Management API v1, with a test-control API under /_mock. Every Klarna error is {error_code, error_messages, correlation_id}."
       },
       components: { securitySchemes: { basic: { type: 'http', scheme: 'basic', description: 'The username is the merchant.' } } },
       security: [{ basic: [] }],
       tags: [
         { name: 'Payments API v1' },
         { name: 'Customer Token API v1' },
+        { name: 'Order Management API v1' },
         { name: 'Control API (/_mock)' }
       ]
     },

@@ -44,7 +44,19 @@ export const examples = {
   authorize: { payment_method_category: 'pay_later', billing_address: { email: 'customer+pend-accept-05@email.uk' } },
   clock: { advance_seconds: 3600 },
   tokenStatusControl: { status: 'SUSPENDED' },
-  arm: { name: 'token-suspended', times: 1, operation: 'createTokenOrder' }
+  arm: { name: 'token-suspended', times: 1, operation: 'createTokenOrder' },
+  capture: {
+    captured_amount: 1300,
+    description: 'Shipped the rest of the fruit box',
+    reference: 'SHIP-1042-2',
+    shipping_info: [{ shipping_company: 'DHL UK', shipping_method: 'Home', tracking_number: '63456415674545679874', tracking_uri: 'https://dhl.example/track/63456415674545679874' }]
+  },
+  refund: { refunded_amount: 1200, description: 'The first half arrived bruised', reference: 'RMA-1042-1' },
+  updateAuthorization: { order_amount: 10600, description: 'Added a bag of bananas', order_lines: [...orderLines, { type: 'physical', reference: '543671', name: 'Bananas', quantity: 1, unit_price: 600, tax_rate: 2500, total_amount: 600, total_tax_amount: 120 }] },
+  merchantReferences: { merchant_reference1: 'ORDER-1042', merchant_reference2: 'ERP-9981' },
+  customerDetails: { shipping_address: { ...billingAddress, street_address: '1 Oxford Street', street_address2: '', postal_code: 'W1D 1AN' } },
+  shippingInfo: { shipping_info: [{ shipping_company: 'DHL UK', shipping_method: 'Home', tracking_number: '63456415674545679874' }] },
+  extendDueDate: { number_of_days: 14 }
 } as const
 
 /** The schema with its example (shown on the documentation page as the request body's example). */

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Address, Customer, IntentSchema, Order, OrderLine, SessionCreate } from './klarna.js'
+import { ShippingInfo } from './order-management.js'
 
 /**
  * The records the mock keeps per merchant, as TypeBox schemas: the TypeScript types of
@@ -95,6 +96,37 @@ export const CustomerTokenRecord = Type.Object({
 })
 export type CustomerTokenRecord = Static<typeof CustomerTokenRecord>
 
+/** A capture of an order (Order Management). Its refunded amount is derived from the order's refunds. */
+export const CaptureRecord = Type.Object({
+  id: Id,
+  klarnaReference: Type.String(),
+  amount: Type.Integer({ minimum: 0 }),
+  atMs: EpochMs,
+  description: Type.Optional(Type.String()),
+  orderLines: Type.Optional(Type.Array(OrderLine)),
+  reference: Type.Optional(Type.String()),
+  shippingInfo: Type.Optional(Type.Array(ShippingInfo)),
+  shippingAddress: Type.Optional(Address),
+  dueDateExtendedDays: Type.Optional(Type.Integer({ minimum: 0 }))
+})
+export type CaptureRecord = Static<typeof CaptureRecord>
+
+export const RefundRecord = Type.Object({
+  id: Id,
+  amount: Type.Integer({ minimum: 0 }),
+  atMs: EpochMs,
+  description: Type.Optional(Type.String()),
+  orderLines: Type.Optional(Type.Array(OrderLine)),
+  reference: Type.Optional(Type.String())
+})
+export type RefundRecord = Static<typeof RefundRecord>
+
+/**
+ * An order. What Order Management reports is kept as facts (amounts, captures, refunds, flags);
+ * its status, captured and refunded amounts and remaining authorization are derived on reading
+ * (src/domain/order-management.ts). Fields after `confirmationUrl` came with Order Management:
+ * optional, so that state files of earlier versions still load.
+ */
 export const OrderRecord = Type.Object({
   id: Id,
   createdAtMs: EpochMs,
@@ -105,7 +137,27 @@ export const OrderRecord = Type.Object({
   purchaseCurrency: Type.String(),
   orderLines: Type.Array(OrderLine),
   response: Order,
-  confirmationUrl: Type.Optional(Type.String())
+  confirmationUrl: Type.Optional(Type.String()),
+  originalOrderAmount: Type.Optional(Type.Integer()),
+  purchaseCountry: Type.Optional(Type.String()),
+  locale: Type.Optional(Type.String()),
+  paymentMethodType: Type.Optional(Type.String()),
+  billingAddress: Type.Optional(Address),
+  shippingAddress: Type.Optional(Address),
+  customer: Type.Optional(Customer),
+  merchantReference1: Type.Optional(Type.String()),
+  merchantReference2: Type.Optional(Type.String()),
+  merchantData: Type.Optional(Type.String()),
+  /** When the authorization lapses: captures are refused after it. */
+  expiresAtMs: Type.Optional(EpochMs),
+  /** A pending order's fraud decision, and when it is made. */
+  fraudDecision: Type.Optional(Type.Object({ status: Type.Union([Type.Literal('ACCEPTED'), Type.Literal('REJECTED')]), atMs: EpochMs })),
+  cancelled: Type.Optional(Type.Boolean()),
+  released: Type.Optional(Type.Boolean()),
+  acknowledged: Type.Optional(Type.Boolean()),
+  captures: Type.Optional(Type.Array(CaptureRecord)),
+  refunds: Type.Optional(Type.Array(RefundRecord)),
+  shippingInfo: Type.Optional(Type.Array(ShippingInfo))
 })
 export type OrderRecord = Static<typeof OrderRecord>
 
@@ -116,6 +168,14 @@ export const IdempotencyRecord = Type.Object({
   body: Order
 })
 export type IdempotencyRecord = Static<typeof IdempotencyRecord>
+
+/** An Order Management answer kept under its Klarna-Idempotency-Key (24 hours): only the key matters. */
+export const ReplyRecord = Type.Object({
+  expiresAtMs: EpochMs,
+  status: Type.Integer(),
+  headers: Type.Record(Type.String(), Type.String())
+})
+export type ReplyRecord = Static<typeof ReplyRecord>
 
 /** A failed customer-present token charge that the customer can recover in a new session. */
 export const StepUpRecord = Type.Object({
@@ -152,7 +212,8 @@ export const collectionSchemas = {
   orders: OrderRecord,
   idempotency: IdempotencyRecord,
   stepUps: StepUpRecord,
-  links: LinkRecord
+  links: LinkRecord,
+  replies: ReplyRecord
 } as const
 export type CollectionName = keyof typeof collectionSchemas
 export const collectionNames = Object.keys(collectionSchemas) as CollectionName[]
