@@ -7,6 +7,7 @@ import { Clock } from './domain/clock.js'
 import { defaultSettings, longestLifetimeMs, type Domain } from './domain/context.js'
 import { badRequest } from './domain/errors.js'
 import { Journal } from './domain/journal.js'
+import { LinkSigner } from './domain/links.js'
 import { Outbox } from './domain/outbox.js'
 import { loadScenarios, Scenarios } from './domain/scenarios.js'
 import { Store } from './domain/store.js'
@@ -69,9 +70,11 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
     fidelity: options.fidelity ?? defaultSettings.fidelity,
     authorizationLifetimeSeconds: options.authorizationLifetimeSeconds ?? defaults.authorizationLifetimeSeconds
   }
+  const newClock = () => new Clock(options.now, longestLifetimeMs(settings))
   const domain: Domain = {
-    store: new Store(),
-    clock: new Clock(options.now, longestLifetimeMs(settings)),
+    store: new Store(newClock),
+    clock: newClock(),
+    links: new LinkSigner(options.linkSecret),
     catalog: loadCatalog(options.catalogFiles),
     journal: new Journal(options.journalLimit ?? defaults.journalLimit),
     outbox: new Outbox(),
@@ -87,7 +90,7 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
   registerRequestLog(app)
   registerSweep(app)
   registerJsonParser(app)
-  await registerAuth(app, options.credentials ?? null)
+  await registerAuth(app, options.credentials ?? null, options.admin)
 
   // A route with a body schema and no body validates as {} so that every missing field is named.
   // A body's null properties are "not given" (src/http/parser.ts).

@@ -29,6 +29,10 @@ Options (environment variable in brackets):
                                name replaces it) [KLARNA_MOCK_SCENARIOS, folders separated by ':']
   --fidelity MODE              where Klarna's sources disagree: recorded (what the real service answered)
                                or documented (what Klarna's docs say) [KLARNA_MOCK_FIDELITY] (default recorded)
+  --admin-credentials U:P      the operator: may reset, read and move the clock of every merchant through
+                               /_mock with ?merchant=NAME or * [KLARNA_MOCK_ADMIN_CREDENTIALS]
+  --link-secret SECRET         signs redirect_url links; give every replica the same one
+                               [KLARNA_MOCK_LINK_SECRET] (default: random per process)
   --rate-limits PROFILE        Klarna's rate limits per merchant, 429 beyond: off, playground (5/s for
                                sessions and customer tokens, 50/s others) or production (40/200)
                                [KLARNA_MOCK_RATE_LIMITS] (default off)
@@ -86,6 +90,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         'unauthorized-body': { type: 'string' },
         fidelity: { type: 'string' },
         'rate-limits': { type: 'string' },
+        'admin-credentials': { type: 'string' },
+        'link-secret': { type: 'string' },
         'journal-limit': { type: 'string' },
         durability: { type: 'string' },
         'request-timeout': { type: 'string' },
@@ -115,6 +121,15 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
   const unauthorizedText = v['unauthorized-body'] ?? env.KLARNA_MOCK_UNAUTHORIZED_BODY
   const unauthorizedBody = unauthorizedText === undefined ? undefined : oneOf('--unauthorized-body', unauthorizedText, ['json', 'html'])
+  const adminText = v['admin-credentials'] ?? env.KLARNA_MOCK_ADMIN_CREDENTIALS
+  let admin: { username: string, password: string } | undefined
+  if (adminText !== undefined && adminText !== '') {
+    const i = adminText.indexOf(':')
+    if (i <= 0 || i === adminText.length - 1) throw new UsageError('--admin-credentials must be username:password')
+    admin = { username: adminText.slice(0, i), password: adminText.slice(i + 1) }
+    if (credentials?.has(admin.username) === true) throw new UsageError(`--admin-credentials: "${admin.username}" is also a merchant of the credentials list`)
+  }
+  const linkSecret = v['link-secret'] ?? env.KLARNA_MOCK_LINK_SECRET
   const rateLimits = oneOf('--rate-limits', v['rate-limits'] ?? env.KLARNA_MOCK_RATE_LIMITS ?? 'off', ['off', 'playground', 'production'])
   const fidelity = oneOf('--fidelity', v.fidelity ?? env.KLARNA_MOCK_FIDELITY ?? 'recorded', ['recorded', 'documented'])
   const callbacks = oneOf('--callbacks', v.callbacks ?? env.KLARNA_MOCK_CALLBACKS ?? 'on', ['on', 'off'])
@@ -135,6 +150,8 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       ...(scenarioDirs.length === 0 ? {} : { scenarioDirs }),
       fidelity,
       rateLimits,
+      ...(admin === undefined ? {} : { admin }),
+      ...(linkSecret === undefined || linkSecret === '' ? {} : { linkSecret }),
       ...(unauthorizedBody === undefined ? {} : { unauthorizedBody }),
       callbacks: { enabled: callbacks === 'on' },
       ...(stateFile === undefined || stateFile === '' ? {} : { stateFile, durability }),

@@ -1,4 +1,4 @@
-import type { Credentials } from './http/auth.js'
+import type { AdminCredential, Credentials } from './http/auth.js'
 import type { CatalogFiles } from './domain/catalog.js'
 import type { CallbackOptions } from './http/callbacks.js'
 import type { Durability } from './persistence.js'
@@ -11,8 +11,15 @@ export interface MockOptions {
   authorizationLifetimeSeconds?: number
   /** username -> password; null or absent: any non-empty Basic credentials pass. */
   credentials?: Credentials
+  /** The operator: may reset, read and move the clock of every merchant through /_mock (`?merchant=`). */
+  admin?: AdminCredential | undefined
   /** Base URL used in redirect_url links (default: the Host the request came to). */
   publicBaseUrl?: string | undefined
+  /**
+   * Secret that signs the links handed to browsers (redirect_url). Replicas behind one load
+   * balancer share it, so a link works on any of them; default: random per process.
+   */
+  linkSecret?: string | undefined
   /** Pino logger options, or false. */
   logger?: boolean | Record<string, unknown>
   /** Source of real time for the virtual clock (tests). */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import type { MockOptions } from './config.js'
-import { resetAll } from './domain/context.js'
+import { resetAll, sweepExpired } from './domain/context.js'
 import { mintAuthorization, type MintInput } from './domain/mint.js'
 
 export { buildApp } from './app.js'
@@ -28,10 +28,10 @@ export interface RunningMock {
   app: FastifyInstance
   /** Stops the server (and saves the state file, if any). */
   close: () => Promise<void>
-  /** Forgets all state, disarms scenarios, sets the clock back: POST /_mock/reset. */
-  reset: () => void
-  /** Moves the virtual clock forward; returns the new virtual time. */
-  advanceClock: (seconds: number) => Date
+  /** Forgets a merchant's state (its scenarios, journal, callbacks and clock too); without one, everyone's. */
+  reset: (merchant?: string) => void
+  /** Moves a merchant's virtual clock forward (default "merchant"); returns its new virtual time. */
+  advanceClock: (seconds: number, merchant?: string) => Date
   /** Mints an authorization for a merchant (default "merchant"), as POST /_mock/authorizations. */
   authorize: (options?: MintInput & { merchant?: string }) => MockAuthorization
 }
@@ -55,8 +55,12 @@ export async function startMock (options: StartOptions = {}): Promise<RunningMoc
     url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
     app,
     close: async () => { await app.close() },
-    reset: () => resetAll(d),
-    advanceClock: (seconds: number) => d.clock.advance(seconds),
+    reset: (merchant?: string) => resetAll(d, merchant),
+    advanceClock: (seconds: number, merchant = 'merchant') => {
+      const now = d.store.merchant(merchant).clock.advance(seconds)
+      sweepExpired(d, merchant)
+      return now
+    },
     authorize: ({ merchant = 'merchant', ...input } = {}) => mintAuthorization(d, merchant, input)
   }
 }

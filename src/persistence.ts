@@ -10,18 +10,19 @@ import type { FastifyInstance } from 'fastify'
 import type { Domain } from './domain/context.js'
 import { KlarnaError } from './domain/errors.js'
 import type { Collection } from './domain/store.js'
-import { collectionNames, collectionSchemas, RedirectRecord, type CollectionName } from './schemas/state.js'
+import { collectionNames, collectionSchemas, type CollectionName } from './schemas/state.js'
 
 /**
- * --state-file FILE: the state (every merchant's sessions, authorizations, tokens, orders and
- * idempotency keys, the redirect links, the clock offset) kept across restarts and crashes.
+ * --state-file FILE: the state (every merchant's sessions, authorizations, tokens, orders,
+ * idempotency keys and other records, and its clock) kept across restarts and crashes.
  *
  * Two kinds of file, both JSON lines:
  *  - FILE, the snapshot: a header line, then one line per record. Written whole at start and,
  *    later, in the background (a few hundred records per event-loop turn, so requests keep being
  *    answered), to a temporary file that is fsynced and renamed over FILE.
  *  - FILE.log.N, the change log: one line per changed record ({m, c, k, v} set, {m, c, k, d}
- *    deleted, {c: "clock"}, {c: "reset"}), appended before the change is acknowledged.
+ *    deleted, {m, c: "clock", v} a merchant's clock offset, {m?, c: "reset"} one merchant or
+ *    everyone forgotten), appended before the change is acknowledged.
  * The snapshot's header names the first log segment that follows it; loading replays that
  * segment and every later one. When the log has grown past the snapshot, a new segment is
  * started and a new snapshot written; then the old segments are deleted.
@@ -59,8 +60,10 @@ const SNAPSHOT_BATCH = 500
 /** The log is compacted once it is larger than the snapshot and at least this large. */
 const MIN_COMPACT_BYTES = 4 * 1024 * 1024
 
-type Kind = CollectionName | 'redirects'
-const kinds: readonly Kind[] = [...collectionNames, 'redirects']
+type Kind = CollectionName
+const kinds: readonly Kind[] = collectionNames
+/** Record kinds of earlier files, read and dropped (redirect links are signed now, not stored). */
+const retiredKinds = ['redirects'] as const
 
 const Header = Type.Object({
   format: Type.Literal(FORMAT),
@@ -70,10 +73,13 @@ const Header = Type.Object({
   log_generation: Type.Integer({ minimum: 1 })
 })
 const RecordLine = Type.Union([
-  Type.Object({ m: Type.String(), c: Type.Union(kinds.map(k => Type.Literal(k))), k: Type.String({ minLength: 1, maxLength: 255 }), v: Type.Unknown() }),
-  Type.Object({ m: Type.String(), c: Type.Union(kinds.map(k => Type.Literal(k))), k: Type.String({ minLength: 1, maxLength: 255 }), d: Type.Literal(true) }),
-  Type.Object({ c: Type.Literal('clock'), v: Type.Integer({ minimum: 0 }) }),
-  Type.Object({ c: Type.Literal('reset') })
+  Type.Object({ m: Type.String(), c: Type.Union(kinds.map(k => Type.Literal(k))), k: Type.String({ minLength: 1, maxLength: 1024 }), v: Type.Unknown() }),
+  Type.Object({ m: Type.String(), c: Type.Union(kinds.map(k => Type.Literal(k))), k: Type.String({ minLength: 1, maxLength: 1024 }), d: Type.Literal(true) }),
+  Type.Object({ m: Type.String(), c: Type.Union(retiredKinds.map(k => Type.Literal(k))), k: Type.String() }, { additionalProperties: true }),
+  /** A merchant's clock offset (without `m`: every merchant's, in files of before per-merchant clocks). */
+  Type.Object({ m: Type.Optional(Type.String({ minLength: 1 })), c: Type.Literal('clock'), v: Type.Integer({ minimum: 0 }) }),
+  /** Everything forgotten, or one merchant's everything. */
+  Type.Object({ m: Type.Optional(Type.String({ minLength: 1 })), c: Type.Literal('reset') })
 ])
 /** The collections version 1 had. */
 const v1Collections = ['sessions', 'authorizations', 'tokens', 'orders', 'idempotency'] as const
@@ -94,7 +100,7 @@ function checks (): Checks {
     header: TypeCompiler.Compile(Header),
     line: TypeCompiler.Compile(RecordLine),
     v1: TypeCompiler.Compile(V1),
-    values: Object.fromEntries(kinds.map(k => [k, TypeCompiler.Compile<TSchema>(k === 'redirects' ? RedirectRecord : collectionSchemas[k])])) as unknown as Record<Kind, TypeCheck<TSchema>>
+    values: Object.fromEntries(kinds.map(k => [k, TypeCompiler.Compile<TSchema>(collectionSchemas[k])])) as unknown as Record<Kind, TypeCheck<TSchema>>
   }
   return compiled
 }
@@ -124,21 +130,31 @@ function segments (file: string): Array<{ generation: number, path: string }> {
 }
 
 function collection (domain: Domain, merchant: string, kind: Kind): Collection<unknown> {
-  return (kind === 'redirects' ? domain.store.redirects : domain.store.merchant(merchant)[kind]) as Collection<unknown>
+  return domain.store.merchant(merchant)[kind] as Collection<unknown>
 }
 
 /** Applies one checked line to the state (no listener is attached while loading). */
 function apply (domain: Domain, line: Record<string, unknown>): void {
-  const c = line.c as Kind | 'clock' | 'reset'
-  if (c === 'reset') { domain.store.reset(); domain.clock.reset(); return }  // no listeners while loading
-  if (c === 'clock') { domain.clock.offsetMs = line.v as number; return }
-  const merchant = line.m as string
-  if (line.d === true) {
-    const state = c === 'redirects' ? undefined : domain.store.find(merchant)
-    ;(c === 'redirects' ? domain.store.redirects : state?.[c])?.delete(line.k as string)
+  // No listeners are attached while loading: nothing here is written back.
+  const c = line.c as Kind | 'clock' | 'reset' | typeof retiredKinds[number]
+  const merchant = line.m as string | undefined
+  if (c === 'reset') {
+    domain.store.reset(merchant)
+    if (merchant === undefined) domain.clock.reset()
     return
   }
-  collection(domain, merchant, c).set(line.k as string, line.v)
+  if (c === 'clock') {
+    // Without a merchant: a file of before per-merchant clocks; its one offset is everyone's (below).
+    if (merchant === undefined) domain.clock.offsetMs = line.v as number
+    else domain.store.merchant(merchant).clock.offsetMs = line.v as number
+    return
+  }
+  if ((retiredKinds as readonly string[]).includes(c)) return
+  if (line.d === true) {
+    domain.store.find(merchant as string)?.[c as Kind].delete(line.k as string)
+    return
+  }
+  collection(domain, merchant as string, c as Kind).set(line.k as string, line.v)
 }
 
 function checkLine (domain: Domain, where: string, doc: unknown): Record<string, unknown> {
@@ -149,10 +165,10 @@ function checkLine (domain: Domain, where: string, doc: unknown): Record<string,
   if (c === 'clock' && !domain.clock.validOffset(rec.v as number)) {
     throw new StateFileError(`${where}: clock offset ${String(rec.v)} ms is out of range (the virtual clock cannot pass ${new Date(domain.clock.latestMs).toISOString()})`)
   }
-  if (c !== 'clock' && c !== 'reset' && rec.d !== true) {
+  if (c !== 'clock' && c !== 'reset' && !(retiredKinds as readonly string[]).includes(c)) {
+    if (rec.m === '') throw new StateFileError(`${where}: a record without a merchant`)
     const check = values[c as Kind]
-    if (!check.Check(rec.v)) throw new StateFileError(`${where}: ${c} "${String(rec.k).slice(0, 60)}": ${firstError(check, rec.v)}`)
-    if (c !== 'redirects' && rec.m === '') throw new StateFileError(`${where}: a record without a merchant`)
+    if (rec.d !== true && !check.Check(rec.v)) throw new StateFileError(`${where}: ${c} "${String(rec.k).slice(0, 60)}": ${firstError(check, rec.v)}`)
   }
   return rec
 }
@@ -178,7 +194,17 @@ function loadV1 (domain: Domain, file: string, doc: unknown): void {
       }
     }
   }
-  for (const [k, v] of doc.redirects) apply(domain, checkLine(domain, `${file}: redirects`, { m: '', c: 'redirects', k, v }))
+}
+
+/**
+ * Files of before per-merchant clocks kept one offset for everyone (loaded onto the base clock):
+ * every merchant of the file gets it, and the base clock goes back to real time.
+ */
+function spreadLegacyClock (domain: Domain): void {
+  const offset = domain.clock.offsetMs
+  if (offset === 0) return
+  for (const [, state] of domain.store.merchants()) if (state.clock.offsetMs === 0) state.clock.offsetMs = offset
+  domain.clock.offsetMs = 0
 }
 
 /** Loads FILE and its log into the domain. Returns false when there is no file yet. */
@@ -201,6 +227,7 @@ export function loadState (domain: Domain, file: string): { loaded: boolean, gen
     const head = parseJson(firstNewline < 0 ? text : text.slice(0, firstNewline), `${file}: line 1`) as { version?: unknown }
     if (head !== null && typeof head === 'object' && head.version === 1) {
       loadV1(domain, file, head)
+      spreadLegacyClock(domain)
       return { loaded: true, generation: 0 }
     }
     const { header } = checks()
@@ -239,6 +266,7 @@ export function loadState (domain: Domain, file: string): { loaded: boolean, gen
         apply(domain, checkLine(domain, where, doc))
       }
     }
+    spreadLegacyClock(domain)
     return { loaded: true, generation: later.at(-1)?.generation ?? head.log_generation }
   } catch (err) {
     domain.store.reset()
@@ -251,15 +279,16 @@ export function loadState (domain: Domain, file: string): { loaded: boolean, gen
 /** Every record of the state, as snapshot lines, in batches. */
 function * snapshotLines (domain: Domain): Generator<string> {
   for (const [merchant, state] of domain.store.merchants()) {
+    if (state.clock.offsetMs !== 0) yield JSON.stringify({ m: merchant, c: 'clock', v: state.clock.offsetMs })
     for (const c of collectionNames) {
       for (const [k, v] of state[c]) yield JSON.stringify({ m: merchant, c, k, v })
     }
   }
-  for (const [k, v] of domain.store.redirects) yield JSON.stringify({ m: '', c: 'redirects', k, v })
 }
 
 function headerLine (domain: Domain, generation: number): string {
-  return JSON.stringify({ format: FORMAT, version: VERSION, saved_at: domain.clock.iso(), clock_offset_ms: domain.clock.offsetMs, log_generation: generation })
+  // clock_offset_ms: each merchant's clock is a line of its own now; 0 here (read in older files).
+  return JSON.stringify({ format: FORMAT, version: VERSION, saved_at: domain.clock.iso(), clock_offset_ms: 0, log_generation: generation })
 }
 
 const tmpName = (file: string) => join(dirname(file), `.${basename(file)}.${process.pid}.tmp`)
@@ -349,9 +378,9 @@ export class StateWriter {
     this.#removeSegmentsBefore(this.#generation)
     domain.store.listen({
       changed: (merchant, kind, key) => { this.#dirty.set(`${merchant}\u0000${kind}\u0000${key}`, [merchant, kind, key]) },
-      cleared: () => { this.#dirty.clear(); this.#pendingLines.push('{"c":"reset"}') }
+      clockMoved: (merchant, offsetMs) => { this.#pendingLines.push(JSON.stringify({ m: merchant, c: 'clock', v: offsetMs })) },
+      cleared: (merchant) => { this.#pendingLines.push(JSON.stringify(merchant === undefined ? { c: 'reset' } : { m: merchant, c: 'reset' })) }
     })
-    domain.clock.listen(() => { this.#pendingLines.push(JSON.stringify({ c: 'clock', v: domain.clock.offsetMs })) })
     this.#timer = setInterval(() => { this.#background() }, SYNC_INTERVAL_MS)
     this.#timer.unref()
   }
@@ -367,7 +396,7 @@ export class StateWriter {
     const lines = this.#pendingLines
     this.#pendingLines = []
     for (const [merchant, kind, key] of this.#dirty.values()) {
-      const map = kind === 'redirects' ? this.#domain.store.redirects : this.#domain.store.find(merchant)?.[kind]
+      const map = this.#domain.store.find(merchant)?.[kind]
       const value = map?.get(key)
       lines.push(JSON.stringify(value === undefined ? { m: merchant, c: kind, k: key, d: true } : { m: merchant, c: kind, k: key, v: value }))
     }
@@ -467,7 +496,6 @@ export class StateWriter {
     this.flush()
     this.#closed = true
     this.#domain.store.listen(undefined)
-    this.#domain.clock.listen(undefined)
     try {
       fsyncSync(this.#fd)
     } finally {

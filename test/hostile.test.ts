@@ -80,24 +80,28 @@ t.test('with callbacks off the callback list keeps the newest 1000', async t => 
 })
 
 t.test('a request that stores nothing creates no merchant; merchants left empty are swept', async t => {
-  const app = await build(t)
+  let now = Date.parse('2030-01-01T00:00:00.000Z')
+  const app = await build(t, { now: () => now })
   for (let i = 0; i < 200; i++) {
     await call(app, 'GET', `/customer-token/v1/tokens/t${i}`, undefined, { user: `u${i}-${'x'.repeat(500)}` })
     await call(app, 'POST', '/customer-token/v1/tokens/nope/order', { purchase_currency: 'SEK' }, { user: `v${i}` })
   }
   t.equal(app.domain.store.merchantCount, 0, 'no merchant from failed calls')
   await mint(app, {}, 'short-lived')
-  t.equal(app.domain.store.merchantCount, 1)
-  await call(app, 'POST', '/_mock/clock', { advance_seconds: 3 * 24 * 3600 }, { user: 'short-lived' })
+  await mint(app, {}, 'time-traveller')
+  await call(app, 'POST', '/_mock/clock', { advance_seconds: 60 }, { user: 'time-traveller' })
+  t.equal(app.domain.store.merchantCount, 2)
+  now += 3 * 24 * 3600 * 1000
   await call(app, 'GET', '/_mock/health')
-  t.equal(app.domain.store.merchantCount, 0, 'the merchant went with its expired session')
+  t.equal(app.domain.store.merchantCount, 1, 'the merchant went with its expired session')
+  t.ok(app.domain.store.find('time-traveller'), 'a merchant whose clock moved keeps its time')
 })
 
 t.test('armed scenarios are capped per merchant', async t => {
   const app = await build(t)
   for (let i = 0; i < MAX_ARMED_PER_MERCHANT; i++) t.equal((await call(app, 'POST', '/_mock/scenarios/arm', { name: 'token-not-found', times: 1000 })).statusCode, 200)
   const refused = errorOf(await call(app, 'POST', '/_mock/scenarios/arm', { name: 'token-not-found' }))
-  t.same(refused, { status: 400, code: 'BAD_REQUEST', messages: [`At most ${MAX_ARMED_PER_MERCHANT} scenarios can be armed at once; ${MAX_ARMED_PER_MERCHANT} are waiting. Let them play or clear them (POST /_mock/reset).`] })
+  t.same(refused, { status: 400, code: 'BAD_REQUEST', messages: [`At most ${MAX_ARMED_PER_MERCHANT} scenarios can be armed at once; ${MAX_ARMED_PER_MERCHANT} are waiting. Let them play or clear them (DELETE /_mock/scenarios/arm).`] })
   t.equal((await call(app, 'POST', '/_mock/scenarios/arm', { name: 'token-not-found' }, { user: 'other' })).statusCode, 200, 'another merchant has its own cap')
 })
 

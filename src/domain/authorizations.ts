@@ -1,8 +1,10 @@
 import type { Address, CreateOrderRequest, Customer, CustomerTokenCreationRequest, CustomerTokenCreationResponse, Order, OrderLine } from '../schemas/klarna.js'
+import { clockOf } from './context.js'
 import { canonicalJson, differingFields } from './canonical.js'
 import type { Domain } from './context.js'
 import { badRequest, badValue, conflict, invalidOperation, messages, notFound, notMatching } from './errors.js'
-import { linkId, newId } from './ids.js'
+import { newId } from './ids.js'
+import { redirectUrl } from './links.js'
 import { outcomeForEmail } from './playground.js'
 import { linkCustomer } from './linking.js'
 import { amountProblems, intentRules, isTokenizable, marketProblems, normaliseAddress } from './rules.js'
@@ -54,7 +56,7 @@ export function authorize (domain: Domain, merchant: string, sessionId: string, 
   const outcome: Outcome = outcomeForEmail(billing.email)
   if (outcome.kind === 'rejected') return { result: { approved: false, show_form: false, reason: outcome.reason } }
 
-  const now = domain.clock.nowMs()
+  const now = clockOf(domain, merchant).nowMs()
   const customer = input.customer ?? session.data.customer
   const shipping = normaliseAddress(input.shipping_address) ?? normaliseAddress(session.data.shipping_address)
   const authorization: Authorization = {
@@ -93,7 +95,7 @@ export function getAuthorization (domain: Domain, merchant: string, token: strin
   const state = domain.store.find(merchant)
   const authorization = state?.authorizations.get(token)
   const session = authorization === undefined ? undefined : state?.sessions.get(authorization.sessionId)
-  if (authorization === undefined || session === undefined || domain.clock.nowMs() > authorization.expiresAtMs) {
+  if (authorization === undefined || session === undefined || clockOf(domain, merchant).nowMs() > authorization.expiresAtMs) {
     throw notFound(messages.invalidAuthorizationToken)
   }
   return { authorization, session }
@@ -104,12 +106,6 @@ export function peekAuthorization (domain: Domain, merchant: string, token: stri
   return domain.store.find(merchant)?.authorizations.get(token)
 }
 
-/** A redirect_url leading to /_mock/redirect/<unguessable id>, opened later without credentials. */
-export function registerRedirect (domain: Domain, merchant: string, sessionId: string, baseUrl: string, what: string, confirmation?: string, orderId?: string): string {
-  const id = linkId()
-  domain.store.redirects.set(id, { merchant, sessionId, orderId, confirmation, what })
-  return `${baseUrl}/_mock/redirect/${id}`
-}
 
 /** Klarna's default for customer.type (Payments API spec: "person" unless said otherwise). */
 const defaultCustomer: Customer = { type: 'person' }
@@ -152,7 +148,7 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
   const customer = { ...body.customer, ...auth.customer }
   const tokenRecord: CustomerToken = {
     id: newId(),
-    createdAtMs: domain.clock.nowMs(),
+    createdAtMs: clockOf(domain, merchant).nowMs(),
     status: 'ACTIVE',
     paymentMethodCategory: auth.paymentMethodCategory,
     paymentMethodType: tokenType,
@@ -173,7 +169,7 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
   state.authorizations.touch(auth.token)
   const response: CustomerTokenCreationResponse = {
     token_id: tokenRecord.id,
-    redirect_url: registerRedirect(domain, merchant, session.id, baseUrl, 'customer token created', session.data.merchant_urls?.confirmation),
+    redirect_url: redirectUrl(domain.links, baseUrl, { s: session.id, c: session.data.merchant_urls?.confirmation, w: 'customer token created' }),
     payment_method_reference: tokenRecord.paymentMethodReference,
     billing_address: tokenRecord.billingAddress
   }
@@ -242,7 +238,7 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
   const confirmation = request.merchant_urls?.confirmation ?? session.data.merchant_urls?.confirmation
   const response: Order = {
     order_id: orderId,
-    ...(confirmation === undefined ? {} : { redirect_url: registerRedirect(domain, merchant, session.id, baseUrl, 'order placed', confirmation, orderId) }),
+    ...(confirmation === undefined ? {} : { redirect_url: redirectUrl(domain.links, baseUrl, { s: session.id, o: orderId, c: confirmation, w: 'order placed' }) }),
     ...orderOutcome(domain, auth.outcome, auth.paymentMethodType),
     ...(session.intent === 'buy_and_link' ? { customer_token: linkCustomer(domain, merchant, session) } : {}),
     ...patch
@@ -250,7 +246,7 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
   const state = domain.store.merchant(merchant)
   if (session.stepUpId !== undefined) recoverToken(domain, merchant, session.stepUpId, auth)
   const outcome = auth.outcome
-  const now = domain.clock.nowMs()
+  const now = clockOf(domain, merchant).nowMs()
   placeOrder(domain, merchant, {
     id: orderId,
     source: 'authorization',
@@ -283,7 +279,7 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
       merchant,
       kind: 'fraud_decision',
       url: notification,
-      dueAtMs: domain.clock.nowMs() + (outcome.pendingMinutes ?? 0) * 60_000,
+      dueAtMs: clockOf(domain, merchant).nowMs() + (outcome.pendingMinutes ?? 0) * 60_000,
       body: { order_id: orderId, event_type: outcome.resolvesTo === 'ACCEPTED' ? 'FRAUD_RISK_ACCEPTED' : 'FRAUD_RISK_REJECTED' }
     })
   }

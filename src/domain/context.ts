@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js'
+import type { LinkSigner } from './links.js'
 import { MAX_ORDER_AUTHORIZATION_DAYS } from './order-management.js'
 import type { Clock } from './clock.js'
 import type { Journal } from './journal.js'
@@ -44,28 +45,38 @@ export interface Domain {
   scenarios: Scenarios
   journal: Journal
   outbox: Outbox
+  links: LinkSigner
 }
 
-/** POST /_mock/reset: forgets all state, disarms scenarios, clears the journal, sets the clock back. */
-export function resetAll (domain: Domain): void {
-  domain.store.reset()
-  domain.clock.reset()
-  domain.scenarios.reset()
-  domain.journal.clear()
-  domain.outbox.clear()
+/** The merchant's virtual clock (real time for a merchant that has nothing yet). */
+export function clockOf (domain: Domain, merchant: string): Clock {
+  return domain.store.find(merchant)?.clock ?? domain.clock
+}
+
+/**
+ * POST /_mock/reset: forgets a merchant's state, armed scenarios and sequence positions, journal
+ * entries and callbacks, and sets its clock back; without a merchant (the operator, the library),
+ * everyone's.
+ */
+export function resetAll (domain: Domain, merchant?: string): void {
+  domain.store.reset(merchant)
+  domain.scenarios.reset(merchant)
+  domain.journal.clear(merchant)
+  domain.outbox.clear(merchant)
 }
 
 /**
  * Forgets what can no longer be reached: authorizations past their lifetime, sessions past theirs
  * (kept as long as an authorization of theirs could still live), idempotency keys past 24 hours,
- * step-ups past their session lifetime, and merchants left with nothing. Customer tokens and orders are kept: tokens never expire.
- * Returns how many objects went.
+ * step-ups and Order Management replies past theirs, and merchants left with nothing, each on its
+ * merchant's clock. Customer tokens and orders are kept: tokens never expire. Returns how many went.
  */
-export function sweepExpired (domain: Domain): number {
-  const now = domain.clock.nowMs()
+export function sweepExpired (domain: Domain, only?: string): number {
   const grace = domain.settings.authorizationLifetimeSeconds * 1000
   let removed = 0
-  for (const [, state] of domain.store.merchants()) {
+  for (const [id, state] of domain.store.merchants()) {
+    if (only !== undefined && id !== only) continue
+    const now = state.clock.nowMs()
     for (const [id, a] of state.authorizations) if (now > a.expiresAtMs) { state.authorizations.delete(id); removed++ }
     for (const [id, s] of state.sessions) if (now > s.expiresAtMs + grace) { state.sessions.delete(id); removed++ }
     for (const [key, r] of state.idempotency) if (now > r.expiresAtMs) { state.idempotency.delete(key); removed++ }

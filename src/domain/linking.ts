@@ -1,4 +1,5 @@
 import type { Domain } from './context.js'
+import { clockOf } from './context.js'
 import { findMarket } from './rules.js'
 import { newId } from './ids.js'
 import type { Session } from './store.js'
@@ -15,7 +16,7 @@ const regions: Readonly<Record<string, string>> = { EU: 'eu1', NA: 'us1', OC: 'o
 
 export function linkCustomer (domain: Domain, merchant: string, session: Session): string {
   const state = domain.store.merchant(merchant)
-  const now = domain.clock.nowMs()
+  const now = clockOf(domain, merchant).nowMs()
   const sent = session.data.customer?.customer_token
   const known = sent === undefined ? undefined : state.links.get(sent)
   if (known !== undefined) {

@@ -1,6 +1,6 @@
 import type { Address, OrderLine } from '../schemas/klarna.js'
 import type { CaptureRequest, RefundRequest, ShippingInfo, UpdateAuthorization } from '../schemas/order-management.js'
-import type { Domain } from './context.js'
+import { clockOf, type Domain } from './context.js'
 import { badValue, KlarnaError } from './errors.js'
 import { newId } from './ids.js'
 import { expectedOrderAmount, normaliseAddress } from './rules.js'
@@ -62,9 +62,9 @@ export function orderExpiry (createdAtMs: number): number {
   return createdAtMs + ORDER_AUTHORIZATION_DAYS * DAY_MS
 }
 
-export function fraudStatus (domain: Domain, order: OrderRecord): string {
+export function fraudStatus (now: number, order: OrderRecord): string {
   const decision = order.fraudDecision
-  if (decision !== undefined) return domain.clock.nowMs() >= decision.atMs ? decision.status : 'PENDING'
+  if (decision !== undefined) return now >= decision.atMs ? decision.status : 'PENDING'
   return order.response.fraud_status
 }
 
@@ -76,17 +76,17 @@ export function refundedAmount (order: OrderRecord): number {
   return sum(order.refunds)
 }
 
-export function orderStatus (domain: Domain, order: OrderRecord): OrderStatus {
-  if (order.cancelled === true || fraudStatus(domain, order) === 'REJECTED') return 'CANCELLED'
+export function orderStatus (now: number, order: OrderRecord): OrderStatus {
+  if (order.cancelled === true || fraudStatus(now, order) === 'REJECTED') return 'CANCELLED'
   if (order.released === true) return 'CLOSED'
   const captured = capturedAmount(order)
   if (captured >= order.orderAmount && captured > 0) return 'CAPTURED'
-  if (domain.clock.nowMs() > (order.expiresAtMs ?? orderExpiry(order.createdAtMs))) return captured > 0 ? 'CLOSED' : 'EXPIRED'
+  if (now > (order.expiresAtMs ?? orderExpiry(order.createdAtMs))) return captured > 0 ? 'CLOSED' : 'EXPIRED'
   return captured === 0 ? 'AUTHORIZED' : 'PART_CAPTURED'
 }
 
-export function remainingAuthorized (domain: Domain, order: OrderRecord): number {
-  const status = orderStatus(domain, order)
+export function remainingAuthorized (now: number, order: OrderRecord): number {
+  const status = orderStatus(now, order)
   if (status !== 'AUTHORIZED' && status !== 'PART_CAPTURED') return 0
   return Math.max(0, order.orderAmount - capturedAmount(order))
 }
@@ -140,6 +140,7 @@ function refundView (r: RefundRecord) {
 /** GET /ordermanagement/v1/orders/{order_id} */
 export function readOrder (domain: Domain, merchant: string, orderId: string) {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   const refunded = refundsByCapture(order)
   const ipm = domain.catalog.types.get(order.paymentMethodType ?? '')?.initial_payment_method
   const customer = order.customer === undefined
@@ -147,13 +148,13 @@ export function readOrder (domain: Domain, merchant: string, orderId: string) {
     : { date_of_birth: order.customer.date_of_birth, national_identification_number: order.customer.national_identification_number }
   return {
     order_id: order.id,
-    status: orderStatus(domain, order),
-    fraud_status: fraudStatus(domain, order),
+    status: orderStatus(now, order),
+    fraud_status: fraudStatus(now, order),
     order_amount: order.orderAmount,
     original_order_amount: order.originalOrderAmount ?? order.orderAmount,
     captured_amount: capturedAmount(order),
     refunded_amount: refundedAmount(order),
-    remaining_authorized_amount: remainingAuthorized(domain, order),
+    remaining_authorized_amount: remainingAuthorized(now, order),
     purchase_currency: order.purchaseCurrency,
     purchase_country: order.purchaseCountry,
     locale: order.locale,
@@ -176,6 +177,7 @@ export function readOrder (domain: Domain, merchant: string, orderId: string) {
 
 export function listCaptures (domain: Domain, merchant: string, orderId: string) {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   const refunded = refundsByCapture(order)
   return (order.captures ?? []).map(c => captureView(domain, order, c, refunded))
 }
@@ -188,11 +190,13 @@ function findCapture (order: OrderRecord, captureId: string): CaptureRecord {
 
 export function readCapture (domain: Domain, merchant: string, orderId: string, captureId: string) {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   return captureView(domain, order, findCapture(order, captureId), refundsByCapture(order))
 }
 
 export function readRefund (domain: Domain, merchant: string, orderId: string, refundId: string) {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   const refund = order.refunds?.find(r => r.id === refundId)
   if (refund === undefined) throw new KlarnaError(404, 'NOT_FOUND', [`Refund ${refundId} cannot be found for order ${orderId}`])
   return refundView(refund)
@@ -201,13 +205,13 @@ export function readRefund (domain: Domain, merchant: string, orderId: string, r
 const captureNotAllowed = () => new KlarnaError(403, 'CAPTURE_NOT_ALLOWED', ['Capture not allowed'])
 
 /** Adds a capture to an order the caller has checked (also used for auto_capture). */
-export function addCapture (domain: Domain, order: OrderRecord, request: CaptureRequest): CaptureRecord {
+export function addCapture (now: number, order: OrderRecord, request: CaptureRequest): CaptureRecord {
   const id = newId()
   const capture: CaptureRecord = {
     id,
     klarnaReference: klarnaReference(id),
     amount: request.captured_amount,
-    atMs: domain.clock.nowMs(),
+    atMs: now,
     ...(request.description === undefined ? {} : { description: request.description }),
     ...(request.order_lines === undefined ? {} : { orderLines: request.order_lines }),
     ...(request.reference === undefined ? {} : { reference: request.reference }),
@@ -220,13 +224,14 @@ export function addCapture (domain: Domain, order: OrderRecord, request: Capture
 /** POST …/captures */
 export function captureOrder (domain: Domain, merchant: string, orderId: string, request: CaptureRequest): CaptureRecord {
   const order = getOrder(domain, merchant, orderId)
-  const status = orderStatus(domain, order)
+  const now = clockOf(domain, merchant).nowMs()
+  const status = orderStatus(now, order)
   if (status !== 'AUTHORIZED' && status !== 'PART_CAPTURED') throw captureNotAllowed()
-  if (fraudStatus(domain, order) === 'PENDING') throw captureNotAllowed()
+  if (fraudStatus(now, order) === 'PENDING') throw captureNotAllowed()
   if (request.captured_amount <= 0) throw badValue(['captured_amount'])
-  if (request.captured_amount > remainingAuthorized(domain, order)) throw captureNotAllowed()
+  if (request.captured_amount > remainingAuthorized(now, order)) throw captureNotAllowed()
   if ((order.captures?.length ?? 0) >= MAX_CAPTURES_PER_ORDER) throw captureNotAllowed()
-  const capture = addCapture(domain, order, request)
+  const capture = addCapture(now, order, request)
   touch(domain, merchant, order)
   return capture
 }
@@ -234,6 +239,7 @@ export function captureOrder (domain: Domain, merchant: string, orderId: string,
 /** POST …/refunds */
 export function refundOrder (domain: Domain, merchant: string, orderId: string, request: RefundRequest): RefundRecord {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   const captured = capturedAmount(order)
   if (captured === 0) throw new KlarnaError(403, 'REFUND_NOT_ALLOWED', ['Order has no captures. Refund not possible'])
   if (request.refunded_amount <= 0) throw badValue(['refunded_amount'])
@@ -245,7 +251,7 @@ export function refundOrder (domain: Domain, merchant: string, orderId: string, 
   const refund: RefundRecord = {
     id,
     amount: request.refunded_amount,
-    atMs: domain.clock.nowMs(),
+    atMs: now,
     ...(request.description === undefined ? {} : { description: request.description }),
     ...(request.order_lines === undefined ? {} : { orderLines: request.order_lines }),
     ...(request.reference === undefined ? {} : { reference: request.reference })
@@ -258,8 +264,9 @@ export function refundOrder (domain: Domain, merchant: string, orderId: string, 
 /** POST …/cancel */
 export function cancelOrder (domain: Domain, merchant: string, orderId: string): void {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   if (capturedAmount(order) > 0) throw new KlarnaError(403, 'CANCEL_NOT_ALLOWED', ['Order has previous captures. Cancel not possible'])
-  if (orderStatus(domain, order) === 'CANCELLED') throw new KlarnaError(403, 'CANCEL_NOT_ALLOWED', ['Order is cancelled. Cancel not possible'])
+  if (orderStatus(now, order) === 'CANCELLED') throw new KlarnaError(403, 'CANCEL_NOT_ALLOWED', ['Order is cancelled. Cancel not possible'])
   order.cancelled = true
   touch(domain, merchant, order)
 }
@@ -267,15 +274,16 @@ export function cancelOrder (domain: Domain, merchant: string, orderId: string):
 /** POST …/release-remaining-authorization */
 export function releaseRemaining (domain: Domain, merchant: string, orderId: string): void {
   const order = getOrder(domain, merchant, orderId)
-  const status = orderStatus(domain, order)
+  const now = clockOf(domain, merchant).nowMs()
+  const status = orderStatus(now, order)
   if (status === 'CANCELLED') throw notAllowed('Order is cancelled. Remaining authorization cannot be released')
   if (capturedAmount(order) === 0) throw notAllowed('Order has no captures. Remaining authorization cannot be released')
   order.released = true
   touch(domain, merchant, order)
 }
 
-function assertUpdatable (domain: Domain, order: OrderRecord, what: string): void {
-  const status = orderStatus(domain, order)
+function assertUpdatable (now: number, order: OrderRecord, what: string): void {
+  const status = orderStatus(now, order)
   if (status === 'CANCELLED' || status === 'EXPIRED' || status === 'CLOSED') {
     throw notAllowed(`Order is ${status.toLowerCase()}. ${what} cannot be updated`)
   }
@@ -284,7 +292,8 @@ function assertUpdatable (domain: Domain, order: OrderRecord, what: string): voi
 /** PATCH …/authorization: a new order amount (and lines), never below what was captured. */
 export function updateAuthorization (domain: Domain, merchant: string, orderId: string, request: UpdateAuthorization): void {
   const order = getOrder(domain, merchant, orderId)
-  assertUpdatable(domain, order, 'Order authorization')
+  const now = clockOf(domain, merchant).nowMs()
+  assertUpdatable(now, order, 'Order authorization')
   const captured = capturedAmount(order)
   if (request.order_amount < captured) {
     throw notAllowed(`Resulting authorization amount ${request.order_amount} cannot be less than the captured amount ${captured} for order. Order authorization cannot be updated`)
@@ -301,7 +310,8 @@ export function updateAuthorization (domain: Domain, merchant: string, orderId: 
 /** PATCH …/merchant-references */
 export function updateMerchantReferences (domain: Domain, merchant: string, orderId: string, request: { merchant_reference1?: string | undefined, merchant_reference2?: string | undefined }): void {
   const order = getOrder(domain, merchant, orderId)
-  if (orderStatus(domain, order) === 'CANCELLED') throw notAllowed('Can not update a cancelled order')
+  const now = clockOf(domain, merchant).nowMs()
+  if (orderStatus(now, order) === 'CANCELLED') throw notAllowed('Can not update a cancelled order')
   if (request.merchant_reference1 !== undefined) order.merchantReference1 = request.merchant_reference1
   if (request.merchant_reference2 !== undefined) order.merchantReference2 = request.merchant_reference2
   touch(domain, merchant, order)
@@ -310,7 +320,8 @@ export function updateMerchantReferences (domain: Domain, merchant: string, orde
 /** PATCH …/customer-details: the shipping address (the billing address cannot be changed). */
 export function updateCustomerDetails (domain: Domain, merchant: string, orderId: string, shipping: Address | undefined): void {
   const order = getOrder(domain, merchant, orderId)
-  assertUpdatable(domain, order, 'Customer details')
+  const now = clockOf(domain, merchant).nowMs()
+  assertUpdatable(now, order, 'Customer details')
   if (shipping !== undefined) order.shippingAddress = { ...order.shippingAddress, ...normaliseAddress(shipping) }
   touch(domain, merchant, order)
 }
@@ -318,6 +329,7 @@ export function updateCustomerDetails (domain: Domain, merchant: string, orderId
 /** POST …/shipping-info (order) and …/captures/{id}/shipping-info (capture). */
 export function appendShippingInfo (domain: Domain, merchant: string, orderId: string, info: ShippingInfo[], captureId?: string): void {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   if (captureId === undefined) {
     order.shippingInfo = [...(order.shippingInfo ?? []), ...info].slice(-500)
   } else {
@@ -331,6 +343,7 @@ export function appendShippingInfo (domain: Domain, merchant: string, orderId: s
 /** POST …/acknowledge: idempotent; Klarna stops re-sending the order's push notifications. */
 export function acknowledgeOrder (domain: Domain, merchant: string, orderId: string): void {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   if (order.acknowledged !== true) {
     order.acknowledged = true
     touch(domain, merchant, order)
@@ -340,7 +353,8 @@ export function acknowledgeOrder (domain: Domain, merchant: string, orderId: str
 /** POST …/extend-authorization-time */
 export function extendAuthorization (domain: Domain, merchant: string, orderId: string): void {
   const order = getOrder(domain, merchant, orderId)
-  const status = orderStatus(domain, order)
+  const now = clockOf(domain, merchant).nowMs()
+  const status = orderStatus(now, order)
   if (status === 'EXPIRED') throw notAllowed('Order is expired. Authorization time cannot be extended.')
   if (status === 'CANCELLED') throw notAllowed('Order is cancelled. Authorization time cannot be extended.')
   if (status === 'CLOSED' || status === 'CAPTURED') throw notAllowed(`Order is ${status.toLowerCase()}. Authorization time cannot be extended.`)
@@ -348,7 +362,6 @@ export function extendAuthorization (domain: Domain, merchant: string, orderId: 
   if (type === 'PAY_BY_CARD') throw notAllowed('Orders paid with Pay Now by card cannot be extended.')
   if (order.purchaseCountry === 'US' && (type === 'FIXED_SUM_CREDIT' || type === 'SLICE_IT_BY_CARD')) throw notAllowed('Financing orders in the US cannot be extended.')
   const latest = order.createdAtMs + MAX_ORDER_AUTHORIZATION_DAYS * DAY_MS
-  const now = domain.clock.nowMs()
   if (now >= latest) throw notAllowed(`Orders can be extended within ${MAX_ORDER_AUTHORIZATION_DAYS} days of their creation.`)
   order.expiresAtMs = Math.min(latest, now + ORDER_AUTHORIZATION_DAYS * DAY_MS)
   touch(domain, merchant, order)
@@ -363,6 +376,7 @@ function assertInvoiceCapture (domain: Domain, order: OrderRecord): void {
 /** GET …/captures/{id}/extend-due-date-options */
 export function dueDateOptions (domain: Domain, merchant: string, orderId: string, captureId: string) {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   findCapture(order, captureId)
   assertInvoiceCapture(domain, order)
   return { currency: order.purchaseCurrency, options: dueDateFees.map(o => ({ ...o })) }
@@ -371,6 +385,7 @@ export function dueDateOptions (domain: Domain, merchant: string, orderId: strin
 /** PATCH …/captures/{id}/extend-due-date */
 export function extendDueDate (domain: Domain, merchant: string, orderId: string, captureId: string, days: number): void {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   const capture = findCapture(order, captureId)
   assertInvoiceCapture(domain, order)
   if (!dueDateFees.some(o => o.number_of_days === days)) {
@@ -384,6 +399,7 @@ export function extendDueDate (domain: Domain, merchant: string, orderId: string
 /** POST …/captures/{id}/trigger-send-out */
 export function triggerSendOut (domain: Domain, merchant: string, orderId: string, captureId: string): void {
   const order = getOrder(domain, merchant, orderId)
+  const now = clockOf(domain, merchant).nowMs()
   if ((order.captures ?? []).length === 0) throw notAllowed('Order has no captures. Send out not possible')
   findCapture(order, captureId)
 }
@@ -414,7 +430,7 @@ export interface NewOrder {
 
 /** Stores a placed order (from an authorization or a token); auto_capture captures it whole. */
 export function placeOrder (domain: Domain, merchant: string, input: NewOrder): OrderRecord {
-  const now = domain.clock.nowMs()
+  const now = clockOf(domain, merchant).nowMs()
   const reference = (v: string | number | undefined) => v === undefined ? undefined : String(v)
   const order: OrderRecord = {
     id: input.id,
@@ -439,7 +455,7 @@ export function placeOrder (domain: Domain, merchant: string, input: NewOrder): 
     expiresAtMs: orderExpiry(now),
     ...(input.fraudDecision === undefined ? {} : { fraudDecision: input.fraudDecision })
   }
-  if (input.autoCapture === true && order.response.fraud_status === 'ACCEPTED') addCapture(domain, order, { captured_amount: order.orderAmount })
+  if (input.autoCapture === true && order.response.fraud_status === 'ACCEPTED') addCapture(now, order, { captured_amount: order.orderAmount })
   domain.store.merchant(merchant).orders.set(order.id, order)
   return order
 }
@@ -455,9 +471,10 @@ export interface Reply { status: number, headers: Record<string, string> }
 export function withIdempotency (domain: Domain, merchant: string, key: string | undefined, run: () => Reply): Reply & { replayed: boolean } {
   if (key === undefined) return { ...run(), replayed: false }
   if (key.trim() === '' || key.length > 255) throw badValue(['Klarna-Idempotency-Key'])
+  const now = clockOf(domain, merchant).nowMs()
   const seen = domain.store.find(merchant)?.replies.get(key)
-  if (seen !== undefined && seen.expiresAtMs >= domain.clock.nowMs()) return { status: seen.status, headers: { ...seen.headers }, replayed: true }
+  if (seen !== undefined && seen.expiresAtMs >= now) return { status: seen.status, headers: { ...seen.headers }, replayed: true }
   const reply = run()
-  domain.store.merchant(merchant).replies.set(key, { ...reply, expiresAtMs: domain.clock.nowMs() + domain.settings.idempotencyWindowSeconds * 1000 })
+  domain.store.merchant(merchant).replies.set(key, { ...reply, expiresAtMs: now + domain.settings.idempotencyWindowSeconds * 1000 })
   return { ...reply, replayed: false }
 }

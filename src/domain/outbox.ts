@@ -55,10 +55,10 @@ export class Outbox {
     this.#pending.delete(c.id)
   }
 
-  /** Pending callbacks due at `nowMs` that are not being sent already. */
-  due (nowMs: number, sending: ReadonlySet<number>): Callback[] {
+  /** Pending callbacks due, each on its merchant's clock, that are not being sent already. */
+  due (nowOf: (merchant: string) => number, sending: ReadonlySet<number>): Callback[] {
     const out: Callback[] = []
-    for (const c of this.#pending.values()) if (c.dueAtMs <= nowMs && !sending.has(c.id)) out.push(c)
+    for (const c of this.#pending.values()) if (c.dueAtMs <= nowOf(c.merchant) && !sending.has(c.id)) out.push(c)
     return out
   }
 
@@ -73,8 +73,12 @@ export class Outbox {
     return out.reverse()
   }
 
-  clear (): void {
-    this.#items.clear()
-    this.#pending.clear()
+  /** Forgets every callback, or one merchant's. */
+  clear (merchant?: string): void {
+    for (const [id, c] of this.#items) {
+      if (merchant !== undefined && c.merchant !== merchant) continue
+      this.#items.delete(id)
+      this.#pending.delete(id)
+    }
   }
 }

@@ -174,7 +174,7 @@ export class Scenarios {
     }
     const list = this.#armed.get(merchant) ?? []
     if (list.length >= MAX_ARMED_PER_MERCHANT) {
-      throw badRequest(`At most ${MAX_ARMED_PER_MERCHANT} scenarios can be armed at once; ${list.length} are waiting. Let them play or clear them (POST /_mock/reset).`)
+      throw badRequest(`At most ${MAX_ARMED_PER_MERCHANT} scenarios can be armed at once; ${list.length} are waiting. Let them play or clear them (DELETE /_mock/scenarios/arm).`)
     }
     list.push({ scenario, remaining: times, operation })
     this.#armed.set(merchant, list)
@@ -204,9 +204,29 @@ export class Scenarios {
     return scenario.steps[n]
   }
 
-  reset (): void {
-    this.#armed = new Map()
-    this.#progress = new Map()
+  /** Disarms everything and forgets sequence positions: everyone's, or one merchant's. */
+  reset (merchant?: string): void {
+    if (merchant === undefined) {
+      this.#armed = new Map()
+      this.#progress = new Map()
+      return
+    }
+    this.#armed.delete(merchant)
+    for (const key of [...this.#progress.keys()]) if (key.startsWith(`${merchant}\u0000`)) this.#progress.delete(key)
+  }
+
+  /** What is armed for this merchant, in the order it will play. */
+  armed (merchant: string): Array<{ name: string, remaining: number, operation?: string | undefined }> {
+    return (this.#armed.get(merchant) ?? []).map(a => ({ name: a.scenario.name, remaining: a.remaining, ...(a.operation === undefined ? {} : { operation: a.operation }) }))
+  }
+
+  /** Disarms this merchant's arms, or those of one scenario; returns how many went. */
+  disarm (merchant: string, name?: string): number {
+    const list = this.#armed.get(merchant) ?? []
+    const kept = name === undefined ? [] : list.filter(a => a.scenario.name !== name)
+    if (kept.length === 0) this.#armed.delete(merchant)
+    else this.#armed.set(merchant, kept)
+    return list.length - kept.length
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Domain } from './context.js'
+import { clockOf } from './context.js'
 import { badValue, KlarnaError, messages, notFound } from './errors.js'
 import { clientToken, newId } from './ids.js'
 import { amountProblems, categoriesFor, findMarket, marketProblems, normaliseAddress, normaliseLocale, type Intent } from './rules.js'
@@ -36,7 +37,7 @@ export function createSession (domain: Domain, merchant: string, input: SessionC
   const bad = sessionProblems(domain, data)
   if (bad.length > 0) throw badValue(bad)
   const stepUpId = data.step_up_id === undefined ? undefined : checkStepUp(domain, merchant, data.step_up_id, data.customer_token ?? data.customer?.customer_token)
-  const now = domain.clock.nowMs()
+  const now = clockOf(domain, merchant).nowMs()
   const id = newId()
   const session: Session = {
     ...(stepUpId === undefined ? {} : { stepUpId }),
@@ -68,7 +69,7 @@ export function createSession (domain: Domain, merchant: string, input: SessionC
 /** A live session of this merchant, or 404 "Invalid session id" (unknown, expired, another merchant's). */
 export function getSession (domain: Domain, merchant: string, id: string): Session {
   const session = domain.store.find(merchant)?.sessions.get(id)
-  if (session === undefined || domain.clock.nowMs() > session.expiresAtMs) throw notFound(messages.invalidSessionId)
+  if (session === undefined || clockOf(domain, merchant).nowMs() > session.expiresAtMs) throw notFound(messages.invalidSessionId)
   return session
 }
 

@@ -1,4 +1,5 @@
 import type { Domain } from './context.js'
+import { clockOf } from './context.js'
 import { badValue, KlarnaError, messages } from './errors.js'
 import { newId } from './ids.js'
 import type { Authorization, CustomerToken } from './store.js'
@@ -21,7 +22,7 @@ const stepUpLifetimeMs = (domain: Domain) => domain.settings.sessionLifetimeSeco
 
 /** Registers a step-up for the token; returns its id. */
 export function openStepUp (domain: Domain, merchant: string, tokenId: string): string {
-  const now = domain.clock.nowMs()
+  const now = clockOf(domain, merchant).nowMs()
   const id = newId()
   domain.store.merchant(merchant).stepUps.set(id, { id, tokenId, createdAtMs: now, expiresAtMs: now + stepUpLifetimeMs(domain) })
   return id
@@ -44,7 +45,7 @@ export function stepUpError (domain: Domain, merchant: string, token: CustomerTo
  */
 export function checkStepUp (domain: Domain, merchant: string, stepUpId: string, customerToken: string | undefined): string {
   const stepUp = domain.store.find(merchant)?.stepUps.get(stepUpId)
-  if (stepUp === undefined || domain.clock.nowMs() > stepUp.expiresAtMs) throw badValue(['step_up_id'])
+  if (stepUp === undefined || clockOf(domain, merchant).nowMs() > stepUp.expiresAtMs) throw badValue(['step_up_id'])
   if (customerToken !== undefined && customerToken !== stepUp.tokenId) throw badValue(['customer_token'])
   return stepUpId
 }

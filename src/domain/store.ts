@@ -1,5 +1,5 @@
 import type {
-  AuthorizationRecord, CollectionName, CustomerTokenRecord, IdempotencyRecord, LinkRecord, OrderRecord, RedirectRecord,
+  AuthorizationRecord, CollectionName, CustomerTokenRecord, IdempotencyRecord, LinkRecord, OrderRecord,
   ReplyRecord, SessionRecord, StepUpRecord
 } from '../schemas/state.js'
 
@@ -7,10 +7,10 @@ export type {
   AuthorizedOrder, Outcome, OrderRecord, IdempotencyRecord, TokenStatus, CollectionName, StepUpRecord, LinkRecord,
   CaptureRecord, RefundRecord, ReplyRecord
 } from '../schemas/state.js'
+import type { Clock } from './clock.js'
 export type Session = SessionRecord
 export type Authorization = AuthorizationRecord
 export type CustomerToken = CustomerTokenRecord
-export type Redirect = RedirectRecord
 
 /**
  * In-memory state, one compartment per merchant. Every lookup goes through find(id) or
@@ -25,10 +25,12 @@ export type Redirect = RedirectRecord
 
 /** Who hears of each change (the state file). */
 export interface StoreListener {
-  /** A record was set, deleted or changed: the merchant ('' for the global redirect links), collection, key. */
-  changed: (merchant: string, collection: CollectionName | 'redirects', key: string) => void
-  /** Everything was forgotten. */
-  cleared: () => void
+  /** A record was set, deleted or changed: the merchant, the collection, the key. */
+  changed: (merchant: string, collection: CollectionName, key: string) => void
+  /** A merchant's virtual clock moved (or was set back). */
+  clockMoved: (merchant: string, offsetMs: number) => void
+  /** Everything was forgotten, or one merchant's everything. */
+  cleared: (merchant?: string) => void
 }
 
 export class Collection<V> extends Map<string, V> {
@@ -58,6 +60,8 @@ export class Collection<V> extends Map<string, V> {
 }
 
 export class MerchantState {
+  /** The merchant's own virtual clock: one pipeline's time travel never expires another's objects. */
+  readonly clock: Clock
   readonly sessions: Collection<Session>
   readonly authorizations: Collection<Authorization>
   readonly tokens: Collection<CustomerToken>
@@ -67,7 +71,8 @@ export class MerchantState {
   readonly links: Collection<LinkRecord>
   readonly replies: Collection<ReplyRecord>
 
-  constructor (notify: (collection: CollectionName, key: string) => void) {
+  constructor (notify: (collection: CollectionName, key: string) => void, clock: Clock) {
+    this.clock = clock
     this.sessions = new Collection(key => notify('sessions', key))
     this.authorizations = new Collection(key => notify('authorizations', key))
     this.tokens = new Collection(key => notify('tokens', key))
@@ -78,23 +83,29 @@ export class MerchantState {
     this.replies = new Collection(key => notify('replies', key))
   }
 
+  /** How much it holds; a moved clock counts, so that the merchant's time is not forgotten. */
   get size (): number {
-    return this.sessions.size + this.authorizations.size + this.tokens.size + this.orders.size + this.idempotency.size +
+    return (this.clock.offsetMs === 0 ? 0 : 1) + this.sessions.size + this.authorizations.size + this.tokens.size + this.orders.size + this.idempotency.size +
       this.stepUps.size + this.links.size + this.replies.size
   }
 }
 
 export class Store {
   readonly #merchants = new Map<string, MerchantState>()
-  readonly redirects = new Collection<Redirect>(key => this.#changed('', 'redirects', key))
+  readonly #newClock: () => Clock
   #listener: StoreListener | undefined
+
+  /** `newClock` makes each merchant's clock (the same real-time source and range for all). */
+  constructor (newClock: () => Clock) {
+    this.#newClock = newClock
+  }
 
   /** Only one listener: the state file. */
   listen (listener: StoreListener | undefined): void {
     this.#listener = listener
   }
 
-  #changed (merchant: string, collection: CollectionName | 'redirects', key: string): void {
+  #changed (merchant: string, collection: CollectionName, key: string): void {
     this.#listener?.changed(merchant, collection, key)
   }
 
@@ -102,7 +113,9 @@ export class Store {
   merchant (id: string): MerchantState {
     let state = this.#merchants.get(id)
     if (state === undefined) {
-      state = new MerchantState((collection, key) => this.#changed(id, collection, key))
+      const clock = this.#newClock()
+      clock.listen(() => this.#listener?.clockMoved(id, clock.offsetMs))
+      state = new MerchantState((collection, key) => this.#changed(id, collection, key), clock)
       this.#merchants.set(id, state)
     }
     return state
@@ -130,9 +143,14 @@ export class Store {
     return dropped
   }
 
-  reset (): void {
+  /** Forgets everything, or one merchant's everything (its clock too). */
+  reset (merchant?: string): void {
+    if (merchant !== undefined) {
+      this.#merchants.delete(merchant)
+      this.#listener?.cleared(merchant)
+      return
+    }
     this.#merchants.clear()
-    this.redirects.clear()
     this.#listener?.cleared()
   }
 }

@@ -1,9 +1,11 @@
 import type { CustomerTokenOrder, CustomerTokenRead, Order } from '../schemas/klarna.js'
+import { clockOf } from './context.js'
 import { canonicalJson } from './canonical.js'
 import type { Domain } from './context.js'
 import { badValue, conflict, forbidden, KlarnaError, messages, notFound } from './errors.js'
 import { newId } from './ids.js'
-import { orderOutcome, registerRedirect, type OrderCallOptions } from './authorizations.js'
+import { orderOutcome, type OrderCallOptions } from './authorizations.js'
+import { redirectUrl } from './links.js'
 import { placeOrder } from './order-management.js'
 import { amountProblems, marketProblems, normaliseAddress } from './rules.js'
 import { stepUpError } from './step-up.js'
@@ -59,7 +61,7 @@ export interface TokenOrderResult { body: Order, replayed: boolean }
 
 /** POST /customer-token/v1/tokens/{token}/order, with Klarna-Idempotency-Key (24 hours). */
 export function createTokenOrder (domain: Domain, merchant: string, tokenId: string, body: CustomerTokenOrder, { baseUrl, patch, idempotencyKey }: OrderCallOptions & { idempotencyKey?: string | undefined }): TokenOrderResult {
-  const now = domain.clock.nowMs()
+  const now = clockOf(domain, merchant).nowMs()
   const bodyHash = canonicalJson({ tokenId, body })
   if (idempotencyKey !== undefined && (idempotencyKey.trim() === '' || idempotencyKey.length > 255)) throw badValue(['Klarna-Idempotency-Key'])
   if (idempotencyKey !== undefined) {
@@ -91,7 +93,7 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
   const confirmation = body.merchant_urls?.confirmation ?? token.merchantUrls?.confirmation
   const response: Order = {
     order_id: orderId,
-    redirect_url: registerRedirect(domain, merchant, token.sessionId, baseUrl, 'order placed with a customer token', confirmation, orderId),
+    redirect_url: redirectUrl(domain.links, baseUrl, { s: token.sessionId, o: orderId, c: confirmation, w: 'order placed with a customer token' }),
     ...orderOutcome(domain, { kind: 'approved', fraudStatus: 'ACCEPTED' }, token.paymentMethodType),
     ...patch
   }

@@ -7,13 +7,18 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The merchant: the Basic auth username. All state is kept per merchant. */
     merchant: string
+    /** The operator credential was given: control calls may name another merchant. */
+    operator: boolean
   }
 }
 
 /** username -> password. null: any non-empty username and password is accepted. */
 export type Credentials = ReadonlyMap<string, string> | null
 
-function same (a: string, b: string): boolean {
+/** The operator's credential: it may act on every merchant through the control API. */
+export interface AdminCredential { username: string, password: string }
+
+function equal (a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)
@@ -22,18 +27,23 @@ function same (a: string, b: string): boolean {
 /**
  * HTTP Basic auth for every Klarna endpoint and the control API. By default any non-empty
  * username and password pass and the username is the merchant; with a credentials list only the
- * listed pairs pass. Failure: 401 UNAUTHORIZED in Klarna's shape with `WWW-Authenticate: Basic`.
+ * listed pairs pass. The operator's username (--admin-credentials) is reserved: only its password
+ * passes, and it marks the request as the operator's. Failure: 401 (src/http/errors.ts).
  */
-export async function registerAuth (app: FastifyInstance, credentials: Credentials): Promise<void> {
+export async function registerAuth (app: FastifyInstance, credentials: Credentials, admin: AdminCredential | undefined): Promise<void> {
   app.decorateRequest('merchant', '')
+  app.decorateRequest('operator', false)
   await app.register(basicAuth, {
     authenticate: { realm: 'Klarna API' },
     validate: async (username, password, request) => {
-      const ok = username !== '' && password !== '' &&
-        (credentials === null || (credentials.has(username) && same(credentials.get(username) ?? '', password)))
-      if (!ok) throw unauthorized()
+      if (username === '' || password === '') throw unauthorized()
+      if (admin !== undefined && username === admin.username) {
+        if (!equal(admin.password, password)) throw unauthorized()
+        request.operator = true
+      } else if (credentials !== null && !(credentials.has(username) && equal(credentials.get(username) ?? '', password))) {
+        throw unauthorized()
+      }
       request.merchant = username
     }
   })
 }
-

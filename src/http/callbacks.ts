@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { clockOf } from '../domain/context.js'
 import type { Callback } from '../domain/outbox.js'
 
 export interface CallbackOptions {
@@ -18,7 +19,7 @@ export const defaultCallbackOptions: CallbackOptions = { enabled: true, retryDel
  * and once a second. A 2xx is success; anything else is retried as Klarna does, then given up.
  */
 export function registerCallbacks (app: FastifyInstance, options: CallbackOptions): void {
-  const { outbox, clock } = app.domain
+  const { outbox } = app.domain
   const sending = new Set<number>()
 
   async function send (c: Callback): Promise<void> {
@@ -55,7 +56,7 @@ export function registerCallbacks (app: FastifyInstance, options: CallbackOption
 
   const tick = () => {
     if (!options.enabled) return
-    for (const c of outbox.due(clock.nowMs(), sending)) void send(c)
+    for (const c of outbox.due(merchant => clockOf(app.domain, merchant).nowMs(), sending)) void send(c)
   }
   app.addHook('onResponse', async () => tick())
   const timer = setInterval(tick, 1000)

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { clockOf } from '../domain/context.js'
 import { clip, keepBody, keptHeaders, MAX_HEADER_CHARS, MAX_PATH_CHARS, type JournalEntry } from '../domain/journal.js'
 
 declare module 'fastify' {
@@ -46,6 +47,8 @@ export function registerJournal (app: FastifyInstance): void {
     const entry = request.journalEntry
     if (entry !== undefined) {
       entry.merchant = request.merchant === '' ? null : request.merchant
+      // The time on the merchant's own virtual clock, once the merchant is known.
+      if (request.merchant !== '') entry.time = clockOf(app.domain, request.merchant).iso()
       entry.status = reply.statusCode
       if (typeof payload === 'string' && payload !== '') {
         const kept = keepBody(payload)

@@ -74,6 +74,7 @@ export const JournalEntrySchema = Type.Object({
 
 export const CallbackEntry = Type.Object({
   id: Type.Integer(),
+  merchant: Type.String(),
   kind: Type.String(),
   url: Type.String(),
   body: Type.Record(Type.String(), Type.Unknown()),

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { KlarnaError } from '../../domain/errors.js'
 import { ArmRequest, ScenarioListEntry } from '../../schemas/scenario.js'
 import { examples, withExample } from '../../schemas/examples.js'
-import { errors, tags } from './common.js'
+import { errors, MerchantQuery, noContent, oneTarget, tags } from './common.js'
 
-/** GET /_mock/scenarios and POST /_mock/scenarios/arm. */
+const ArmedEntry = Type.Object({ name: Type.String(), remaining: Type.Integer(), operation: Type.Optional(Type.String()) })
+
+/** The scenario catalogue, and what a merchant has armed: list, arm, clear. */
 const scenarios: FastifyPluginAsyncTypebox = async (app) => {
   const d = app.domain
 
@@ -17,13 +20,47 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Arm a scenario',
       description: "Plays the scenario on this merchant's next calls (times, optionally one operation).",
+      querystring: MerchantQuery,
       body: withExample(ArmRequest, examples.arm),
       response: { 200: ArmRequest, ...errors }
     }
   }, async (request) => {
     const { name, times = 1, operation } = request.body
-    d.scenarios.arm(request.merchant, name, times, operation)
+    d.scenarios.arm(oneTarget(request), name, times, operation)
     return { name, times, ...(operation === undefined ? {} : { operation }) }
+  })
+
+  app.get('/scenarios/arm', {
+    schema: {
+      tags,
+      summary: 'List the armed scenarios',
+      description: "What is armed for this merchant, in the order it will play, with the uses left.",
+      querystring: MerchantQuery,
+      response: { 200: Type.Array(ArmedEntry), ...errors }
+    }
+  }, async (request) => d.scenarios.armed(oneTarget(request)))
+
+  app.delete('/scenarios/arm', {
+    schema: { tags, summary: 'Disarm every scenario', description: "Clears everything armed for this merchant.", querystring: MerchantQuery, response: { ...noContent, ...errors } }
+  }, async (request, reply) => {
+    d.scenarios.disarm(oneTarget(request))
+    return reply.code(204).send()
+  })
+
+  app.delete('/scenarios/arm/:name', {
+    schema: {
+      tags,
+      summary: 'Disarm one scenario',
+      description: "Clears this merchant's arms of the named scenario; 404 if none was armed.",
+      params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }),
+      querystring: MerchantQuery,
+      response: { ...noContent, ...errors }
+    }
+  }, async (request, reply) => {
+    if (d.scenarios.disarm(oneTarget(request), request.params.name) === 0) {
+      throw new KlarnaError(404, 'NOT_FOUND', [`Scenario "${request.params.name}" is not armed`])
+    }
+    return reply.code(204).send()
   })
 }
 
