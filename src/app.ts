@@ -22,7 +22,9 @@ import { dropNulls, registerJsonParser } from './http/parser.js'
 import { registerWire } from './http/wire.js'
 import { scenariosDir, version } from './paths.js'
 import { persistState } from './persistence.js'
+import browserRoutes from './routes/browser/index.js'
 import customerTokenRoutes from './routes/customer-token/index.js'
+import hppRoutes from './routes/hpp/index.js'
 import mockRoutes from './routes/mock/index.js'
 import orderManagementRoutes from './routes/order-management/index.js'
 import paymentsRoutes from './routes/payments/index.js'
@@ -105,6 +107,8 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
   await app.register(paymentsRoutes)
   await app.register(customerTokenRoutes)
   await app.register(orderManagementRoutes)
+  await app.register(hppRoutes)
+  await app.register(browserRoutes)
   await app.register(mockRoutes, { prefix: '/_mock' })
   registerCallbacks(app, { ...defaultCallbackOptions, ...options.callbacks })
   return app

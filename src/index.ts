@@ -51,8 +51,9 @@ export async function startMock (options: StartOptions = {}): Promise<RunningMoc
   const address = app.server.address()
   const actualPort = address !== null && typeof address === 'object' ? address.port : port
   const d = app.domain
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+    url,
     app,
     close: async () => { await app.close() },
     reset: (merchant?: string) => resetAll(d, merchant),
@@ -61,6 +62,6 @@ export async function startMock (options: StartOptions = {}): Promise<RunningMoc
       sweepExpired(d, merchant)
       return now
     },
-    authorize: ({ merchant = 'merchant', ...input } = {}) => mintAuthorization(d, merchant, input)
+    authorize: ({ merchant = 'merchant', ...input } = {}) => mintAuthorization(d, merchant, input, url)
   }
 }

@@ -82,6 +82,7 @@ export function sweepExpired (domain: Domain, only?: string): number {
     for (const [key, r] of state.idempotency) if (now > r.expiresAtMs) { state.idempotency.delete(key); removed++ }
     for (const [key, s] of state.stepUps) if (now > s.expiresAtMs) { state.stepUps.delete(key); removed++ }
     for (const [key, r] of state.replies) if (now > r.expiresAtMs) { state.replies.delete(key); removed++ }
+    for (const [key, h] of state.hpp) if (now > h.expiresAtMs + grace) { state.hpp.delete(key); removed++ }
   }
   domain.store.dropEmpty()
   return removed

@@ -31,18 +31,28 @@ export class LinkSigner {
     return createHmac('sha256', this.#secret).update(payload).digest()
   }
 
+  /** The base64url HMAC of `data`. */
+  mac (data: string): string {
+    return this.#mac(data).toString('base64url')
+  }
+
+  /** Is `mac` the HMAC of `data` with this secret? */
+  check (data: string, mac: string): boolean {
+    const given = Buffer.from(mac, 'base64url')
+    const expected = this.#mac(data)
+    return given.length === expected.length && timingSafeEqual(given, expected)
+  }
+
   sign (link: RedirectLink): string {
     const payload = Buffer.from(JSON.stringify(link)).toString('base64url')
-    return `${payload}.${this.#mac(payload).toString('base64url')}`
+    return `${payload}.${this.mac(payload)}`
   }
 
   /** The link's content, or undefined when it was not signed with this secret or is malformed. */
   verify (token: string): RedirectLink | undefined {
     const [payload, mac, extra] = token.split('.')
     if (payload === undefined || mac === undefined || extra !== undefined) return undefined
-    const given = Buffer.from(mac, 'base64url')
-    const expected = this.#mac(payload)
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined
+    if (!this.check(payload, mac)) return undefined
     try {
       const link = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as RedirectLink
       return typeof link.s === 'string' && typeof link.w === 'string' ? link : undefined
@@ -52,7 +62,48 @@ export class LinkSigner {
   }
 }
 
+/** What the client_token (a JWT) carries: Klarna's own fields, and the merchant for the mock. */
+export interface ClientTokenPayload {
+  session_id: string
+  /** Where the SDK stand-in finds the mock. */
+  base_url: string
+  merchant: string
+  purchase_country: string
+  [field: string]: unknown
+}
+
+/** The client_token: a real JWT (HS256 with the link secret), so any replica can check it. */
+export function signClientToken (signer: LinkSigner, payload: ClientTokenPayload): string {
+  const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: 'klarna-mock' })).toString('base64url')
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
+  return `${header}.${body}.${signer.mac(`${header}.${body}`)}`
+}
+
+/** The client_token's payload, or undefined when it is not one this mock signed. */
+export function verifyClientToken (signer: LinkSigner, token: string): ClientTokenPayload | undefined {
+  const parts = token.split('.')
+  if (parts.length !== 3) return undefined
+  const [header, body, mac] = parts as [string, string, string]
+  if (!signer.check(`${header}.${body}`, mac)) return undefined
+  try {
+    const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as ClientTokenPayload
+    return typeof payload.session_id === 'string' && typeof payload.merchant === 'string' ? payload : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** A redirect_url on this mock: `${baseUrl}/_mock/redirect?link=<signed link>` (a query: links can be long). */
 export function redirectUrl (signer: LinkSigner, baseUrl: string, link: RedirectLink): string {
   return `${baseUrl}/_mock/redirect?link=${signer.sign(link)}`
+}
+
+/** A signed reference to a merchant's object for pages opened without credentials (the hosted payment page). */
+export function pageSignature (signer: LinkSigner, kind: string, merchant: string, id: string): string {
+  return signer.mac(`${kind}\n${merchant}\n${id}`)
+}
+
+/** Is `sig` the signature pageSignature gives for this object? (timing-safe) */
+export function checkPageSignature (signer: LinkSigner, kind: string, merchant: string, id: string, sig: string): boolean {
+  return signer.check(`${kind}\n${merchant}\n${id}`, sig)
 }

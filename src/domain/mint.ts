@@ -32,7 +32,8 @@ export const defaultOrderLines: OrderLine[] = [
   { type: 'digital', reference: 'klarna-mock-1', name: 'klarna-mock test item', quantity: 1, unit_price: 10000, tax_rate: 0, total_amount: 10000, total_discount_amount: 0, total_tax_amount: 0 }
 ]
 
-export function mintAuthorization (domain: Domain, merchant: string, input: MintInput) {
+/** `baseUrl`: where a browser finds the mock (it goes into the session's client_token). */
+export function mintAuthorization (domain: Domain, merchant: string, input: MintInput, baseUrl?: string) {
   if (input.scenario !== undefined) domain.scenarios.get(input.scenario)
   const country = (input.purchase_country ?? 'SE').toUpperCase()
   const market = findMarket(domain.catalog, country)
@@ -47,7 +48,7 @@ export function mintAuthorization (domain: Domain, merchant: string, input: Mint
     order_tax_amount: input.order_tax_amount ?? expectedOrderTax(lines),
     order_lines: lines,
     ...(input.merchant_urls === undefined ? {} : { merchant_urls: input.merchant_urls })
-  })
+  }, baseUrl)
   const { result, authorization } = authorize(domain, merchant, session.id, input)
   if (authorization === undefined) {
     throw new KlarnaError(403, 'REJECTED', [`Rejected: the authorization was declined (${result.approved ? '' : result.reason})`])

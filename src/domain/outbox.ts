@@ -8,7 +8,7 @@
  * in the journal), and adding one is O(1). Only the pending ones are scanned for what is due.
  */
 
-export type CallbackKind = 'authorization' | 'fraud_decision'
+export type CallbackKind = 'authorization' | 'fraud_decision' | 'hpp_status_update'
 
 export interface Callback {
   id: number

@@ -1,7 +1,8 @@
 import type { Domain } from './context.js'
 import { clockOf } from './context.js'
 import { badValue, KlarnaError, messages, notFound } from './errors.js'
-import { clientToken, newId } from './ids.js'
+import { newId } from './ids.js'
+import { signClientToken } from './links.js'
 import { amountProblems, categoriesFor, findMarket, marketProblems, normaliseAddress, normaliseLocale, type Intent } from './rules.js'
 import type { Session } from './store.js'
 import { checkStepUp } from './step-up.js'
@@ -32,7 +33,11 @@ export function sessionProblems (domain: Domain, data: SessionCreate): string[] 
   return bad
 }
 
-export function createSession (domain: Domain, merchant: string, input: SessionCreate): Session {
+/**
+ * POST /payments/v1/sessions. `baseUrl` is where the browser finds the mock: it goes into the
+ * client_token, a JWT the SDK stand-in (GET /kp/lib/v1/api.js) reads.
+ */
+export function createSession (domain: Domain, merchant: string, input: SessionCreate, baseUrl = 'http://127.0.0.1:4545'): Session {
   const data = normaliseSession(domain, input)
   const bad = sessionProblems(domain, data)
   if (bad.length > 0) throw badValue(bad)
@@ -48,17 +53,18 @@ export function createSession (domain: Domain, merchant: string, input: SessionC
     intent: (data.intent ?? 'buy') as Intent,
     data,
     paymentMethodCategories: categoriesFor(domain.catalog, data.purchase_country),
-    clientToken: clientToken({
+    clientToken: signClientToken(domain.links, {
       session_id: id,
-      base_url: 'klarna-mock',
+      base_url: baseUrl,
       design: data.design ?? 'klarna',
       language: (data.locale ?? 'en').split('-')[0],
       purchase_country: data.purchase_country,
       trace_flow: false,
       environment: 'playground',
       merchant_name: merchant,
+      merchant,
       session_type: 'PAYMENTS',
-      client_event_base_url: 'klarna-mock',
+      client_event_base_url: baseUrl,
       experiments: []
     })
   }

@@ -1,11 +1,11 @@
 import type {
-  AuthorizationRecord, CollectionName, CustomerTokenRecord, IdempotencyRecord, LinkRecord, OrderRecord,
+  AuthorizationRecord, CollectionName, CustomerTokenRecord, HppSessionRecord, IdempotencyRecord, LinkRecord, OrderRecord,
   ReplyRecord, SessionRecord, StepUpRecord
 } from '../schemas/state.js'
 
 export type {
   AuthorizedOrder, Outcome, OrderRecord, IdempotencyRecord, TokenStatus, CollectionName, StepUpRecord, LinkRecord,
-  CaptureRecord, RefundRecord, ReplyRecord
+  CaptureRecord, RefundRecord, ReplyRecord, HppSessionRecord, HppStatus
 } from '../schemas/state.js'
 import type { Clock } from './clock.js'
 export type Session = SessionRecord
@@ -70,6 +70,7 @@ export class MerchantState {
   readonly stepUps: Collection<StepUpRecord>
   readonly links: Collection<LinkRecord>
   readonly replies: Collection<ReplyRecord>
+  readonly hpp: Collection<HppSessionRecord>
 
   constructor (notify: (collection: CollectionName, key: string) => void, clock: Clock) {
     this.clock = clock
@@ -81,12 +82,13 @@ export class MerchantState {
     this.stepUps = new Collection(key => notify('stepUps', key))
     this.links = new Collection(key => notify('links', key))
     this.replies = new Collection(key => notify('replies', key))
+    this.hpp = new Collection(key => notify('hpp', key))
   }
 
   /** How much it holds; a moved clock counts, so that the merchant's time is not forgotten. */
   get size (): number {
     return (this.clock.offsetMs === 0 ? 0 : 1) + this.sessions.size + this.authorizations.size + this.tokens.size + this.orders.size + this.idempotency.size +
-      this.stepUps.size + this.links.size + this.replies.size
+      this.stepUps.size + this.links.size + this.replies.size + this.hpp.size
   }
 }
 

@@ -6,7 +6,7 @@ import { Address, Customer, IntentSchema, MerchantUrls, OrderLine } from './klar
 
 export const Health = Type.Object({ status: Type.Literal('ok') })
 
-const authorizeFields = {
+export const authorizeFields = {
   payment_method_category: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Category the customer picks (default pay_later): klarna, pay_later, pay_now, pay_over_time, direct_bank_transfer, direct_debit.' })),
   payment_method_type: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Mock extension: the token's payment method type (e.g. PAY_BY_CARD for a card token). Default: the category's." })),
   billing_address: Type.Optional(Address),

@@ -205,6 +205,35 @@ export const RedirectRecord = Type.Object({
 export type RedirectRecord = Static<typeof RedirectRecord>
 
 /** Each per-merchant collection and the schema of its records. */
+/** A Hosted Payment Page session (HPP API v1) over a Payments session. */
+export const HppStatus = Type.Union(['WAITING', 'BACK', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'FAILED', 'DISABLED', 'ERROR'].map(s => Type.Literal(s)))
+export type HppStatus = Static<typeof HppStatus>
+const Url = Type.String({ maxLength: 2048 })
+export const HppSessionRecord = Type.Object({
+  id: Id,
+  paymentSessionId: Id,
+  createdAtMs: EpochMs,
+  updatedAtMs: EpochMs,
+  expiresAtMs: EpochMs,
+  status: HppStatus,
+  merchantUrls: Type.Object({
+    success: Type.Optional(Url),
+    cancel: Type.Optional(Url),
+    back: Type.Optional(Url),
+    failure: Type.Optional(Url),
+    error: Type.Optional(Url),
+    status_update: Type.Optional(Url)
+  }),
+  placeOrderMode: Type.Union([Type.Literal('NONE'), Type.Literal('PLACE_ORDER'), Type.Literal('CAPTURE_ORDER')]),
+  /** The Payments categories the page offers (from options; all the session's when none). */
+  categories: Type.Array(Type.String()),
+  pageTitle: Type.Optional(Type.String({ maxLength: 1024 })),
+  authorizationToken: Type.Optional(Id),
+  orderId: Type.Optional(Id),
+  distributions: Type.Array(Type.Object({ method: Type.String(), atMs: EpochMs }), { maxItems: 100 })
+})
+export type HppSessionRecord = Static<typeof HppSessionRecord>
+
 export const collectionSchemas = {
   sessions: SessionRecord,
   authorizations: AuthorizationRecord,
@@ -213,7 +242,8 @@ export const collectionSchemas = {
   idempotency: IdempotencyRecord,
   stepUps: StepUpRecord,
   links: LinkRecord,
-  replies: ReplyRecord
+  replies: ReplyRecord,
+  hpp: HppSessionRecord
 } as const
 export type CollectionName = keyof typeof collectionSchemas
 export const collectionNames = Object.keys(collectionSchemas) as CollectionName[]

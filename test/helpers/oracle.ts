@@ -47,7 +47,7 @@ const ajv = new Ajv({ strict: false, allErrors: true })
 const addFormats = (formats as unknown as { default: (a: Ajv) => void }).default ?? formats
 addFormats(ajv)
 
-const specs = ['klarna-payments-v1.yml', 'klarna-customer-token-v1.yml', 'klarna-order-management-v1.yml'].map((file, i) => {
+const specs = ['klarna-payments-v1.yml', 'klarna-customer-token-v1.yml', 'klarna-order-management-v1.yml', 'klarna-hpp-v1.yml'].map((file, i) => {
   const doc = parse(readFileSync(join(packageRoot, 'test', 'openapi', file), 'utf8')) as Spec
   const id = `spec${i}`
   ajv.addSchema({ $id: id, components: { schemas: strict(doc.components.schemas) } })

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { authorize } from '../../domain/authorizations.js'
 import { clockOf, resetAll, sweepExpired } from '../../domain/context.js'
 import { mintAuthorization } from '../../domain/mint.js'
+import { baseUrl } from '../../http/links.js'
 import { setTokenStatus } from '../../domain/tokens.js'
 import {
   AuthorizeRequest, AuthorizeResponse, ClockAdvance, ClockResponse, MintRequest, MintResponse,
@@ -25,7 +26,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
       body: withExample(MintRequest, examples.mint),
       response: { 200: MintResponse, ...errors }
     }
-  }, async (request) => mintAuthorization(d, oneTarget(request), request.body))
+  }, async (request) => mintAuthorization(d, oneTarget(request), request.body, baseUrl(request)))
 
   app.post('/sessions/:session_id/authorize', {
     schema: {

@@ -34,7 +34,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: MerchantSession, ...errors }
     }
   }, async (request) => {
-    const s = createSession(d, request.merchant, request.body)
+    const s = createSession(d, request.merchant, request.body, baseUrl(request))
     return { session_id: s.id, client_token: s.clientToken, payment_method_categories: s.paymentMethodCategories.map(c => categoryView(d, c)) }
   })
 
