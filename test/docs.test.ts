@@ -1,6 +1,7 @@
 import t from 'tap'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { build, call, mint, tokenRequest } from './helpers/app.js'
+import { exampleSessionId } from '../src/schemas/examples.js'
 
 t.test('GET /_mock/openapi.json is a valid OpenAPI 3 document listing every route', async t => {
   const app = await build(t)
@@ -64,10 +65,21 @@ t.test('every operation has a summary and a description; every request body a re
       const captureId = (await call(app, 'POST', `/ordermanagement/v1/orders/${order}/captures`, { captured_amount: 1200 })).headers['capture-id'] as string
       const url = path.replace('{session_id}', sid).replace('{authorizationToken}', auth).replace('{customerToken}', token)
         .replace('{order_id}', order).replace('{capture_id}', captureId)
+      // HPP and the browser's posts need a live payment session, an HPP session, a client_token.
+      if (path.startsWith('/hpp/') || path === '/_mock/widget/authorize' || path === '/_mock/hpp/decision') {
+        const live = (await call(app, 'POST', '/payments/v1/sessions', doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example)).json() as { session_id: string, client_token: string }
+        const body = JSON.parse(JSON.stringify(example).replaceAll(exampleSessionId, live.session_id).replace(/eyJ[^"]*…/, live.client_token)) as unknown
+        const hpp = (await call(app, 'POST', '/hpp/v1/sessions', { payment_session_url: `/payments/v1/sessions/${live.session_id}` })).json() as { session_id: string, redirect_url: string }
+        const target = path === '/_mock/hpp/decision' ? `${path}${new URL(hpp.redirect_url).search}` : path.replace('{session_id}', hpp.session_id)
+        const res = await call(app, method.toUpperCase() as 'POST', target, body)
+        t.ok(res.statusCode < 300, `${label}: the example is accepted (${res.statusCode} ${res.body.slice(0, 200)})`)
+        sent.push(label)
+        continue
+      }
       const res = await call(app, method.toUpperCase() as 'POST', url.startsWith('/_mock/sessions/') ? `/_mock/sessions/${(await call(app, 'POST', '/payments/v1/sessions', doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example)).json().session_id as string}/authorize` : url, example)
       t.ok(res.statusCode < 300, `${label}: the example is accepted (${res.statusCode} ${res.body.slice(0, 200)})`)
       sent.push(label)
     }
   }
-  t.equal(sent.length, 19, `${sent.length} examples sent`)
+  t.equal(sent.length, 23, `${sent.length} examples sent`)
 })

@@ -110,6 +110,15 @@ t.test('three replicas behind HAProxy: merchants stay on one replica, links work
     }
   }
 
+  // The browser pieces carry no credentials: ?m= routes them to the merchant's replica. A session
+  // made through the proxy is authorized by the SDK's post through the proxy, for 10 merchants.
+  for (const r of results.slice(0, 10)) {
+    const session = await (await post(r.m, '/payments/v1/sessions', { purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', order_amount: 100, order_tax_amount: 0, order_lines: [{ name: 'x', quantity: 1, unit_price: 100, tax_rate: 0, total_amount: 100, total_tax_amount: 0 }] })).json() as { client_token: string }
+    const widget = await fetch(`${base}/_mock/widget/authorize?m=${encodeURIComponent(r.m)}`, { method: 'POST', headers: json, body: JSON.stringify({ client_token: session.client_token, payment_method_category: 'pay_later' }) })
+    t.match(await widget.json(), { approved: true, authorization_token: String }, `${r.m}: the SDK's authorize reached its replica`)
+  }
+  t.equal((await fetch(`${base}/kp/lib/v1/api.js`)).status, 200, 'the SDK script from any replica')
+
   // Kill one replica with SIGKILL, restart it from its state file on the same port.
   const victim = 1
   const victimMerchants = [...holders].filter(([, on]) => on[0] === victim).map(([m]) => m)

@@ -16,7 +16,11 @@ t.test('no endpoint but health, docs and redirect links answers without credenti
       const res = await app.inject({ method: method.toUpperCase() as 'GET', url })
       if (Array.isArray(op.security) && op.security.length === 0) {
         t.not(res.statusCode, 401, `${method} ${path} is documented as open`)
-        t.ok(['/_mock/health', '/_mock/redirect'].includes(path), `${path}: only health and redirect links are open`)
+        // Open: health, the redirect links, the SDK script, and the browser's pages and posts,
+        // which act only with a client_token or a signed link (none here: refused).
+        const browser = ['/_mock/widget', '/_mock/widget/authorize', '/_mock/widget/review', '/_mock/hpp', '/_mock/hpp/decision', '/_mock/hpp/qr']
+        t.ok(['/_mock/health', '/_mock/redirect', '/kp/lib/v1/api.js', ...browser].includes(path), `${path}: only health, redirect links, the SDK and the browser pages are open`)
+        if (browser.includes(path) && method !== 'options') t.equal(res.statusCode, 400, `${method} ${path} without a token or signed link is refused`)
       } else {
         t.equal(res.statusCode, 401, `${method.toUpperCase()} ${path}`)
         checked++

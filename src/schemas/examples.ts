@@ -26,6 +26,9 @@ const orderLines = [
 
 const cart = { purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB', order_amount: 10000, order_tax_amount: 2000, order_lines: orderLines }
 
+/** The payment session an example names (test/docs.test.ts puts a live one in its place). */
+export const exampleSessionId = '0b1d9815-165e-42e2-8867-35bc03789e00'
+
 export const examples = {
   session: { ...cart, intent: 'buy_and_tokenize', merchant_urls: { confirmation: 'https://shop.example/confirmation?sid={session.id}&oid={order.id}', authorization: 'https://shop.example/klarna/authorization' } },
   sessionUpdate: { merchant_reference1: '45aa52f387871e3a210645d4', merchant_reference2: 'CART-1042' },
@@ -56,7 +59,22 @@ export const examples = {
   merchantReferences: { merchant_reference1: 'ORDER-1042', merchant_reference2: 'ERP-9981' },
   customerDetails: { shipping_address: { ...billingAddress, street_address: '1 Oxford Street', street_address2: '', postal_code: 'W1D 1AN' } },
   shippingInfo: { shipping_info: [{ shipping_company: 'DHL UK', shipping_method: 'Home', tracking_number: '63456415674545679874' }] },
-  extendDueDate: { number_of_days: 14 }
+  extendDueDate: { number_of_days: 14 },
+  hppSession: {
+    payment_session_url: `https://api.klarna.com/payments/v1/sessions/${exampleSessionId}`,
+    merchant_urls: {
+      success: 'https://shop.example/success?hpp={{session_id}}&token={{authorization_token}}',
+      cancel: 'https://shop.example/cancel?hpp={{session_id}}',
+      back: 'https://shop.example/cart',
+      failure: 'https://shop.example/failed?hpp={{session_id}}',
+      error: 'https://shop.example/error?hpp={{session_id}}',
+      status_update: 'https://shop.example/klarna/hpp-status?hpp={{session_id}}'
+    },
+    options: { place_order_mode: 'NONE', payment_method_categories: ['PAY_LATER', 'PAY_OVER_TIME'], page_title: 'Pay for your fruit box' }
+  },
+  hppDistribution: { method: 'email', contact_information: { email: 'customer@email.uk' } },
+  widgetAuthorize: { client_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImtsYXJuYS1tb2NrIn0.…', payment_method_category: 'pay_later', billing_address: { email: 'customer@email.uk' } },
+  hppDecision: { action: 'approve', payment_method_category: 'pay_later', email: 'customer@email.uk' }
 } as const
 
 /** The schema with its example (shown on the documentation page as the request body's example). */

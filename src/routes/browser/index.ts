@@ -14,6 +14,7 @@ import type { Session } from '../../domain/store.js'
 import { baseUrl } from '../../http/links.js'
 import { assetsDir } from '../../paths.js'
 import { KlarnaErrorBody } from '../../schemas/common.js'
+import { examples, withExample } from '../../schemas/examples.js'
 import { AuthorizeResponse, authorizeFields } from '../../schemas/mock.js'
 import { authorizePage, hostedPage, reviewPage, widgetPage, type CategoryView } from './pages.js'
 
@@ -61,7 +62,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
 
   const WidgetQuery = Type.Object({ client_token: Token, m: Type.Optional(M), category: CategoryList })
   app.get('/_mock/widget', {
-    schema: { tags, security: [], summary: "The payment method widget (load())", querystring: WidgetQuery, response: errors }
+    schema: { tags, security: [], summary: "The payment method widget (load())", description: 'The page load() frames in the merchant\'s container: the category, labelled klarna-mock.', querystring: WidgetQuery, response: errors }
   }, async (request, reply) => {
     const p = tokenOf(request.query.client_token, request.query.m)
     return html(reply, widgetPage(request.query.category.split(',').map(categoryView), amountOf(sessionOf(p))))
@@ -90,7 +91,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/_mock/widget/review', {
-    schema: { tags, security: [], summary: 'The payment review (loadPaymentReview())', querystring: Type.Object({ client_token: Token, m: Type.Optional(M) }), response: errors }
+    schema: { tags, security: [], summary: 'The payment review (loadPaymentReview())', description: 'The page loadPaymentReview() frames: the authorized category and amount.', querystring: Type.Object({ client_token: Token, m: Type.Optional(M) }), response: errors }
   }, async (request, reply) => {
     const p = tokenOf(request.query.client_token, request.query.m)
     const session = sessionOf(p)
@@ -104,7 +105,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
     .header('Access-Control-Allow-Methods', 'POST')
     .header('Access-Control-Allow-Headers', 'content-type')
     .header('Access-Control-Max-Age', '600')
-  app.options('/_mock/widget/authorize', { schema: { hide: true } }, async (_request, reply) => cors(reply).code(204).send())
+  app.options('/_mock/widget/authorize', { schema: { tags, security: [], summary: "CORS preflight of the SDK's post", description: 'The merchant\'s page is another origin: any origin may post the customer\'s decision (the client_token is what is trusted).' } }, async (_request, reply) => cors(reply).code(204).send())
   app.post('/_mock/widget/authorize', {
     schema: {
       tags,
@@ -112,7 +113,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
       summary: "The customer's approval in the dialog",
       description: 'Authorizes the client_token\'s session exactly as POST /_mock/sessions/{id}/authorize. A session that is gone or complete answers {approved: false, show_form: false}, as the SDK calls back.',
       querystring: Type.Object({ m: Type.Optional(M) }),
-      body: Type.Object({ client_token: Token, ...authorizeFields }, { required: ['client_token'] }),
+      body: withExample(Type.Object({ client_token: Token, ...authorizeFields }, { required: ['client_token'] }), examples.widgetAuthorize),
       response: { 200: AuthorizeResponse, ...errors }
     }
   }, async (request, reply) => {
@@ -155,11 +156,11 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
       summary: "The customer's choice on the hosted page",
       description: 'Answers the new status and where the browser goes (the merchant URL with placeholders filled, when one was given).',
       querystring: HppQuery,
-      body: Type.Object({
+      body: withExample(Type.Object({
         action: Type.Union([Type.Literal('approve'), Type.Literal('cancel'), Type.Literal('back')]),
         email: Type.Optional(Type.String({ maxLength: 320 })),
         payment_method_category: Type.Optional(Type.String({ minLength: 1, maxLength: 64 }))
-      }, { required: ['action'] }),
+      }, { required: ['action'] }), examples.hppDecision),
       response: { 200: Type.Object({ status: Type.String(), location: Type.Optional(Type.String()) }), ...errors }
     }
   }, async (request) => {
@@ -169,7 +170,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/_mock/hpp/qr', {
-    schema: { tags, security: [], summary: "The hosted page's QR code (qr_code_url)", querystring: HppQuery, response: { 200: Type.String(), ...errors } }
+    schema: { tags, security: [], summary: "The hosted page's QR code (qr_code_url)", description: 'An SVG QR code of the hosted page link.', querystring: HppQuery, response: { 200: Type.String(), ...errors } }
   }, async (request, reply) => {
     const q = hppOf(request.query)
     getHppSession(d, q.m, q.id)

@@ -6,6 +6,7 @@ import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
 import { KlarnaErrorBody } from '../../schemas/common.js'
+import { examples, withExample } from '../../schemas/examples.js'
 import { HppDistribution, HppParams, HppSessionCreate, HppSessionCreated, HppSessionView } from '../../schemas/hpp.js'
 
 const errors = { 400: KlarnaErrorBody, 401: KlarnaErrorBody, 403: KlarnaErrorBody, 404: KlarnaErrorBody }
@@ -37,7 +38,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Create an HPP session',
       description: 'Hosts a Payments session (payment_session_url: …/payments/v1/sessions/{id}) on a page of the mock. redirect_url opens it; ' +
         'the customer approves there and is sent to merchant_urls.success with {{session_id}}, {{authorization_token}} and {{order_id}} filled in.',
-      body: HppSessionCreate,
+      body: withExample(HppSessionCreate, examples.hppSession),
       response: { 201: HppSessionCreated, ...errors }
     }
   }, async (request, reply) => reply.code(201).send(createHppSession(d, request.merchant, request.body, hppLinks(request))))
@@ -74,7 +75,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Distribute an HPP session',
       description: 'Klarna sends the link by e-mail or SMS; the mock is offline and sends nothing: it checks the request, records it on the session and answers 201.',
       params: HppParams,
-      body: HppDistribution,
+      body: withExample(HppDistribution, examples.hppDistribution),
       response: { 201: { type: 'null' }, ...errors }
     }
   }, async (request, reply) => {

@@ -5,6 +5,7 @@ import observe from './observe.js'
 import redirect from './redirect.js'
 import scenarios from './scenarios.js'
 import state from './state.js'
+import ui from './ui.js'
 
 /** The test-control API under /_mock: no Klarna path starts with it. */
 const mock: FastifyPluginAsyncTypebox = async (app) => {
@@ -17,6 +18,7 @@ const mock: FastifyPluginAsyncTypebox = async (app) => {
     await guarded.register(state)
     await guarded.register(scenarios)
     await guarded.register(observe)
+    await guarded.register(ui)
   })
 }
 

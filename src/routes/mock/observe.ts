@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { entryView, MAX_LIST_LIMIT } from '../../domain/journal.js'
+import { merchantOverview } from '../../domain/overview.js'
 import { CallbackEntry, JournalEntrySchema } from '../../schemas/mock.js'
-import { errors, MerchantQuery, noContent, tags, target } from './common.js'
+import { errors, MerchantQuery, noContent, oneTarget, tags, target } from './common.js'
 
 /**
  * What a test suite asserts on: the request journal and the callbacks made to the merchant. Each
@@ -33,6 +34,20 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
       limit: q.limit === undefined ? undefined : Number(q.limit)
     }).map(entryView)
   })
+
+  app.get('/objects', {
+    schema: {
+      tags,
+      summary: "The merchant's objects",
+      description: 'Sessions, authorizations, customer tokens, orders and HPP sessions (newest first, at most 200 of each), each with its state on the merchant\'s virtual clock; the clock; whether the journal is on. What the dashboard (/_mock/ui) shows.',
+      querystring: MerchantQuery,
+      response: { 200: Type.Unknown(), ...errors }
+    }
+  }, async (request) => ({
+    ...merchantOverview(d, oneTarget(request)),
+    journal: { enabled: d.journal.limit > 0, limit: d.journal.limit },
+    operator: request.operator
+  }))
 
   app.delete('/requests', {
     schema: { tags, summary: 'Clear the journal', description: "Clears the caller's journal entries.", querystring: MerchantQuery, response: { ...noContent, ...errors } }

@@ -1,0 +1,124 @@
+import t from 'tap'
+import type { Browser, Page } from 'playwright-core'
+import { basic, type Tap } from './helpers/app.js'
+import { launch } from './helpers/browser.js'
+import { listen } from './helpers/socket.js'
+import { seTokenOrder } from './helpers/data.js'
+
+/**
+ * The dashboard (/_mock/ui) in a real headless Chromium: what a person sees and does there,
+ * checked against what the API then answers.
+ */
+
+/** The page's document, in functions run in the browser (this project's TypeScript has no DOM types; spelled out inline, as such functions are sent as source). */
+interface Doc { querySelectorAll: (s: string) => { length: number }, querySelector: (s: string) => { textContent: string | null } | null, documentElement: { scrollWidth: number, clientWidth: number } }
+
+const user = 'qa-shop'
+const json = { authorization: basic(user, 'pw'), 'content-type': 'application/json' }
+
+async function openDashboard (t: Tap, browser: Browser, url: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page, problems: string[] }> {
+  const context = await browser.newContext({ httpCredentials: { username: user, password: 'pw' }, viewport })
+  t.teardown(async () => { await context.close() })
+  const page = await context.newPage()
+  const problems: string[] = []
+  page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`) })
+  page.on('pageerror', e => { problems.push(`pageerror: ${e.message}`) })
+  await page.goto(`${url}/_mock/ui`)
+  await page.getByTestId('clock').filter({ hasText: /^\d{4}-/ }).waitFor()
+  return { page, problems }
+}
+
+t.test('a customer-token flow followed and driven from the dashboard', async t => {
+  const { url } = await listen(t)
+  const browser = await launch(t)
+  const post = async (path: string, body: unknown) => await fetch(url + path, { method: 'POST', headers: json, body: JSON.stringify(body) })
+
+  const minted = await (await post('/_mock/authorizations', { purchase_country: 'SE' })).json() as { authorization_token: string }
+  const second = await (await post('/_mock/authorizations', { purchase_country: 'SE' })).json() as { authorization_token: string }
+  const token = await (await post(`/payments/v1/authorizations/${minted.authorization_token}/customer-token`, { purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'Coffee, monthly', intended_use: 'SUBSCRIPTION' })).json() as { token_id: string }
+  const { page, problems } = await openDashboard(t, browser, url)
+
+  // Authorizations: the consumed one, and the fresh one counting down from 60 minutes.
+  const fresh = page.locator(`[data-testid=authorization-row][data-token="${second.authorization_token}"]`)
+  await fresh.waitFor()
+  t.equal(await fresh.getByTestId('authorization-state').textContent(), 'valid')
+  t.match(await fresh.getByTestId('authorization-countdown').textContent(), /^(60:00|59:\d\d) left$/)
+  t.equal(await page.locator(`[data-testid=authorization-row][data-token="${minted.authorization_token}"] [data-testid=authorization-state]`).textContent(), 'consumed')
+  // Tokens: active, with its payment method.
+  const row = page.locator(`[data-testid=token-row][data-token="${token.token_id}"]`)
+  t.equal(await row.getByTestId('token-status').textContent(), 'ACTIVE')
+  t.match(await row.textContent(), 'INVOICE')
+
+  // The clock, by keyboard: +1 hour. The fresh authorization shows expired.
+  await page.getByTestId('advance-1h').focus()
+  await page.keyboard.press('Enter')
+  await fresh.getByTestId('authorization-state').filter({ hasText: 'expired' }).waitFor()
+  t.pass('the countdown reached expired')
+  const api = await post(`/payments/v1/authorizations/${second.authorization_token}/customer-token`, { purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'x', intended_use: 'SUBSCRIPTION' })
+  t.equal(api.status, 404, 'and the API agrees')
+
+  // A scenario armed from the page, triggered by the API, seen in the journal.
+  await page.getByTestId('arm-token-suspended').click()
+  await page.locator('[data-testid=armed-row]', { hasText: 'token-suspended' }).waitFor()
+  const charged = await post(`/customer-token/v1/tokens/${token.token_id}/order`, seTokenOrder())
+  t.equal(charged.status, 403)
+  await page.getByTestId('armed-empty').waitFor()
+  await page.getByTestId('filter-status').fill('403')
+  const entry = page.locator('[data-testid=request-row]', { hasText: 'token-suspended' })
+  await entry.waitFor()
+  await entry.locator('summary').click()
+  t.match(await entry.getByTestId('response-body').textContent(), 'TOKEN_SUSPENDED')
+  // Filter by correlation id: the one entry.
+  const cid = charged.headers.get('klarna-correlation-id') ?? ''
+  await page.getByTestId('filter-status').fill('')
+  await page.getByTestId('filter-cid').fill(cid)
+  await page.waitForFunction(() => (globalThis as unknown as { document: Doc }).document.querySelectorAll('[data-testid=request-row]').length === 1)
+  t.match(await page.locator('[data-testid=request-row]').textContent(), cid, 'the one entry')
+
+  // Cancel the token from the page: the API refuses the next charge.
+  await row.getByTestId('token-cancelled').click()
+  await row.getByTestId('token-status').filter({ hasText: 'CANCELLED' }).waitFor()
+  const refused = await post(`/customer-token/v1/tokens/${token.token_id}/order`, seTokenOrder())
+  t.equal(refused.status, 403)
+  t.match(await refused.json(), { error_code: 'TOKEN_CANCELLED' })
+
+  // Custom advance: a day, by the number field.
+  const before = Date.parse(await page.getByTestId('clock').textContent() ?? '')
+  await page.getByTestId('advance-custom').fill('86400')
+  await page.getByTestId('advance-go').click()
+  await page.waitForFunction(b => Date.parse((globalThis as unknown as { document: Doc }).document.querySelector('[data-testid=clock]')?.textContent ?? '') >= b + 86_400_000, before)
+  t.same(problems, [], 'no console errors')
+})
+
+t.test('only the merchant\'s own objects; the operator may switch; a narrow window; the journal off', async t => {
+  const { url } = await listen(t, { admin: { username: 'ops', password: 'ops-pw' }, journalLimit: 0 })
+  const browser = await launch(t)
+  await fetch(`${url}/_mock/authorizations`, { method: 'POST', headers: { ...json, authorization: basic('someone-else', 'pw') }, body: '{}' })
+  const { page, problems } = await openDashboard(t, browser, url, { width: 390, height: 800 })
+  await page.getByTestId('authorizations-empty').waitFor()
+  t.equal(await page.getByTestId('journal-off').isVisible(), true, 'says the journal is off')
+  const overflow = await page.evaluate(() => (globalThis as unknown as { document: Doc }).document.documentElement.scrollWidth - (globalThis as unknown as { document: Doc }).document.documentElement.clientWidth)
+  t.ok(overflow <= 1, `no sideways scrolling at 390 px (${overflow})`)
+  // Naming another merchant is refused to a merchant.
+  await page.getByTestId('merchant').fill('someone-else')
+  await page.getByTestId('merchant').press('Enter')
+  await page.locator('#status').filter({ hasText: /.+/ }).waitFor()
+  t.equal(await page.locator('[data-testid=authorization-row]').count(), 0)
+
+  const ops = await browser.newContext({ httpCredentials: { username: 'ops', password: 'ops-pw' } })
+  t.teardown(async () => { await ops.close() })
+  const opsPage = await ops.newPage()
+  await opsPage.goto(`${url}/_mock/ui`)
+  await opsPage.getByTestId('merchant').fill('someone-else')
+  await opsPage.getByTestId('merchant').press('Enter')
+  await opsPage.locator('[data-testid=authorization-row]').first().waitFor()
+  t.equal(await opsPage.locator('[data-testid=authorization-row]').count(), 1, 'the operator sees that merchant')
+  t.same(problems.filter(p => !p.includes('403')), [], 'no console errors but the refused switch')
+})
+
+t.test('the dashboard needs credentials', async t => {
+  const { url } = await listen(t)
+  const res = await fetch(`${url}/_mock/ui`)
+  t.equal(res.status, 401)
+  t.match(res.headers.get('www-authenticate'), /^Basic/)
+})
