@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { defaults, type MockOptions } from './config.js'
+import { checkOptions, defaults, type MockOptions, type ResolvedOptions } from './config.js'
 import { loadCatalog } from './domain/catalog.js'
 import { Clock } from './domain/clock.js'
 import { defaultSettings, longestLifetimeMs, type Domain } from './domain/context.js'
@@ -32,18 +32,20 @@ import paymentsRoutes from './routes/payments/index.js'
 declare module 'fastify' {
   interface FastifyInstance {
     domain: Domain
-    mockOptions: MockOptions
+    mockOptions: ResolvedOptions
   }
 }
 
 /** Builds the mock as a Fastify instance (no listen). Each call has its own state and clock. */
-export async function buildApp (options: MockOptions = {}): Promise<FastifyInstance> {
+export async function buildApp (given: MockOptions = {}): Promise<FastifyInstance> {
+  const options = checkOptions(given as Record<string, unknown>)
   const requestTimeout = Math.round((options.requestTimeoutSeconds ?? defaults.requestTimeoutSeconds) * 1000)
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => randomUUID(),
     // One log line per request (below), with the correlation id, instead of Fastify's two.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Every log line of a request carries its correlation id under Klarna's name.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlation_id' }),
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? defaults.bodyLimit,
     // A request (headers and body) must arrive within this time: a slow sender gets a 408.
@@ -110,6 +112,18 @@ export async function buildApp (options: MockOptions = {}): Promise<FastifyInsta
   await app.register(hppRoutes)
   await app.register(browserRoutes)
   await app.register(mockRoutes, { prefix: '/_mock' })
+  // GET /: where to go from here (no credentials; nothing about any merchant).
+  app.get('/', {
+    schema: { tags: ['Control API (/_mock)'], security: [], summary: 'Where to start', description: 'Names the documentation, the OpenAPI document, the dashboard and the SDK stand-in.' }
+  }, async () => ({
+    name: 'klarna-mock',
+    version,
+    docs: '/_mock/docs',
+    openapi: '/_mock/openapi.json',
+    dashboard: '/_mock/ui',
+    sdk: '/kp/lib/v1/api.js',
+    health: '/_mock/health'
+  }))
   registerCallbacks(app, { ...defaultCallbackOptions, ...options.callbacks })
   return app
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { buildApp } from './app.js'
-import { defaults, parseCredentials, type MockOptions } from './config.js'
+import { defaults, parseCredentials, type ResolvedOptions } from './config.js'
 import { version } from './paths.js'
 
 /**
@@ -49,11 +49,24 @@ Options (environment variable in brackets):
                                [KLARNA_MOCK_REQUEST_TIMEOUT] (default ${defaults.requestTimeoutSeconds})
   --journal-limit N            requests kept by GET /_mock/requests, 0 = off [KLARNA_MOCK_JOURNAL_LIMIT] (default 1000)
   --log-level LEVEL            fatal, error, warn, info, debug, trace or silent [LOG_LEVEL] (default info)
+                               LOG_FORMAT=json: JSON lines even on a terminal (default: one readable
+                               line per request on a terminal, JSON lines otherwise)
   -h, --help                   print this help
   -v, --version                print the version
 `
 
 export class UsageError extends Error {}
+
+/**
+ * On a terminal, one line per request: the request log's message already reads "POST /path 200
+ * 3ms merchant=… scenario=… <correlation id>" (src/http/housekeeping.ts), so its fields are not
+ * repeated. Other lines (start-up, errors) keep pino-pretty's form, without pid and host.
+ */
+export const prettyLines = {
+  translateTime: 'HH:MM:ss.l',
+  ignore: 'pid,hostname,correlation_id,method,url,status,ms,merchant,scenario',
+  singleLine: true
+}
 
 function integer (name: string, value: string, min: number, max: number): number {
   if (!/^\d+$/.test(value.trim())) throw new UsageError(`${name} must be a whole number, got "${value}"`)
@@ -67,13 +80,30 @@ function oneOf<T extends string> (name: string, value: string, allowed: readonly
   return value as T
 }
 
-export interface CliConfig { port: number, host: string, options: MockOptions, help: boolean, version: boolean }
+export interface CliConfig { port: number, host: string, options: ResolvedOptions, help: boolean, version: boolean }
+
+/** Options that take a value: `--port -1` is read as the value -1, not as an unknown flag. */
+const valued = ['port', 'host', 'public-url', 'authorization-lifetime', 'credentials-file', 'tokenization-rules', 'log-level', 'scenarios',
+  'state-file', 'callbacks', 'unauthorized-body', 'fidelity', 'rate-limits', 'admin-credentials', 'link-secret', 'journal-limit', 'durability', 'request-timeout']
+
+function joinValues (argv: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    const next = argv[i + 1]
+    if (arg.startsWith('--') && !arg.includes('=') && valued.includes(arg.slice(2)) && next !== undefined && next.startsWith('-')) {
+      out.push(`${arg}=${next}`)
+      i++
+    } else out.push(arg)
+  }
+  return out
+}
 
 export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   let parsed
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinValues(argv),
       strict: true,
       allowPositionals: false,
       options: {
@@ -103,7 +133,9 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     throw new UsageError((err as Error).message)
   }
   const v = parsed.values
-  const port = integer('--port', v.port ?? env.PORT ?? String(defaults.port), 0, 65535)
+  /** Which name to blame for a bad value: the flag when given, else the environment variable. */
+  const named = (flag: keyof typeof v, variable: string) => v[flag] !== undefined ? `--${flag}` : variable
+  const port = integer(named('port', 'PORT'), v.port ?? env.PORT ?? String(defaults.port), 0, 65535)
   const host = v.host ?? env.HOST ?? defaults.host
   const lifetime = v['authorization-lifetime'] ?? env.KLARNA_MOCK_AUTHORIZATION_LIFETIME
   const credentialsFile = v['credentials-file'] ?? env.KLARNA_MOCK_CREDENTIALS_FILE
@@ -115,12 +147,12 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     throw new UsageError(`credentials: ${(err as Error).message}`)
   }
   if (credentials?.size === 0) throw new UsageError('credentials: the list is empty')
-  const level = oneOf('--log-level', v['log-level'] ?? env.LOG_LEVEL ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  const level = oneOf(named('log-level', 'LOG_LEVEL'), v['log-level'] ?? env.LOG_LEVEL ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   const rules = v['tokenization-rules'] ?? env.KLARNA_MOCK_TOKENIZATION_RULES
   const publicUrl = v['public-url'] ?? env.KLARNA_MOCK_PUBLIC_URL
   if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
   const unauthorizedText = v['unauthorized-body'] ?? env.KLARNA_MOCK_UNAUTHORIZED_BODY
-  const unauthorizedBody = unauthorizedText === undefined ? undefined : oneOf('--unauthorized-body', unauthorizedText, ['json', 'html'])
+  const unauthorizedBody = unauthorizedText === undefined ? undefined : oneOf(named('unauthorized-body', 'KLARNA_MOCK_UNAUTHORIZED_BODY'), unauthorizedText, ['json', 'html'])
   const adminText = v['admin-credentials'] ?? env.KLARNA_MOCK_ADMIN_CREDENTIALS
   let admin: { username: string, password: string } | undefined
   if (adminText !== undefined && adminText !== '') {
@@ -130,12 +162,12 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     if (credentials?.has(admin.username) === true) throw new UsageError(`--admin-credentials: "${admin.username}" is also a merchant of the credentials list`)
   }
   const linkSecret = v['link-secret'] ?? env.KLARNA_MOCK_LINK_SECRET
-  const rateLimits = oneOf('--rate-limits', v['rate-limits'] ?? env.KLARNA_MOCK_RATE_LIMITS ?? 'off', ['off', 'playground', 'production'])
-  const fidelity = oneOf('--fidelity', v.fidelity ?? env.KLARNA_MOCK_FIDELITY ?? 'recorded', ['recorded', 'documented'])
-  const callbacks = oneOf('--callbacks', v.callbacks ?? env.KLARNA_MOCK_CALLBACKS ?? 'on', ['on', 'off'])
+  const rateLimits = oneOf(named('rate-limits', 'KLARNA_MOCK_RATE_LIMITS'), v['rate-limits'] ?? env.KLARNA_MOCK_RATE_LIMITS ?? 'off', ['off', 'playground', 'production'])
+  const fidelity = oneOf(named('fidelity', 'KLARNA_MOCK_FIDELITY'), v.fidelity ?? env.KLARNA_MOCK_FIDELITY ?? 'recorded', ['recorded', 'documented'])
+  const callbacks = oneOf(named('callbacks', 'KLARNA_MOCK_CALLBACKS'), v.callbacks ?? env.KLARNA_MOCK_CALLBACKS ?? 'on', ['on', 'off'])
   const stateFile = v['state-file'] ?? env.KLARNA_MOCK_STATE_FILE
   const journalLimit = v['journal-limit'] ?? env.KLARNA_MOCK_JOURNAL_LIMIT
-  const durability = oneOf('--durability', v.durability ?? env.KLARNA_MOCK_DURABILITY ?? 'write', ['write', 'fsync'])
+  const durability = oneOf(named('durability', 'KLARNA_MOCK_DURABILITY'), v.durability ?? env.KLARNA_MOCK_DURABILITY ?? 'write', ['write', 'fsync'])
   const requestTimeout = v['request-timeout'] ?? env.KLARNA_MOCK_REQUEST_TIMEOUT
   const scenarioDirs = v.scenarios ?? (env.KLARNA_MOCK_SCENARIOS ?? '').split(':').filter(d => d !== '')
   return {
@@ -144,7 +176,7 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     help: v.help === true,
     version: v.version === true,
     options: {
-      ...(lifetime === undefined ? {} : { authorizationLifetimeSeconds: integer('--authorization-lifetime', lifetime, 1, 10 * 365 * 24 * 3600) }),
+      ...(lifetime === undefined ? {} : { authorizationLifetimeSeconds: integer(named('authorization-lifetime', 'KLARNA_MOCK_AUTHORIZATION_LIFETIME'), lifetime, 1, 10 * 365 * 24 * 3600) }),
       credentials,
       publicBaseUrl: publicUrl === '' ? undefined : publicUrl,
       ...(scenarioDirs.length === 0 ? {} : { scenarioDirs }),
@@ -155,13 +187,13 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       ...(unauthorizedBody === undefined ? {} : { unauthorizedBody }),
       callbacks: { enabled: callbacks === 'on' },
       ...(stateFile === undefined || stateFile === '' ? {} : { stateFile, durability }),
-      ...(requestTimeout === undefined ? {} : { requestTimeoutSeconds: integer('--request-timeout', requestTimeout, 1, 3600) }),
-      ...(journalLimit === undefined ? {} : { journalLimit: integer('--journal-limit', journalLimit, 0, 1000000) }),
+      ...(requestTimeout === undefined ? {} : { requestTimeoutSeconds: integer(named('request-timeout', 'KLARNA_MOCK_REQUEST_TIMEOUT'), requestTimeout, 1, 3600) }),
+      ...(journalLimit === undefined ? {} : { journalLimit: integer(named('journal-limit', 'KLARNA_MOCK_JOURNAL_LIMIT'), journalLimit, 0, 1000000) }),
       // JSON lines by default; readable lines when a person is watching a terminal.
       logger: {
         level,
         redact: ['req.headers.authorization'],
-        ...(process.stdout.isTTY && env.LOG_FORMAT !== 'json' ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})
+        ...(process.stdout.isTTY && env.LOG_FORMAT !== 'json' ? { transport: { target: 'pino-pretty', options: prettyLines } } : {})
       },
       ...(rules === undefined || rules === '' ? {} : { catalogFiles: { tokenizationRules: rules } })
     }
@@ -190,7 +222,7 @@ export async function main (argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     return
   }
   try {
-    const address = await app.listen({ port: config.port, host: config.host, listenTextResolver: (addr) => `klarna-mock listening on ${addr}` })
+    const address = await app.listen({ port: config.port, host: config.host, listenTextResolver: (addr) => `klarna-mock listening on ${addr} (docs ${addr}/_mock/docs, dashboard ${addr}/_mock/ui)` })
     if (config.options.publicBaseUrl === undefined) app.log.debug(`links use the request host (set --public-url to change), e.g. ${address}`)
   } catch (err) {
     const e = err as NodeJS.ErrnoException

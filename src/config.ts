@@ -5,14 +5,17 @@ import type { Durability } from './persistence.js'
 import type { RateLimitProfile } from './domain/rate-limits.js'
 import type { Fidelity } from './domain/context.js'
 
-/** Everything the app factory takes. The CLI (src/server.ts) maps flags and environment onto it. */
+/** Everything the app factory takes. The CLI (src/cli.ts, run by src/server.ts) maps flags and environment onto it. */
 export interface MockOptions {
   /** Authorization-token lifetime in seconds (Klarna: 3600). */
   authorizationLifetimeSeconds?: number
-  /** username -> password; null or absent: any non-empty Basic credentials pass. */
-  credentials?: Credentials
-  /** The operator: may reset, read and move the clock of every merchant through /_mock (`?merchant=`). */
-  admin?: AdminCredential | undefined
+  /**
+   * Only these Basic credentials pass: a Map or an object { user: 'password' }, or a list of
+   * 'user:password'. null or absent: any non-empty username and password pass.
+   */
+  credentials?: Credentials | Record<string, string> | string[]
+  /** The operator: may reset, read and move the clock of every merchant through /_mock (`?merchant=`). { username, password } or 'user:password'. */
+  admin?: AdminCredential | string | undefined
   /** Base URL used in redirect_url links (default: the Host the request came to). */
   publicBaseUrl?: string | undefined
   /**
@@ -88,4 +91,107 @@ export function parseCredentials (text: string, from: 'file' | 'env' = 'file'): 
     map.set(user, entry.slice(i + 1))
   }
   return map
+}
+
+/** A library option that is unknown or of the wrong type: thrown by buildApp() and startMock(). */
+export class OptionsError extends TypeError {
+  constructor (message: string) {
+    super(`klarna-mock: ${message}`)
+    this.name = 'OptionsError'
+  }
+}
+
+const optionKinds: Record<keyof MockOptions, string> = {
+  authorizationLifetimeSeconds: 'seconds',
+  credentials: 'credentials',
+  admin: 'admin',
+  publicBaseUrl: 'string',
+  linkSecret: 'string',
+  logger: 'logger',
+  now: 'function',
+  catalogFiles: 'object',
+  scenarioDirs: 'strings',
+  journalLimit: 'count',
+  stateFile: 'string',
+  durability: 'write|fsync',
+  fidelity: 'recorded|documented',
+  unauthorizedBody: 'json|html',
+  callbacks: 'object',
+  bodyLimit: 'count',
+  rateLimits: 'off|playground|production',
+  requestTimeoutSeconds: 'seconds'
+}
+
+/** What people write for an option that has another name. */
+const otherNames: Record<string, string> = {
+  publicUrl: 'publicBaseUrl',
+  baseUrl: 'publicBaseUrl',
+  authorizationLifetime: 'authorizationLifetimeSeconds',
+  requestTimeout: 'requestTimeoutSeconds',
+  scenarios: 'scenarioDirs',
+  journal: 'journalLimit',
+  adminCredentials: 'admin',
+  tokenizationRules: 'catalogFiles: { tokenizationRules }'
+}
+
+/**
+ * Checks a library caller's options and accepts the obvious shapes: credentials as a Map, a plain
+ * object { user: 'password' } or a list of "user:password"; admin as { username, password } or
+ * "user:password". Unknown names and wrong types throw an OptionsError that says what to write.
+ */
+/** The options once checked: credentials and admin in one shape. */
+export type ResolvedOptions = Omit<MockOptions, 'credentials' | 'admin'> & { credentials?: Credentials, admin?: AdminCredential | undefined }
+
+export function checkOptions (options: Record<string, unknown>): ResolvedOptions {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue
+    const kind = (optionKinds as Record<string, string>)[name]
+    if (kind === undefined) {
+      const hint = otherNames[name] === undefined ? '' : ` (did you mean ${otherNames[name]}?)`
+      throw new OptionsError(`unknown option "${name}"${hint}; the options are ${Object.keys(optionKinds).join(', ')}`)
+    }
+    const bad = (what: string) => new OptionsError(`option ${name} must be ${what}, got ${JSON.stringify(value) ?? typeof value}`)
+    switch (kind) {
+      case 'seconds': if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw bad('a number of seconds above 0'); break
+      case 'count': if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw bad('a whole number, 0 or more'); break
+      case 'string': if (typeof value !== 'string') throw bad('a string'); break
+      case 'function': if (typeof value !== 'function') throw bad('a function'); break
+      case 'object': if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object'); break
+      case 'strings': if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) throw bad('a list of folder paths'); break
+      case 'logger': if (typeof value !== 'boolean' && (typeof value !== 'object' || value === null)) throw bad('true, false or pino options'); break
+      case 'credentials': out[name] = credentialsOption(value, bad); continue
+      case 'admin': out[name] = adminOption(value, bad); continue
+      default: if (!kind.split('|').includes(value as string)) throw bad(`one of ${kind.split('|').join(', ')}`)
+    }
+    out[name] = value
+  }
+  return out as ResolvedOptions
+}
+
+function credentialsOption (value: unknown, bad: (what: string) => Error): Credentials {
+  const what = 'a Map, an object { user: "password" }, a list of "user:password", or null'
+  if (value === null) return null
+  if (value instanceof Map) return value as Credentials
+  if (Array.isArray(value)) {
+    if (!value.every(v => typeof v === 'string')) throw bad(what)
+    return parseCredentials(value.join('\n'), 'file')
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+    if (!entries.every(([user, pw]) => user !== '' && typeof pw === 'string' && pw !== '')) throw bad(what)
+    return new Map(entries as Array<[string, string]>)
+  }
+  throw bad(what)
+}
+
+function adminOption (value: unknown, bad: (what: string) => Error): AdminCredential {
+  if (typeof value === 'string') {
+    const i = value.indexOf(':')
+    if (i > 0 && i < value.length - 1) return { username: value.slice(0, i), password: value.slice(i + 1) }
+  } else if (typeof value === 'object' && value !== null) {
+    const { username, password } = value as Record<string, unknown>
+    if (typeof username === 'string' && username !== '' && typeof password === 'string' && password !== '') return { username, password }
+  }
+  throw bad('{ username, password } or "username:password"')
 }

@@ -127,7 +127,9 @@ t.test('logs: one JSON line per request with the correlation id, never the crede
   await stop(s.child)
   const lines = s.output().split('\n').filter(l => l.includes(id))
   t.equal(lines.length, 1, 'one line for the request')
-  t.match(JSON.parse(lines[0] ?? '{}'), { correlation_id: id, method: 'GET', status: 404, merchant: 'merchant-a', msg: 'request' })
+  const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>
+  t.match(line, { correlation_id: id, method: 'GET', status: 404, merchant: 'merchant-a', msg: new RegExp(`^GET /customer-token/v1/tokens/x 404 \\d+ms merchant=merchant-a ${id}$`) })
+  t.notOk('reqId' in line, 'the correlation id is not repeated as reqId')
   t.notMatch(s.output(), /TopSecret|bWVyY2hhbnQtYTpUb3BTZWNyZXQ/)
 })
 

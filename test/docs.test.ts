@@ -18,7 +18,7 @@ t.test('GET /_mock/openapi.json is a valid OpenAPI 3 document listing every rout
     if (m === null) continue
     const depth = (m[1] ?? '').length / 4
     stack = stack.slice(0, depth)
-    const path = (stack.join('') + (m[2] ?? '')).replace(/\/$/, '')
+    const path = (stack.join('') + (m[2] ?? '')).replace(/(.)\/$/, '$1')
     stack.push(m[2] ?? '')
     for (const method of (m[3] ?? '').split(', ')) if (method !== 'HEAD') served.add(`${method} ${path}`)
   }
@@ -82,4 +82,11 @@ t.test('every operation has a summary and a description; every request body a re
     }
   }
   t.equal(sent.length, 23, `${sent.length} examples sent`)
+})
+
+t.test('GET / says where to start, without credentials', async t => {
+  const app = await build(t)
+  const res = await app.inject({ url: '/' })
+  t.equal(res.statusCode, 200)
+  t.match(res.json(), { name: 'klarna-mock', docs: '/_mock/docs', openapi: '/_mock/openapi.json', dashboard: '/_mock/ui', sdk: '/kp/lib/v1/api.js' })
 })

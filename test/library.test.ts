@@ -33,3 +33,20 @@ t.test('the README example with node:test passes against the package', async t =
   t.match(stdout, /# pass 2/)
   t.match(stdout, /# fail 0/)
 })
+
+t.test('options: unknown names and wrong types are refused, saying what to write; the obvious shapes are accepted', async t => {
+  await t.rejects(startMock({ publicUrl: 'http://x' } as never), { name: 'OptionsError', message: /unknown option "publicUrl" \(did you mean publicBaseUrl\?\)/ })
+  await t.rejects(startMock({ authorizationLifetime: 60 } as never), { message: /did you mean authorizationLifetimeSeconds\?/ })
+  await t.rejects(startMock({ authorizationLifetimeSeconds: '60' } as never), { message: 'klarna-mock: option authorizationLifetimeSeconds must be a number of seconds above 0, got "60"' })
+  await t.rejects(startMock({ fidelity: 'exact' } as never), { message: /option fidelity must be one of recorded, documented/ })
+  await t.rejects(startMock({ credentials: { shop: 42 } } as never), { message: /option credentials must be a Map, an object/ })
+
+  for (const credentials of [{ shop: 'pw' }, ['shop:pw'], new Map([['shop', 'pw']])]) {
+    const mock = await startMock({ credentials, admin: 'ops:ops-pw' })
+    t.teardown(() => mock.close())
+    const as = (user: string, pw: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}` })
+    t.equal((await fetch(`${mock.url}/_mock/clock`, { headers: as('shop', 'pw') })).status, 200, `${JSON.stringify(credentials instanceof Map ? [...credentials] : credentials)}: the listed pair passes`)
+    t.equal((await fetch(`${mock.url}/_mock/clock`, { headers: as('shop', 'nope') })).status, 401, 'others do not')
+    t.equal((await fetch(`${mock.url}/_mock/clock?merchant=shop`, { headers: as('ops', 'ops-pw') })).status, 200, 'the operator as "user:password"')
+  }
+})

@@ -184,6 +184,10 @@ t.test('a scenario can stick to a minted authorization token', async t => {
   t.equal((await createCustomerToken(app, auth)).statusCode, 409, 'every call with that token')
   t.equal((await call(app, 'DELETE', `/payments/v1/authorizations/${auth}`)).statusCode, 204, 'operations it does not apply to behave normally')
   t.same(errorOf(await call(app, 'POST', '/_mock/authorizations', { scenario: 'nope' })).code, 'BAD_REQUEST')
+  // A scenario that can never play on a call made with the token is refused, not silently kept.
+  const never = await call(app, 'POST', '/_mock/authorizations', { scenario: 'token-suspended' })
+  t.equal(never.statusCode, 400)
+  t.match(never.json().error_messages[0], /^Scenario "token-suspended" applies to createTokenOrder.*never to a call made with an authorization token/)
 })
 
 t.test('broken scenario files stop start-up naming the file and the field', async t => {
@@ -192,6 +196,7 @@ t.test('broken scenario files stop start-up naming the file and the field', asyn
   t.throws(() => parseScenario(write('a.yaml', 'name: a\ndescription: x\napplies_to: [createOrder]\nerror: {status: 200, error_code: X, error_messages: []}\n'), 'name: a\ndescription: x\napplies_to: [createOrder]\nerror: {status: 200, error_code: X, error_messages: []}\n'),
     /a\.yaml: error\.status: Expected integer to be greater or equal to 400/)
   t.throws(() => parseScenario('b.json', '{"name": "b"'), /b\.json: not valid JSON/)
+  t.throws(() => parseScenario('e.yaml', 'name: [oops\n'), { message: 'e.yaml: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1: name: [oops' }, 'the YAML error names the line it is about')
   t.throws(() => parseScenario('c.yaml', 'name: c\ndescription: x\napplies_to: [fly]\nfault: {kind: drop}\n'), /c\.yaml: applies_to: unknown operation "fly"/)
   t.throws(() => parseScenario('d.yaml', 'name: d\ndescription: x\napplies_to: ["*"]\n'), /d\.yaml: needs exactly one of error, success, fault, sequence/)
   t.throws(() => parseScenario('e.yaml', 'name: e\ndescription: x\napplies_to: ["*"]\nfault: {kind: drop}\ncolour: red\n'), /e\.yaml: (colour|\(root\))/)

@@ -19,7 +19,7 @@ t.test('no endpoint but health, docs and redirect links answers without credenti
         // Open: health, the redirect links, the SDK script, and the browser's pages and posts,
         // which act only with a client_token or a signed link (none here: refused).
         const browser = ['/_mock/widget', '/_mock/widget/authorize', '/_mock/widget/review', '/_mock/hpp', '/_mock/hpp/decision', '/_mock/hpp/qr']
-        t.ok(['/_mock/health', '/_mock/redirect', '/kp/lib/v1/api.js', ...browser].includes(path), `${path}: only health, redirect links, the SDK and the browser pages are open`)
+        t.ok(['/', '/_mock/health', '/_mock/redirect', '/kp/lib/v1/api.js', ...browser].includes(path), `${path}: only health, redirect links, the SDK and the browser pages are open`)
         if (browser.includes(path) && method !== 'options') t.equal(res.statusCode, 400, `${method} ${path} without a token or signed link is refused`)
       } else {
         t.equal(res.statusCode, 401, `${method.toUpperCase()} ${path}`)

@@ -43,6 +43,7 @@ function sampleAddress (domain: Domain, country: string): Address {
 
 /** authorize() of the browser widget, as Klarna's playground answers it. */
 export function authorize (domain: Domain, merchant: string, sessionId: string, input: AuthorizeInput): { result: AuthorizeResult, authorization?: Authorization } {
+  if (input.scenario !== undefined) domain.scenarios.sticky(input.scenario)
   const session = getSession(domain, merchant, sessionId)
   assertOpen(session)
   const country = session.data.purchase_country

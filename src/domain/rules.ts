@@ -116,7 +116,7 @@ export function expectedOrderAmount (lines: readonly OrderLine[]): number {
 export const LINE_TAX_TOLERANCE = 1
 
 /**
- * Klarna's amount rules (shared reference section 7): each line's total, each line's tax within
+ * Klarna's amount rules (docs.klarna.com, "Order lines" and the Payments API reference's order_lines; docs/fidelity.md): each line's total, each line's tax within
  * ±1, the order amount as the sum of line totals, the order tax as the sum of line taxes
  * (a US `sales_tax` line counts with its total; within ±1 per line as the docs' tolerance), a
  * `sales_tax` line excluding tax on the other lines, and a zero amount only where allowed.

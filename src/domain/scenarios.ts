@@ -24,6 +24,9 @@ export const operations = [
   'updateMerchantReferences', 'refundOrder', 'getRefund', 'releaseRemainingAuthorization', 'appendOrderShippingInfo', 'cancelOrder'
 ] as const
 
+/** The operations made with an authorization token: where a scenario sticky to one can play. */
+export const authorizationOperations = ['createOrder', 'cancelAuthorization', 'purchaseToken'] as const
+
 export interface Scenario {
   name: string
   description: string
@@ -51,7 +54,11 @@ export function parseScenario (file: string, text: string): Scenario {
   try {
     doc = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text)
   } catch (err) {
-    throw new ScenarioFileError(`${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0] ?? ''}`)
+    // The YAML parser's message is a headline ending in "at line L, column C:" and a code frame:
+    // keep the headline and the frame's source line, on one line.
+    const [headline = '', ...frame] = (err as Error).message.split('\n')
+    const source = frame.map(l => l.trim()).find(l => l !== '' && !/^\^+$/.test(l))
+    throw new ScenarioFileError(`${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${headline.replace(/:$/, '')}${source === undefined ? '' : `: ${source}`}`)
   }
   if (!Value.Check(ScenarioFile, doc)) throw new ScenarioFileError(describeErrors(file, doc))
   const s = doc
@@ -146,6 +153,20 @@ export class Scenarios {
         ...(only?.error === undefined ? {} : { status: only.error.status, error_code: only.error.error_code })
       }
     })
+  }
+
+  /**
+   * A scenario that sticks to an authorization token (POST /_mock/authorizations {scenario}): it
+   * must apply to a call made with that token, else it could never play and a test would pass
+   * for the wrong reason.
+   */
+  sticky (name: string): Scenario {
+    const scenario = this.get(name)
+    if (!scenario.appliesTo.some(op => (authorizationOperations as readonly string[]).includes(op))) {
+      throw badRequest(`Scenario "${name}" applies to ${scenario.appliesTo.join(', ')}, never to a call made with an authorization token ` +
+        `(${authorizationOperations.join(', ')}): arm it instead (POST /_mock/scenarios/arm) or send it in the Klarna-Mock-Scenario header`)
+    }
+    return scenario
   }
 
   /** The named scenario, or a 400 listing the valid names. */
