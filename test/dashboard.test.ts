@@ -122,3 +122,30 @@ t.test('the dashboard needs credentials', async t => {
   t.equal(res.status, 401)
   t.match(res.headers.get('www-authenticate'), /^Basic/)
 })
+
+t.test('GET /_mock/objects: the merchant\'s objects with their state, nobody else\'s', async t => {
+  const { app } = await listen(t)
+  const inject = async (method: 'GET' | 'POST', url: string, body?: unknown, who = user) =>
+    await app.inject({ method, url, headers: { authorization: basic(who, 'pw'), 'content-type': 'application/json' }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) })
+  const minted = (await inject('POST', '/_mock/authorizations', { purchase_country: 'SE', intent: 'buy' })).json() as { authorization_token: string, session_id: string }
+  const order = (await inject('POST', `/payments/v1/authorizations/${minted.authorization_token}/order`, {
+    purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', order_amount: 10000, order_tax_amount: 0,
+    order_lines: [{ type: 'digital', reference: 'klarna-mock-1', name: 'klarna-mock test item', quantity: 1, unit_price: 10000, tax_rate: 0, total_amount: 10000, total_discount_amount: 0, total_tax_amount: 0 }]
+  })).json() as { order_id: string }
+  t.ok(order.order_id, 'order placed')
+  await inject('POST', `/ordermanagement/v1/orders/${order.order_id}/captures`, { captured_amount: 4000 })
+  const second = (await inject('POST', '/_mock/authorizations', { purchase_country: 'SE' })).json() as { session_id: string }
+  const hpp = await inject('POST', '/hpp/v1/sessions', { payment_session_url: `/payments/v1/sessions/${second.session_id}` })
+  t.equal(hpp.statusCode, 201)
+  const objects = (await inject('GET', '/_mock/objects')).json()
+  t.match(objects, {
+    merchant: user,
+    journal: { enabled: true, limit: 1000 },
+    operator: false,
+    authorizations: [{ state: 'valid' }, { authorization_token: minted.authorization_token, state: 'consumed', order_id: order.order_id }],
+    orders: [{ order_id: order.order_id, status: 'PART_CAPTURED', captured_amount: 4000, refunded_amount: 0, captures: [{ amount: 4000 }], refunds: [] }],
+    hpp: [{ session_id: hpp.json().session_id, payment_session_id: second.session_id, status: 'WAITING' }]
+  })
+  const other = (await inject('GET', '/_mock/objects', undefined, 'someone-else')).json()
+  t.same([other.sessions, other.authorizations, other.tokens, other.orders, other.hpp], [[], [], [], [], []])
+})
