@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Address, Customer, IntentSchema, Order, OrderLine, SessionCreate } from './klarna.js'
+import { HppMerchantUrls } from './hpp.js'
 import { ShippingInfo } from './order-management.js'
 
 /**
@@ -208,7 +209,6 @@ export type RedirectRecord = Static<typeof RedirectRecord>
 /** A Hosted Payment Page session (HPP API v1) over a Payments session. */
 export const HppStatus = Type.Union(['WAITING', 'BACK', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'FAILED', 'DISABLED', 'ERROR'].map(s => Type.Literal(s)))
 export type HppStatus = Static<typeof HppStatus>
-const Url = Type.String({ maxLength: 2048 })
 export const HppSessionRecord = Type.Object({
   id: Id,
   paymentSessionId: Id,
@@ -216,14 +216,7 @@ export const HppSessionRecord = Type.Object({
   updatedAtMs: EpochMs,
   expiresAtMs: EpochMs,
   status: HppStatus,
-  merchantUrls: Type.Object({
-    success: Type.Optional(Url),
-    cancel: Type.Optional(Url),
-    back: Type.Optional(Url),
-    failure: Type.Optional(Url),
-    error: Type.Optional(Url),
-    status_update: Type.Optional(Url)
-  }),
+  merchantUrls: HppMerchantUrls,
   placeOrderMode: Type.Union([Type.Literal('NONE'), Type.Literal('PLACE_ORDER'), Type.Literal('CAPTURE_ORDER')]),
   /** The Payments categories the page offers (from options; all the session's when none). */
   categories: Type.Array(Type.String()),
