@@ -53,7 +53,7 @@ t.test('a customer-token flow followed and driven from the dashboard', async t =
   await page.getByTestId('advance-1h').focus()
   await page.keyboard.press('Enter')
   await fresh.getByTestId('authorization-state').filter({ hasText: 'expired' }).waitFor()
-  t.pass('the countdown reached expired')
+  t.equal(await fresh.getByTestId('authorization-state').textContent(), 'expired', 'the countdown reached expired')
   const api = await post(`/payments/v1/authorizations/${second.authorization_token}/customer-token`, { purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'x', intended_use: 'SUBSCRIPTION' })
   t.equal(api.status, 404, 'and the API agrees')
 
@@ -103,6 +103,7 @@ t.test('only the merchant\'s own objects; the operator may switch; a narrow wind
   await page.getByTestId('merchant').fill('someone-else')
   await page.getByTestId('merchant').press('Enter')
   await page.locator('#status').filter({ hasText: /.+/ }).waitFor()
+  t.equal(await page.locator('#status').textContent(), 'Only the operator can act on another merchant (see --admin-credentials)')
   t.equal(await page.locator('[data-testid=authorization-row]').count(), 0)
 
   const ops = await browser.newContext({ httpCredentials: { username: 'ops', password: 'ops-pw' } })

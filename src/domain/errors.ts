@@ -60,6 +60,7 @@ export function conflict (message: string, code = 'BAD_VALUE'): KlarnaError {
 export const messages = {
   invalidAuthorizationToken: 'Invalid authorization token',
   invalidSessionId: 'Invalid session id',
+  hppSessionNotFound: 'HPP session has expired or could not be found by provided id',
   sessionCompleted: 'Session has already been completed',
   authorizationConsumed: 'Authorization token already consumed',
   orderDifferentBody: 'The order has been already completed with different request body',

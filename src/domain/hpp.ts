@@ -1,7 +1,7 @@
 import type { CreateOrderRequest } from '../schemas/klarna.js'
 import { authorize, createOrderFromAuthorization } from './authorizations.js'
 import { clockOf, type Domain } from './context.js'
-import { badRequest, badValue, KlarnaError, notFound } from './errors.js'
+import { badRequest, badValue, KlarnaError, messages, notFound } from './errors.js'
 import { newId } from './ids.js'
 import { captureOrder } from './order-management.js'
 import { intentRules } from './rules.js'
@@ -99,7 +99,7 @@ export function getHppSession (domain: Domain, merchant: string, id: string): Hp
   const record = domain.store.find(merchant)?.hpp.get(id)
   const now = clockOf(domain, merchant).nowMs()
   if (record === undefined || (now > record.expiresAtMs && !finalStatuses.has(record.status))) {
-    throw notFound('HPP session has expired or could not be found by provided id')
+    throw notFound(messages.hppSessionNotFound)
   }
   return record
 }
@@ -171,7 +171,7 @@ function fill (url: string, r: HppSessionRecord): string {
 }
 
 /** What the hosted page shows: the session, and whether the customer may still act on it. */
-export function hostedPage (domain: Domain, merchant: string, id: string) {
+export function openHostedPage (domain: Domain, merchant: string, id: string) {
   const r = getHppSession(domain, merchant, id)
   const session = domain.store.find(merchant)?.sessions.get(r.paymentSessionId)
   if (r.status === 'WAITING') setStatus(domain, merchant, r, 'IN_PROGRESS')
@@ -184,7 +184,14 @@ export type HppAction = 'approve' | 'cancel' | 'back'
  * The customer's choice on the hosted page. Returns where the browser goes next: the merchant URL
  * of the outcome with placeholders filled, or undefined when the merchant gave none.
  */
-export function decideHpp (domain: Domain, merchant: string, id: string, action: HppAction, input: { email?: string | undefined, payment_method_category?: string | undefined }): { status: HppStatus, location: string | undefined } {
+export interface HppDecision {
+  email?: string | undefined
+  payment_method_category?: string | undefined
+  /** Base of the order's redirect_url, when the page places the order. */
+  baseUrl: string
+}
+
+export function decideHpp (domain: Domain, merchant: string, id: string, action: HppAction, input: HppDecision): { status: HppStatus, location: string | undefined } {
   const r = getHppSession(domain, merchant, id)
   if (finalStatuses.has(r.status)) throw badRequest(`HPP session is ${r.status}`)
   const go = (status: HppStatus, url: string | undefined) => {
@@ -224,7 +231,7 @@ export function decideHpp (domain: Domain, merchant: string, id: string, action:
       ...(session.data.merchant_reference1 === undefined ? {} : { merchant_reference1: session.data.merchant_reference1 }),
       ...(session.data.merchant_reference2 === undefined ? {} : { merchant_reference2: session.data.merchant_reference2 })
     }
-    const order = createOrderFromAuthorization(domain, merchant, authorization.token, body, { baseUrl: '' })
+    const order = createOrderFromAuthorization(domain, merchant, authorization.token, body, { baseUrl: input.baseUrl })
     r.orderId = order.order_id
     if (r.placeOrderMode === 'CAPTURE_ORDER' && order.fraud_status === 'ACCEPTED') {
       captureOrder(domain, merchant, order.order_id, { captured_amount: authorized.order_amount })

@@ -98,12 +98,15 @@ export function redirectUrl (signer: LinkSigner, baseUrl: string, link: Redirect
   return `${baseUrl}/_mock/redirect?link=${signer.sign(link)}`
 }
 
-/** A signed reference to a merchant's object for pages opened without credentials (the hosted payment page). */
-export function pageSignature (signer: LinkSigner, kind: string, merchant: string, id: string): string {
-  return signer.mac(`${kind}\n${merchant}\n${id}`)
+/**
+ * The query of a hosted payment page link (/_mock/hpp?…): the merchant and the HPP session, signed,
+ * so that the page, opened without credentials, reaches that merchant's session and no other.
+ */
+export function hostedPageQuery (signer: LinkSigner, merchant: string, id: string): string {
+  return `m=${encodeURIComponent(merchant)}&id=${encodeURIComponent(id)}&sig=${signer.mac(`hpp\n${merchant}\n${id}`)}`
 }
 
-/** Is `sig` the signature pageSignature gives for this object? (timing-safe) */
-export function checkPageSignature (signer: LinkSigner, kind: string, merchant: string, id: string, sig: string): boolean {
-  return signer.check(`${kind}\n${merchant}\n${id}`, sig)
+/** Is `sig` the signature of this merchant's HPP session? (timing-safe) */
+export function checkHostedPageSignature (signer: LinkSigner, merchant: string, id: string, sig: string): boolean {
+  return signer.check(`hpp\n${merchant}\n${id}`, sig)
 }

@@ -33,7 +33,7 @@ export const defaultOrderLines: OrderLine[] = [
 ]
 
 /** `baseUrl`: where a browser finds the mock (it goes into the session's client_token). */
-export function mintAuthorization (domain: Domain, merchant: string, input: MintInput, baseUrl?: string) {
+export function mintAuthorization (domain: Domain, merchant: string, input: MintInput, baseUrl: string) {
   if (input.scenario !== undefined) domain.scenarios.sticky(input.scenario)
   const country = (input.purchase_country ?? 'SE').toUpperCase()
   const market = findMarket(domain.catalog, country)

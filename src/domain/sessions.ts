@@ -37,7 +37,7 @@ export function sessionProblems (domain: Domain, data: SessionCreate): string[] 
  * POST /payments/v1/sessions. `baseUrl` is where the browser finds the mock: it goes into the
  * client_token, a JWT the SDK stand-in (GET /kp/lib/v1/api.js) reads.
  */
-export function createSession (domain: Domain, merchant: string, input: SessionCreate, baseUrl = 'http://127.0.0.1:4545'): Session {
+export function createSession (domain: Domain, merchant: string, input: SessionCreate, baseUrl: string): Session {
   const data = normaliseSession(domain, input)
   const bad = sessionProblems(domain, data)
   if (bad.length > 0) throw badValue(bad)

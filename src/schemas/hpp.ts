@@ -5,6 +5,10 @@ import { Type, type Static } from '@sinclair/typebox'
 const Url = Type.String({ maxLength: 2048 })
 const Category = Type.Union(['DIRECT_DEBIT', 'DIRECT_BANK_TRANSFER', 'PAY_NOW', 'PAY_LATER', 'PAY_OVER_TIME', 'KLARNA'].map(c => Type.Literal(c)))
 
+/** The statuses an HPP session of the mock takes (Klarna's MANUAL_ID_CHECK needs in-store identification: not emulated). */
+export const HppStatus = Type.Union(['WAITING', 'BACK', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'FAILED', 'DISABLED', 'ERROR'].map(s => Type.Literal(s)))
+export type HppStatus = Static<typeof HppStatus>
+
 export const HppMerchantUrls = Type.Object({
   success: Type.Optional(Url),
   cancel: Type.Optional(Url),
@@ -45,7 +49,7 @@ export const HppSessionCreated = Type.Object({
 
 export const HppSessionView = Type.Object({
   session_id: Type.String(),
-  status: Type.Union(['WAITING', 'BACK', 'IN_PROGRESS', 'MANUAL_ID_CHECK', 'COMPLETED', 'CANCELLED', 'FAILED', 'DISABLED', 'ERROR'].map(c => Type.Literal(c))),
+  status: HppStatus,
   updated_at: Type.String({ format: 'date-time' }),
   expires_at: Type.String({ format: 'date-time' }),
   authorization_token: Type.Optional(Type.String()),

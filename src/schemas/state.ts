@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Address, Customer, IntentSchema, Order, OrderLine, SessionCreate } from './klarna.js'
-import { HppMerchantUrls } from './hpp.js'
+import { HppMerchantUrls, HppStatus } from './hpp.js'
 import { ShippingInfo } from './order-management.js'
 
 /**
@@ -195,20 +195,8 @@ export const LinkRecord = Type.Object({
 })
 export type LinkRecord = Static<typeof LinkRecord>
 
-/** Where a redirect_url leads: looked up without credentials, by an unguessable id. */
-export const RedirectRecord = Type.Object({
-  merchant: Type.String({ minLength: 1 }),
-  sessionId: Id,
-  orderId: Type.Optional(Id),
-  confirmation: Type.Optional(Type.String()),
-  what: Type.String()
-})
-export type RedirectRecord = Static<typeof RedirectRecord>
 
-/** Each per-merchant collection and the schema of its records. */
 /** A Hosted Payment Page session (HPP API v1) over a Payments session. */
-export const HppStatus = Type.Union(['WAITING', 'BACK', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'FAILED', 'DISABLED', 'ERROR'].map(s => Type.Literal(s)))
-export type HppStatus = Static<typeof HppStatus>
 export const HppSessionRecord = Type.Object({
   id: Id,
   paymentSessionId: Id,
@@ -227,6 +215,7 @@ export const HppSessionRecord = Type.Object({
 })
 export type HppSessionRecord = Static<typeof HppSessionRecord>
 
+/** Each per-merchant collection and the schema of its records. */
 export const collectionSchemas = {
   sessions: SessionRecord,
   authorizations: AuthorizationRecord,
@@ -238,5 +227,6 @@ export const collectionSchemas = {
   replies: ReplyRecord,
   hpp: HppSessionRecord
 } as const
+export type { HppStatus } from './hpp.js'
 export type CollectionName = keyof typeof collectionSchemas
 export const collectionNames = Object.keys(collectionSchemas) as CollectionName[]

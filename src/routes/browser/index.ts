@@ -6,9 +6,9 @@ import { join } from 'node:path'
 import QRCode from 'qrcode'
 import { authorize } from '../../domain/authorizations.js'
 import type { Domain } from '../../domain/context.js'
-import { badRequest, KlarnaError, notFound } from '../../domain/errors.js'
-import { decideHpp, getHppSession, hostedPage as openHostedPage } from '../../domain/hpp.js'
-import { checkPageSignature, verifyClientToken, type ClientTokenPayload } from '../../domain/links.js'
+import { badRequest, KlarnaError, messages, notFound } from '../../domain/errors.js'
+import { decideHpp, getHppSession, openHostedPage } from '../../domain/hpp.js'
+import { checkHostedPageSignature, hostedPageQuery, verifyClientToken, type ClientTokenPayload } from '../../domain/links.js'
 import { getSession } from '../../domain/sessions.js'
 import type { Session } from '../../domain/store.js'
 import { baseUrl } from '../../http/links.js'
@@ -130,7 +130,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
 
   // The hosted payment page: opened from an HPP session's redirect_url (signed link).
   const hppOf = (q: { m: string, id: string, sig: string }) => {
-    if (!checkPageSignature(d.links, 'hpp', q.m, q.id, q.sig)) throw notFound('HPP session has expired or could not be found by provided id')
+    if (!checkHostedPageSignature(d.links, q.m, q.id, q.sig)) throw notFound(messages.hppSessionNotFound)
     return q
   }
   app.get('/_mock/hpp', {
@@ -138,14 +138,13 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const q = hppOf(request.query)
     const { record, session } = openHostedPage(d, q.m, q.id)
-    const query = `m=${encodeURIComponent(q.m)}&id=${encodeURIComponent(q.id)}&sig=${encodeURIComponent(q.sig)}`
     return html(reply, hostedPage({
       title: record.pageTitle ?? 'Complete your purchase',
       amount: amountOf(session),
       categories: record.categories.map(categoryView),
       email: session?.data.billing_address?.email ?? '',
       status: record.status,
-      decisionUrl: `/_mock/hpp/decision?${query}`
+      decisionUrl: `/_mock/hpp/decision?${hostedPageQuery(d.links, q.m, q.id)}`
     }))
   })
 
@@ -165,7 +164,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const q = hppOf(request.query)
-    const { status, location } = decideHpp(d, q.m, q.id, request.body.action, request.body)
+    const { status, location } = decideHpp(d, q.m, q.id, request.body.action, { ...request.body, baseUrl: baseUrl(request) })
     return location === undefined ? { status } : { status, location }
   })
 
@@ -174,7 +173,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const q = hppOf(request.query)
     getHppSession(d, q.m, q.id)
-    const page = `${baseUrl(request)}/_mock/hpp?m=${encodeURIComponent(q.m)}&id=${encodeURIComponent(q.id)}&sig=${encodeURIComponent(q.sig)}`
+    const page = `${baseUrl(request)}/_mock/hpp?${hostedPageQuery(d.links, q.m, q.id)}`
     return reply.type('image/svg+xml').send(await QRCode.toString(page, { type: 'svg', margin: 2 }))
   })
 }

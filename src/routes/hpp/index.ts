@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { createHppSession, disableHppSession, distributeHppSession, readHppSession, type HppLinks } from '../../domain/hpp.js'
-import { pageSignature } from '../../domain/links.js'
+import { hostedPageQuery } from '../../domain/links.js'
 import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
@@ -15,8 +15,7 @@ const tags = ['Hosted Payment Page API v1']
 /** The links of an HPP session: the hosted page and its QR code are pages of the mock, signed. */
 export function hppLinks (request: FastifyRequest): HppLinks {
   const base = baseUrl(request)
-  const signer = request.server.domain.links
-  const query = (id: string) => `m=${encodeURIComponent(request.merchant)}&id=${encodeURIComponent(id)}&sig=${pageSignature(signer, 'hpp', request.merchant, id)}`
+  const query = (id: string) => hostedPageQuery(request.server.domain.links, request.merchant, id)
   return {
     baseUrl: base,
     pageUrl: id => `${base}/_mock/hpp?${query(id)}`,
