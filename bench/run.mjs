@@ -19,64 +19,99 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '1' }, soak: { type: 'string' } } })
+const { values: opts } = parseArgs({
+  options: { runs: { type: 'string', default: '1' }, soak: { type: 'string' } },
+})
 const seconds = Number(process.env.BENCH_SECONDS ?? 5)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const canPin = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0
 
 // The load generator on core 1, the servers on core 0.
 if (canPin && process.env.BENCH_PINNED === undefined) {
-  const again = spawnSync('taskset', ['-c', '1', process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } })
+  const again = spawnSync(
+    'taskset',
+    [
+      '-c',
+      '1',
+      process.execPath,
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2),
+    ],
+    { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } },
+  )
   process.exit(again.status ?? 1)
 }
 
 const auth = 'Basic ' + Buffer.from('bench:secret').toString('base64')
 const headers = { authorization: auth, 'content-type': 'application/json' }
-const tokenBody = JSON.stringify({ purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'bench', intended_use: 'SUBSCRIPTION' })
+const tokenBody = JSON.stringify({
+  purchase_country: 'SE',
+  purchase_currency: 'SEK',
+  locale: 'sv-SE',
+  description: 'bench',
+  intended_use: 'SUBSCRIPTION',
+})
 
 const servers = {
-  raw: port => ['bench/baselines.mjs', 'raw', String(port)],
-  fastify: port => ['bench/baselines.mjs', 'fastify', String(port)],
-  mock: port => ['dist/server.js', '--port', String(port), '--log-level', 'silent']
+  raw: (port) => ['bench/baselines.mjs', 'raw', String(port)],
+  fastify: (port) => ['bench/baselines.mjs', 'fastify', String(port)],
+  mock: (port) => ['dist/server.js', '--port', String(port), '--log-level', 'silent'],
 }
 
 /** A port free right now on 127.0.0.1. */
-function freePort () {
-  return new Promise(resolve => {
+function freePort() {
+  return new Promise((resolve) => {
     const s = createServer()
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)) })
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
   })
 }
 
 /** Starts a server; resolves once its health URL answers 200, with the time that took (spawn included). */
-async function start (name) {
+async function start(name) {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const args = servers[name](port)
   const t0 = performance.now()
   const child = canPin
-    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      })
     : spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
   let exited = false
-  child.on('exit', () => { exited = true })
+  child.on('exit', () => {
+    exited = true
+  })
   for (;;) {
     if (exited) throw new Error(`${name} exited before answering`)
-    try { if ((await fetch(`${url}/_mock/health`)).status === 200) break } catch {}
-    await new Promise(resolve => setTimeout(resolve, 2))
+    try {
+      if ((await fetch(`${url}/_mock/health`)).status === 200) break
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 2))
   }
   return { name, url, child, startMs: performance.now() - t0 }
 }
 
-const stop = s => new Promise(resolve => { s.child.once('exit', resolve); s.child.kill('SIGKILL') })
+const stop = (s) =>
+  new Promise((resolve) => {
+    s.child.once('exit', resolve)
+    s.child.kill('SIGKILL')
+  })
 
-function load (url, requests, duration = seconds) {
+function load(url, requests, duration = seconds) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration, headers, requests }, (err, result) => err ? reject(err) : resolve(result))
+    autocannon({ url, connections, duration, headers, requests }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    )
   })
 }
 
 /** Authorizations for the mock's customer-token case, one per request. */
-async function mint (url, n) {
+async function mint(url, n) {
   const tokens = []
   const worker = async () => {
     while (tokens.length < n) {
@@ -88,20 +123,32 @@ async function mint (url, n) {
   return tokens
 }
 
-async function measure (name) {
+async function measure(name) {
   const server = await start(name)
   try {
     let pool = Array.from({ length: 1 }, () => 'x')
     let readToken = 'x'
     if (name === 'mock') {
       pool = await mint(server.url, seconds * 16000)
-      const res = await fetch(`${server.url}/payments/v1/authorizations/${(await mint(server.url, 1))[0]}/customer-token`, { method: 'POST', headers, body: tokenBody })
+      const res = await fetch(
+        `${server.url}/payments/v1/authorizations/${(await mint(server.url, 1))[0]}/customer-token`,
+        { method: 'POST', headers, body: tokenBody },
+      )
       readToken = (await res.json()).token_id
     }
     let next = 0
-    const create = await load(server.url, [{ method: 'POST', body: tokenBody, setupRequest: req => ({ ...req, path: `/payments/v1/authorizations/${pool[Math.min(next++, pool.length - 1)]}/customer-token` }) }])
+    const create = await load(server.url, [
+      {
+        method: 'POST',
+        body: tokenBody,
+        setupRequest: (req) => ({
+          ...req,
+          path: `/payments/v1/authorizations/${pool[Math.min(next++, pool.length - 1)]}/customer-token`,
+        }),
+      },
+    ])
     const read = await load(server.url, [{ method: 'GET', path: `/customer-token/v1/tokens/${readToken}` }])
-    const ok = r => r['2xx'] / Math.max(1, r['2xx'] + r.non2xx)
+    const ok = (r) => r['2xx'] / Math.max(1, r['2xx'] + r.non2xx)
     return { name, startMs: server.startMs, create, read, createOk: ok(create), readOk: ok(read) }
   } finally {
     await stop(server)
@@ -109,53 +156,92 @@ async function measure (name) {
 }
 
 const fmt = (x, digits = 2) => x.toFixed(digits)
-const rps = r => r.requests.average
+const rps = (r) => r.requests.average
 
-async function oneRun (i) {
+async function oneRun(i) {
   const m = {}
   for (const name of ['raw', 'fastify', 'mock']) m[name] = await measure(name)
   const f = m.fastify
   const k = m.mock
-  console.log(`\nrun ${i + 1}: ${seconds}s per case, ${connections} connections, ${canPin ? 'server on core 0, load on core 1' : 'not pinned (no taskset or one core)'}, node ${process.version}`)
+  console.log(
+    `\nrun ${i + 1}: ${seconds}s per case, ${connections} connections, ${canPin ? 'server on core 0, load on core 1' : 'not pinned (no taskset or one core)'}, node ${process.version}`,
+  )
   console.log('server    create req/s   p50   p99 | read req/s   p50   p99 | start ms')
   for (const s of Object.values(m)) {
-    console.log(`${s.name.padEnd(9)} ${String(Math.round(rps(s.create))).padStart(12)} ${String(s.create.latency.p50).padStart(5)} ${String(s.create.latency.p99).padStart(5)} | ` +
-      `${String(Math.round(rps(s.read))).padStart(10)} ${String(s.read.latency.p50).padStart(5)} ${String(s.read.latency.p99).padStart(5)} | ${fmt(s.startMs, 0).padStart(8)}`)
+    console.log(
+      `${s.name.padEnd(9)} ${String(Math.round(rps(s.create))).padStart(12)} ${String(s.create.latency.p50).padStart(5)} ${String(s.create.latency.p99).padStart(5)} | ` +
+        `${String(Math.round(rps(s.read))).padStart(10)} ${String(s.read.latency.p50).padStart(5)} ${String(s.read.latency.p99).padStart(5)} | ${fmt(s.startMs, 0).padStart(8)}`,
+    )
   }
-  if (k.createOk < 0.99 || k.readOk < 0.99) console.log(`warning: the mock answered non-2xx (create ${fmt(k.createOk * 100, 1)} % ok, read ${fmt(k.readOk * 100, 1)} % ok)`)
+  if (k.createOk < 0.99 || k.readOk < 0.99) {
+    console.log(
+      `warning: the mock answered non-2xx (create ${fmt(k.createOk * 100, 1)} % ok, read ${fmt(k.readOk * 100, 1)} % ok)`,
+    )
+  }
   const ratios = {
     'customer-token creation req/s ÷ bare Fastify': rps(k.create) / rps(f.create),
-    'customer-token creation p99 ÷ bare Fastify p99': k.create.latency.p99 / Math.max(1, f.create.latency.p99),
+    'customer-token creation p99 ÷ bare Fastify p99':
+      k.create.latency.p99 / Math.max(1, f.create.latency.p99),
     'token read req/s ÷ bare Fastify': rps(k.read) / rps(f.read),
     'start to first 200 on /_mock/health ÷ bare Fastify': k.startMs / f.startMs,
-    'bare Fastify create req/s ÷ raw node:http': rps(f.create) / rps(m.raw.create)
+    'bare Fastify create req/s ÷ raw node:http': rps(f.create) / rps(m.raw.create),
   }
   for (const [what, x] of Object.entries(ratios)) console.log(`  ${what.padEnd(52)} ${fmt(x)}`)
   return ratios
 }
 
-async function soak (total) {
+async function soak(total) {
   const server = await start('mock')
-  const rssOf = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+  const rssOf = () =>
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
   const [authorization] = await mint(server.url, 1)
-  const token = (await (await fetch(`${server.url}/payments/v1/authorizations/${authorization}/customer-token`, { method: 'POST', headers, body: tokenBody })).json()).token_id
-  const order = JSON.stringify({ purchase_currency: 'SEK', order_amount: 100, order_tax_amount: 0, order_lines: [{ name: 'x', quantity: 1, unit_price: 100, tax_rate: 0, total_amount: 100, total_tax_amount: 0 }] })
+  const token = (
+    await (
+      await fetch(`${server.url}/payments/v1/authorizations/${authorization}/customer-token`, {
+        method: 'POST',
+        headers,
+        body: tokenBody,
+      })
+    ).json()
+  ).token_id
+  const order = JSON.stringify({
+    purchase_currency: 'SEK',
+    order_amount: 100,
+    order_tax_amount: 0,
+    order_lines: [
+      { name: 'x', quantity: 1, unit_price: 100, tax_rate: 0, total_amount: 100, total_tax_amount: 0 },
+    ],
+  })
   // Requests that keep nothing by design: reads, one replayed idempotent order, 404s, a forced scenario.
   const requests = [
     { method: 'GET', path: `/customer-token/v1/tokens/${token}` },
-    { method: 'POST', path: `/customer-token/v1/tokens/${token}/order`, body: order, headers: { ...headers, 'klarna-idempotency-key': 'soak' } },
+    {
+      method: 'POST',
+      path: `/customer-token/v1/tokens/${token}/order`,
+      body: order,
+      headers: { ...headers, 'klarna-idempotency-key': 'soak' },
+    },
     { method: 'GET', path: '/customer-token/v1/tokens/unknown' },
-    { method: 'GET', path: `/customer-token/v1/tokens/${token}`, headers: { ...headers, 'klarna-mock-scenario': 'service-unavailable' } }
+    {
+      method: 'GET',
+      path: `/customer-token/v1/tokens/${token}`,
+      headers: { ...headers, 'klarna-mock-scenario': 'service-unavailable' },
+    },
   ]
   const samples = []
-  const timer = setInterval(() => { samples.push(rssOf()); console.log(`${samples.length * 10}s rss ${fmt(samples.at(-1), 1)} MB`) }, 10_000)
+  const timer = setInterval(() => {
+    samples.push(rssOf())
+    console.log(`${samples.length * 10}s rss ${fmt(samples.at(-1), 1)} MB`)
+  }, 10_000)
   await load(server.url, requests, total)
   clearInterval(timer)
   await stop(server)
-  const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
   const first = median(samples.slice(0, 6))
   const last = median(samples.slice(-6))
-  console.log(`soak ${total}s: first minute median ${fmt(first, 1)} MB, last minute median ${fmt(last, 1)} MB (${fmt((last / first - 1) * 100, 1)} %)`)
+  console.log(
+    `soak ${total}s: first minute median ${fmt(first, 1)} MB, last minute median ${fmt(last, 1)} MB (${fmt((last / first - 1) * 100, 1)} %)`,
+  )
 }
 
 if (opts.soak !== undefined) {
@@ -167,7 +253,7 @@ if (opts.soak !== undefined) {
     console.log(`\nworst of ${all.length} runs:`)
     for (const what of Object.keys(all[0])) {
       const higherIsWorse = what.includes('p99') || what.includes('start')
-      const xs = all.map(r => r[what])
+      const xs = all.map((r) => r[what])
       console.log(`  ${what.padEnd(52)} ${fmt(higherIsWorse ? Math.max(...xs) : Math.min(...xs))}`)
     }
   }

@@ -11,20 +11,41 @@ import { fileURLToPath } from 'node:url'
 const root = join(fileURLToPath(import.meta.url), '..', '..')
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
-const basic = m => 'Basic ' + Buffer.from(`${m}:pw`).toString('base64')
+const basic = (m) => 'Basic ' + Buffer.from(`${m}:pw`).toString('base64')
 
-const freePort = () => new Promise(resolve => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) }) })
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port
+      s.close(() => resolve(p))
+    })
+  })
 
-async function startReplica (port) {
-  const child = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--port', String(port), '--log-level', 'warn', '--link-secret', 'bench'], { stdio: 'ignore' })
+async function startReplica(port) {
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'dist', 'server.js'),
+      '--port',
+      String(port),
+      '--log-level',
+      'warn',
+      '--link-secret',
+      'bench',
+    ],
+    { stdio: 'ignore' },
+  )
   for (let i = 0; i < 200; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/_mock/health`)).ok) return child } catch {}
-    await new Promise(resolve => setTimeout(resolve, 50))
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/_mock/health`)).ok) return child
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
   throw new Error('replica did not start')
 }
 
-async function setUp (replicaCount) {
+async function setUp(replicaCount) {
   const ports = await Promise.all(Array.from({ length: 3 }, freePort))
   const live = ports.slice(0, replicaCount)
   const children = await Promise.all(live.map(startReplica))
@@ -36,25 +57,55 @@ async function setUp (replicaCount) {
   children.push(proxy)
   const base = `http://127.0.0.1:${proxyPort}`
   for (let i = 0; i < 200; i++) {
-    try { if ((await fetch(`${base}/_mock/health`)).ok) break } catch {}
-    await new Promise(resolve => setTimeout(resolve, 50))
+    try {
+      if ((await fetch(`${base}/_mock/health`)).ok) break
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
   // Each merchant: a customer token to read.
   const requests = []
   for (let i = 0; i < 50; i++) {
     const m = `bench-${i}`
     const headers = { authorization: basic(m), 'content-type': 'application/json' }
-    const auth = (await (await fetch(`${base}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })).json()).authorization_token
-    const token = (await (await fetch(`${base}/payments/v1/authorizations/${auth}/customer-token`, { method: 'POST', headers, body: JSON.stringify({ purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'b', intended_use: 'SUBSCRIPTION' }) })).json()).token_id
-    requests.push({ method: 'GET', path: `/customer-token/v1/tokens/${token}`, headers: { authorization: basic(m) } })
+    const auth = (
+      await (await fetch(`${base}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })).json()
+    ).authorization_token
+    const token = (
+      await (
+        await fetch(`${base}/payments/v1/authorizations/${auth}/customer-token`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            purchase_country: 'SE',
+            purchase_currency: 'SEK',
+            locale: 'sv-SE',
+            description: 'b',
+            intended_use: 'SUBSCRIPTION',
+          }),
+        })
+      ).json()
+    ).token_id
+    requests.push({
+      method: 'GET',
+      path: `/customer-token/v1/tokens/${token}`,
+      headers: { authorization: basic(m) },
+    })
   }
-  return { base, requests, stop: () => children.forEach(c => c.kill('SIGKILL')) }
+  return { base, requests, stop: () => children.forEach((c) => c.kill('SIGKILL')) }
 }
 
 for (const n of [1, 3]) {
   const { base, requests, stop } = await setUp(n)
-  const result = await new Promise((resolve, reject) => autocannon({ url: base, connections, duration: seconds, requests }, (err, r) => err ? reject(err) : resolve(r)))
+  const result = await new Promise((resolve, reject) =>
+    autocannon({ url: base, connections, duration: seconds, requests }, (err, r) =>
+      err ? reject(err) : resolve(r),
+    ),
+  )
   stop()
-  const codes = Object.entries(result.statusCodeStats ?? {}).map(([c, v]) => `${c}×${v.count}`).join(' ')
-  console.log(`${n} replica${n === 1 ? ' ' : 's'} behind HAProxy: ${Math.round(result.requests.average)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ${codes}  errors ${result.errors + result.timeouts}`)
+  const codes = Object.entries(result.statusCodeStats ?? {})
+    .map(([c, v]) => `${c}×${v.count}`)
+    .join(' ')
+  console.log(
+    `${n} replica${n === 1 ? ' ' : 's'} behind HAProxy: ${Math.round(result.requests.average)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ${codes}  errors ${result.errors + result.timeouts}`,
+  )
 }

@@ -37,7 +37,7 @@ declare module 'fastify' {
 }
 
 /** Builds the mock as a Fastify instance (no listen). Each call has its own state and clock. */
-export async function buildApp (given: MockOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance> {
   const options = checkOptions(given as Record<string, unknown>)
   const requestTimeout = Math.round((options.requestTimeoutSeconds ?? defaults.requestTimeoutSeconds) * 1000)
   const app = Fastify({
@@ -50,7 +50,11 @@ export async function buildApp (given: MockOptions = {}): Promise<FastifyInstanc
     bodyLimit: options.bodyLimit ?? defaults.bodyLimit,
     // A request (headers and body) must arrive within this time: a slow sender gets a 408.
     requestTimeout,
-    http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeout / 4)) },
+    http: {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeout / 4)),
+    },
     clientErrorHandler: clientErrorHandler(requestTimeout),
     // On close, idle keep-alive connections are closed and requests under way finish; sockets held
     // by a timeout scenario are destroyed in preClose (src/http/scenarios.ts).
@@ -66,13 +70,16 @@ export async function buildApp (given: MockOptions = {}): Promise<FastifyInstanc
     },
     // allErrors: every bad field is named; no coercion ("100" is not an integer); fields Klarna
     // does not define are dropped before any rule sees them (lenient, and nothing unknown is stored).
-    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: 'all', useDefaults: false } }
+    ajv: {
+      customOptions: { allErrors: true, coerceTypes: false, removeAdditional: 'all', useDefaults: false },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const settings = {
     ...defaultSettings,
     fidelity: options.fidelity ?? defaultSettings.fidelity,
-    authorizationLifetimeSeconds: options.authorizationLifetimeSeconds ?? defaults.authorizationLifetimeSeconds
+    authorizationLifetimeSeconds:
+      options.authorizationLifetimeSeconds ?? defaults.authorizationLifetimeSeconds,
   }
   const newClock = () => new Clock(options.now, longestLifetimeMs(settings))
   const domain: Domain = {
@@ -83,7 +90,7 @@ export async function buildApp (given: MockOptions = {}): Promise<FastifyInstanc
     journal: new Journal(options.journalLimit ?? defaults.journalLimit),
     outbox: new Outbox(),
     scenarios: new Scenarios(loadScenarios([scenariosDir, ...(options.scenarioDirs ?? [])])),
-    settings
+    settings,
   }
   app.decorate('domain', domain)
   app.decorate('mockOptions', options)
@@ -113,17 +120,26 @@ export async function buildApp (given: MockOptions = {}): Promise<FastifyInstanc
   await app.register(browserRoutes)
   await app.register(mockRoutes, { prefix: '/_mock' })
   // GET /: where to go from here (no credentials; nothing about any merchant).
-  app.get('/', {
-    schema: { tags: ['Control API (/_mock)'], security: [], summary: 'Where to start', description: 'Names the documentation, the OpenAPI document, the dashboard and the SDK stand-in.' }
-  }, async () => ({
-    name: 'klarna-mock',
-    version,
-    docs: '/_mock/docs',
-    openapi: '/_mock/openapi.json',
-    dashboard: '/_mock/ui',
-    sdk: '/kp/lib/v1/api.js',
-    health: '/_mock/health'
-  }))
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['Control API (/_mock)'],
+        security: [],
+        summary: 'Where to start',
+        description: 'Names the documentation, the OpenAPI document, the dashboard and the SDK stand-in.',
+      },
+    },
+    async () => ({
+      name: 'klarna-mock',
+      version,
+      docs: '/_mock/docs',
+      openapi: '/_mock/openapi.json',
+      dashboard: '/_mock/ui',
+      sdk: '/kp/lib/v1/api.js',
+      health: '/_mock/health',
+    }),
+  )
   registerCallbacks(app, { ...defaultCallbackOptions, ...options.callbacks })
   return app
 }

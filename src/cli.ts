@@ -65,33 +65,65 @@ export class UsageError extends Error {}
 export const prettyLines = {
   translateTime: 'HH:MM:ss.l',
   ignore: 'pid,hostname,correlation_id,method,url,status,ms,merchant,scenario',
-  singleLine: true
+  singleLine: true,
 }
 
-function integer (name: string, value: string, min: number, max: number): number {
+function integer(name: string, value: string, min: number, max: number): number {
   if (!/^\d+$/.test(value.trim())) throw new UsageError(`${name} must be a whole number, got "${value}"`)
   const n = Number(value)
   if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}, got ${n}`)
   return n
 }
 
-function oneOf<T extends string> (name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}; got "${value}"`)
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${name} must be one of ${allowed.join(', ')}; got "${value}"`)
+  }
   return value as T
 }
 
-export interface CliConfig { port: number, host: string, options: ResolvedOptions, help: boolean, version: boolean }
+export interface CliConfig {
+  port: number
+  host: string
+  options: ResolvedOptions
+  help: boolean
+  version: boolean
+}
 
 /** Options that take a value: `--port -1` is read as the value -1, not as an unknown flag. */
-const valued = ['port', 'host', 'public-url', 'authorization-lifetime', 'credentials-file', 'tokenization-rules', 'log-level', 'scenarios',
-  'state-file', 'callbacks', 'unauthorized-body', 'fidelity', 'rate-limits', 'admin-credentials', 'link-secret', 'journal-limit', 'durability', 'request-timeout']
+const valued = [
+  'port',
+  'host',
+  'public-url',
+  'authorization-lifetime',
+  'credentials-file',
+  'tokenization-rules',
+  'log-level',
+  'scenarios',
+  'state-file',
+  'callbacks',
+  'unauthorized-body',
+  'fidelity',
+  'rate-limits',
+  'admin-credentials',
+  'link-secret',
+  'journal-limit',
+  'durability',
+  'request-timeout',
+]
 
-function joinValues (argv: string[]): string[] {
+function joinValues(argv: string[]): string[] {
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
     const next = argv[i + 1]
-    if (arg.startsWith('--') && !arg.includes('=') && valued.includes(arg.slice(2)) && next !== undefined && next.startsWith('-')) {
+    if (
+      arg.startsWith('--') &&
+      !arg.includes('=') &&
+      valued.includes(arg.slice(2)) &&
+      next !== undefined &&
+      next.startsWith('-')
+    ) {
       out.push(`${arg}=${next}`)
       i++
     } else out.push(arg)
@@ -99,7 +131,7 @@ function joinValues (argv: string[]): string[] {
   return out
 }
 
-export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
+export function readConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   let parsed
   try {
     parsed = parseArgs({
@@ -126,57 +158,104 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         durability: { type: 'string' },
         'request-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' }
-      }
+        version: { type: 'boolean', short: 'v' },
+      },
     })
   } catch (err) {
     throw new UsageError((err as Error).message)
   }
   const v = parsed.values
   /** Which name to blame for a bad value: the flag when given, else the environment variable. */
-  const named = (flag: keyof typeof v, variable: string) => v[flag] !== undefined ? `--${flag}` : variable
+  const named = (flag: keyof typeof v, variable: string) => (v[flag] !== undefined ? `--${flag}` : variable)
   const port = integer(named('port', 'PORT'), v.port ?? env.PORT ?? String(defaults.port), 0, 65535)
   const host = v.host ?? env.HOST ?? defaults.host
   const lifetime = v['authorization-lifetime'] ?? env.KLARNA_MOCK_AUTHORIZATION_LIFETIME
   const credentialsFile = v['credentials-file'] ?? env.KLARNA_MOCK_CREDENTIALS_FILE
   let credentials: Map<string, string> | null = null
   try {
-    if (credentialsFile !== undefined && credentialsFile !== '') credentials = parseCredentials(readFileSync(credentialsFile, 'utf8'), 'file')
-    else if (env.KLARNA_MOCK_CREDENTIALS !== undefined && env.KLARNA_MOCK_CREDENTIALS !== '') credentials = parseCredentials(env.KLARNA_MOCK_CREDENTIALS, 'env')
+    if (credentialsFile !== undefined && credentialsFile !== '') {
+      credentials = parseCredentials(readFileSync(credentialsFile, 'utf8'), 'file')
+    } else if (env.KLARNA_MOCK_CREDENTIALS !== undefined && env.KLARNA_MOCK_CREDENTIALS !== '') {
+      credentials = parseCredentials(env.KLARNA_MOCK_CREDENTIALS, 'env')
+    }
   } catch (err) {
     throw new UsageError(`credentials: ${(err as Error).message}`)
   }
   if (credentials?.size === 0) throw new UsageError('credentials: the list is empty')
-  const level = oneOf(named('log-level', 'LOG_LEVEL'), v['log-level'] ?? env.LOG_LEVEL ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  const level = oneOf(named('log-level', 'LOG_LEVEL'), v['log-level'] ?? env.LOG_LEVEL ?? 'info', [
+    'fatal',
+    'error',
+    'warn',
+    'info',
+    'debug',
+    'trace',
+    'silent',
+  ])
   const rules = v['tokenization-rules'] ?? env.KLARNA_MOCK_TOKENIZATION_RULES
   const publicUrl = v['public-url'] ?? env.KLARNA_MOCK_PUBLIC_URL
-  if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
+  if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`)
+  }
   const unauthorizedText = v['unauthorized-body'] ?? env.KLARNA_MOCK_UNAUTHORIZED_BODY
-  const unauthorizedBody = unauthorizedText === undefined ? undefined : oneOf(named('unauthorized-body', 'KLARNA_MOCK_UNAUTHORIZED_BODY'), unauthorizedText, ['json', 'html'])
+  const unauthorizedBody =
+    unauthorizedText === undefined
+      ? undefined
+      : oneOf(named('unauthorized-body', 'KLARNA_MOCK_UNAUTHORIZED_BODY'), unauthorizedText, ['json', 'html'])
   const adminText = v['admin-credentials'] ?? env.KLARNA_MOCK_ADMIN_CREDENTIALS
-  let admin: { username: string, password: string } | undefined
+  let admin: { username: string; password: string } | undefined
   if (adminText !== undefined && adminText !== '') {
     const i = adminText.indexOf(':')
-    if (i <= 0 || i === adminText.length - 1) throw new UsageError('--admin-credentials must be username:password')
+    if (i <= 0 || i === adminText.length - 1) {
+      throw new UsageError('--admin-credentials must be username:password')
+    }
     admin = { username: adminText.slice(0, i), password: adminText.slice(i + 1) }
-    if (credentials?.has(admin.username) === true) throw new UsageError(`--admin-credentials: "${admin.username}" is also a merchant of the credentials list`)
+    if (credentials?.has(admin.username) === true) {
+      throw new UsageError(
+        `--admin-credentials: "${admin.username}" is also a merchant of the credentials list`,
+      )
+    }
   }
   const linkSecret = v['link-secret'] ?? env.KLARNA_MOCK_LINK_SECRET
-  const rateLimits = oneOf(named('rate-limits', 'KLARNA_MOCK_RATE_LIMITS'), v['rate-limits'] ?? env.KLARNA_MOCK_RATE_LIMITS ?? 'off', ['off', 'playground', 'production'])
-  const fidelity = oneOf(named('fidelity', 'KLARNA_MOCK_FIDELITY'), v.fidelity ?? env.KLARNA_MOCK_FIDELITY ?? 'recorded', ['recorded', 'documented'])
-  const callbacks = oneOf(named('callbacks', 'KLARNA_MOCK_CALLBACKS'), v.callbacks ?? env.KLARNA_MOCK_CALLBACKS ?? 'on', ['on', 'off'])
+  const rateLimits = oneOf(
+    named('rate-limits', 'KLARNA_MOCK_RATE_LIMITS'),
+    v['rate-limits'] ?? env.KLARNA_MOCK_RATE_LIMITS ?? 'off',
+    ['off', 'playground', 'production'],
+  )
+  const fidelity = oneOf(
+    named('fidelity', 'KLARNA_MOCK_FIDELITY'),
+    v.fidelity ?? env.KLARNA_MOCK_FIDELITY ?? 'recorded',
+    ['recorded', 'documented'],
+  )
+  const callbacks = oneOf(
+    named('callbacks', 'KLARNA_MOCK_CALLBACKS'),
+    v.callbacks ?? env.KLARNA_MOCK_CALLBACKS ?? 'on',
+    ['on', 'off'],
+  )
   const stateFile = v['state-file'] ?? env.KLARNA_MOCK_STATE_FILE
   const journalLimit = v['journal-limit'] ?? env.KLARNA_MOCK_JOURNAL_LIMIT
-  const durability = oneOf(named('durability', 'KLARNA_MOCK_DURABILITY'), v.durability ?? env.KLARNA_MOCK_DURABILITY ?? 'write', ['write', 'fsync'])
+  const durability = oneOf(
+    named('durability', 'KLARNA_MOCK_DURABILITY'),
+    v.durability ?? env.KLARNA_MOCK_DURABILITY ?? 'write',
+    ['write', 'fsync'],
+  )
   const requestTimeout = v['request-timeout'] ?? env.KLARNA_MOCK_REQUEST_TIMEOUT
-  const scenarioDirs = v.scenarios ?? (env.KLARNA_MOCK_SCENARIOS ?? '').split(':').filter(d => d !== '')
+  const scenarioDirs = v.scenarios ?? (env.KLARNA_MOCK_SCENARIOS ?? '').split(':').filter((d) => d !== '')
   return {
     port,
     host,
     help: v.help === true,
     version: v.version === true,
     options: {
-      ...(lifetime === undefined ? {} : { authorizationLifetimeSeconds: integer(named('authorization-lifetime', 'KLARNA_MOCK_AUTHORIZATION_LIFETIME'), lifetime, 1, 10 * 365 * 24 * 3600) }),
+      ...(lifetime === undefined
+        ? {}
+        : {
+            authorizationLifetimeSeconds: integer(
+              named('authorization-lifetime', 'KLARNA_MOCK_AUTHORIZATION_LIFETIME'),
+              lifetime,
+              1,
+              10 * 365 * 24 * 3600,
+            ),
+          }),
       credentials,
       publicBaseUrl: publicUrl === '' ? undefined : publicUrl,
       ...(scenarioDirs.length === 0 ? {} : { scenarioDirs }),
@@ -187,20 +266,40 @@ export function readConfig (argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       ...(unauthorizedBody === undefined ? {} : { unauthorizedBody }),
       callbacks: { enabled: callbacks === 'on' },
       ...(stateFile === undefined || stateFile === '' ? {} : { stateFile, durability }),
-      ...(requestTimeout === undefined ? {} : { requestTimeoutSeconds: integer(named('request-timeout', 'KLARNA_MOCK_REQUEST_TIMEOUT'), requestTimeout, 1, 3600) }),
-      ...(journalLimit === undefined ? {} : { journalLimit: integer(named('journal-limit', 'KLARNA_MOCK_JOURNAL_LIMIT'), journalLimit, 0, 1000000) }),
+      ...(requestTimeout === undefined
+        ? {}
+        : {
+            requestTimeoutSeconds: integer(
+              named('request-timeout', 'KLARNA_MOCK_REQUEST_TIMEOUT'),
+              requestTimeout,
+              1,
+              3600,
+            ),
+          }),
+      ...(journalLimit === undefined
+        ? {}
+        : {
+            journalLimit: integer(
+              named('journal-limit', 'KLARNA_MOCK_JOURNAL_LIMIT'),
+              journalLimit,
+              0,
+              1000000,
+            ),
+          }),
       // JSON lines by default; readable lines when a person is watching a terminal.
       logger: {
         level,
         redact: ['req.headers.authorization'],
-        ...(process.stdout.isTTY && env.LOG_FORMAT !== 'json' ? { transport: { target: 'pino-pretty', options: prettyLines } } : {})
+        ...(process.stdout.isTTY && env.LOG_FORMAT !== 'json'
+          ? { transport: { target: 'pino-pretty', options: prettyLines } }
+          : {}),
       },
-      ...(rules === undefined || rules === '' ? {} : { catalogFiles: { tokenizationRules: rules } })
-    }
+      ...(rules === undefined || rules === '' ? {} : { catalogFiles: { tokenizationRules: rules } }),
+    },
   }
 }
 
-export async function main (argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   let config: CliConfig
   try {
     config = readConfig(argv, env)
@@ -210,8 +309,14 @@ export async function main (argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     process.exitCode = 2
     return
   }
-  if (config.help) { process.stdout.write(help); return }
-  if (config.version) { process.stdout.write(`${version}\n`); return }
+  if (config.help) {
+    process.stdout.write(help)
+    return
+  }
+  if (config.version) {
+    process.stdout.write(`${version}\n`)
+    return
+  }
 
   let app
   try {
@@ -222,11 +327,19 @@ export async function main (argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     return
   }
   try {
-    const address = await app.listen({ port: config.port, host: config.host, listenTextResolver: (addr) => `klarna-mock listening on ${addr} (docs ${addr}/_mock/docs, dashboard ${addr}/_mock/ui)` })
-    if (config.options.publicBaseUrl === undefined) app.log.debug(`links use the request host (set --public-url to change), e.g. ${address}`)
+    const address = await app.listen({
+      port: config.port,
+      host: config.host,
+      listenTextResolver: (addr) =>
+        `klarna-mock listening on ${addr} (docs ${addr}/_mock/docs, dashboard ${addr}/_mock/ui)`,
+    })
+    if (config.options.publicBaseUrl === undefined) {
+      app.log.debug(`links use the request host (set --public-url to change), e.g. ${address}`)
+    }
   } catch (err) {
     const e = err as NodeJS.ErrnoException
-    const why = e.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : e.message
+    const why =
+      e.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : e.message
     process.stderr.write(`klarna-mock: cannot listen: ${why}\n`)
     await app.close()
     process.exitCode = 1
@@ -237,12 +350,16 @@ export async function main (argv: string[], env: NodeJS.ProcessEnv): Promise<voi
     if (stopping) return
     stopping = true
     app.log.info(`${signal} received, closing`)
-    app.close().then(() => { process.exitCode = 0 }, (err: unknown) => {
-      process.stderr.write(`klarna-mock: error while closing: ${(err as Error).message}\n`)
-      process.exitCode = 1
-    })
+    app.close().then(
+      () => {
+        process.exitCode = 0
+      },
+      (err: unknown) => {
+        process.stderr.write(`klarna-mock: error while closing: ${(err as Error).message}\n`)
+        process.exitCode = 1
+      },
+    )
   }
   process.once('SIGTERM', () => stop('SIGTERM'))
   process.once('SIGINT', () => stop('SIGINT'))
 }
-

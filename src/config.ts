@@ -14,7 +14,10 @@ export interface MockOptions {
    * 'user:password'. null or absent: any non-empty username and password pass.
    */
   credentials?: Credentials | Record<string, string> | string[]
-  /** The operator: may reset, read and move the clock of every merchant through /_mock (`?merchant=`). { username, password } or 'user:password'. */
+  /**
+   * The operator: may reset, read and move the clock of every merchant through /_mock (`?merchant=`). {
+   * username, password } or 'user:password'.
+   */
   admin?: AdminCredential | string | undefined
   /** Base URL used in redirect_url links (default: the Host the request came to). */
   publicBaseUrl?: string | undefined
@@ -68,7 +71,7 @@ export const defaults = {
   authorizationLifetimeSeconds: 3600,
   bodyLimit: 1024 * 1024,
   journalLimit: 1000,
-  requestTimeoutSeconds: 30
+  requestTimeoutSeconds: 30,
 } as const
 
 /**
@@ -77,7 +80,7 @@ export const defaults = {
  * starting with # are skipped. In KLARNA_MOCK_CREDENTIALS (`from: 'env'`) pairs are separated by
  * commas or new lines. The username is everything before the first colon.
  */
-export function parseCredentials (text: string, from: 'file' | 'env' = 'file'): Map<string, string> {
+export function parseCredentials(text: string, from: 'file' | 'env' = 'file'): Map<string, string> {
   const map = new Map<string, string>()
   const separator = from === 'file' ? /\r?\n/ : /[\r\n,]+/
   for (const [n, raw] of text.split(separator).entries()) {
@@ -95,7 +98,7 @@ export function parseCredentials (text: string, from: 'file' | 'env' = 'file'): 
 
 /** A library option that is unknown or of the wrong type: thrown by buildApp() and startMock(). */
 export class OptionsError extends TypeError {
-  constructor (message: string) {
+  constructor(message: string) {
     super(`klarna-mock: ${message}`)
     this.name = 'OptionsError'
   }
@@ -119,7 +122,7 @@ const optionKinds: Record<keyof MockOptions, string> = {
   callbacks: 'object',
   bodyLimit: 'count',
   rateLimits: 'off|playground|production',
-  requestTimeoutSeconds: 'seconds'
+  requestTimeoutSeconds: 'seconds',
 }
 
 /** What people write for an option that has another name. */
@@ -131,7 +134,7 @@ const otherNames: Record<string, string> = {
   scenarios: 'scenarioDirs',
   journal: 'journalLimit',
   adminCredentials: 'admin',
-  tokenizationRules: 'catalogFiles: { tokenizationRules }'
+  tokenizationRules: 'catalogFiles: { tokenizationRules }',
 }
 
 /**
@@ -140,41 +143,74 @@ const otherNames: Record<string, string> = {
  * "user:password". Unknown names and wrong types throw an OptionsError that says what to write.
  */
 /** The options once checked: credentials and admin in one shape. */
-export type ResolvedOptions = Omit<MockOptions, 'credentials' | 'admin'> & { credentials?: Credentials, admin?: AdminCredential | undefined }
+export type ResolvedOptions = Omit<MockOptions, 'credentials' | 'admin'> & {
+  credentials?: Credentials
+  admin?: AdminCredential | undefined
+}
 
-export function checkOptions (options: Record<string, unknown>): ResolvedOptions {
+export function checkOptions(options: Record<string, unknown>): ResolvedOptions {
   const out: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined) continue
     const kind = (optionKinds as Record<string, string>)[name]
     if (kind === undefined) {
       const hint = otherNames[name] === undefined ? '' : ` (did you mean ${otherNames[name]}?)`
-      throw new OptionsError(`unknown option "${name}"${hint}; the options are ${Object.keys(optionKinds).join(', ')}`)
+      throw new OptionsError(
+        `unknown option "${name}"${hint}; the options are ${Object.keys(optionKinds).join(', ')}`,
+      )
     }
-    const bad = (what: string) => new OptionsError(`option ${name} must be ${what}, got ${JSON.stringify(value) ?? typeof value}`)
+    const bad = (what: string) =>
+      new OptionsError(`option ${name} must be ${what}, got ${JSON.stringify(value) ?? typeof value}`)
     switch (kind) {
-      case 'seconds': if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw bad('a number of seconds above 0'); break
-      case 'count': if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw bad('a whole number, 0 or more'); break
-      case 'string': if (typeof value !== 'string') throw bad('a string'); break
-      case 'function': if (typeof value !== 'function') throw bad('a function'); break
-      case 'object': if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object'); break
-      case 'strings': if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) throw bad('a list of folder paths'); break
-      case 'logger': if (typeof value !== 'boolean' && (typeof value !== 'object' || value === null)) throw bad('true, false or pino options'); break
-      case 'credentials': out[name] = credentialsOption(value, bad); continue
-      case 'admin': out[name] = adminOption(value, bad); continue
-      default: if (!kind.split('|').includes(value as string)) throw bad(`one of ${kind.split('|').join(', ')}`)
+      case 'seconds':
+        if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+          throw bad('a number of seconds above 0')
+        }
+        break
+      case 'count':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+          throw bad('a whole number, 0 or more')
+        }
+        break
+      case 'string':
+        if (typeof value !== 'string') throw bad('a string')
+        break
+      case 'function':
+        if (typeof value !== 'function') throw bad('a function')
+        break
+      case 'object':
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object')
+        break
+      case 'strings':
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+          throw bad('a list of folder paths')
+        }
+        break
+      case 'logger':
+        if (typeof value !== 'boolean' && (typeof value !== 'object' || value === null)) {
+          throw bad('true, false or pino options')
+        }
+        break
+      case 'credentials':
+        out[name] = credentialsOption(value, bad)
+        continue
+      case 'admin':
+        out[name] = adminOption(value, bad)
+        continue
+      default:
+        if (!kind.split('|').includes(value as string)) throw bad(`one of ${kind.split('|').join(', ')}`)
     }
     out[name] = value
   }
   return out as ResolvedOptions
 }
 
-function credentialsOption (value: unknown, bad: (what: string) => Error): Credentials {
+function credentialsOption(value: unknown, bad: (what: string) => Error): Credentials {
   const what = 'a Map, an object { user: "password" }, a list of "user:password", or null'
   if (value === null) return null
   if (value instanceof Map) return value as Credentials
   if (Array.isArray(value)) {
-    if (!value.every(v => typeof v === 'string')) throw bad(what)
+    if (!value.every((v) => typeof v === 'string')) throw bad(what)
     return parseCredentials(value.join('\n'), 'file')
   }
   if (typeof value === 'object') {
@@ -185,13 +221,15 @@ function credentialsOption (value: unknown, bad: (what: string) => Error): Crede
   throw bad(what)
 }
 
-function adminOption (value: unknown, bad: (what: string) => Error): AdminCredential {
+function adminOption(value: unknown, bad: (what: string) => Error): AdminCredential {
   if (typeof value === 'string') {
     const i = value.indexOf(':')
     if (i > 0 && i < value.length - 1) return { username: value.slice(0, i), password: value.slice(i + 1) }
   } else if (typeof value === 'object' && value !== null) {
     const { username, password } = value as Record<string, unknown>
-    if (typeof username === 'string' && username !== '' && typeof password === 'string' && password !== '') return { username, password }
+    if (typeof username === 'string' && username !== '' && typeof password === 'string' && password !== '') {
+      return { username, password }
+    }
   }
   throw bad('{ username, password } or "username:password"')
 }

@@ -44,7 +44,7 @@ export interface RunningMock {
  *   // point your Klarna client at mock.url ...
  *   await mock.close()
  */
-export async function startMock (options: StartOptions = {}): Promise<RunningMock> {
+export async function startMock(options: StartOptions = {}): Promise<RunningMock> {
   const { port = 0, host = '127.0.0.1', ...appOptions } = options
   const app = await buildApp({ logger: false, ...appOptions })
   await app.listen({ port, host })
@@ -55,13 +55,15 @@ export async function startMock (options: StartOptions = {}): Promise<RunningMoc
   return {
     url,
     app,
-    close: async () => { await app.close() },
+    close: async () => {
+      await app.close()
+    },
     reset: (merchant?: string) => resetAll(d, merchant),
     advanceClock: (seconds: number, merchant = 'merchant') => {
       const now = d.store.merchant(merchant).clock.advance(seconds)
       sweepExpired(d, merchant)
       return now
     },
-    authorize: ({ merchant = 'merchant', ...input } = {}) => mintAuthorization(d, merchant, input, url)
+    authorize: ({ merchant = 'merchant', ...input } = {}) => mintAuthorization(d, merchant, input, url),
   }
 }

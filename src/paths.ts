@@ -10,4 +10,6 @@ export const scenariosDir = join(packageRoot, 'scenarios')
 export const assetsDir = join(packageRoot, 'assets')
 
 /** The package version, from package.json. */
-export const version: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
+export const version: string = (
+  JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }
+).version

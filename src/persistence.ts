@@ -1,5 +1,14 @@
 import {
-  closeSync, fdatasync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync
+  closeSync,
+  fdatasync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
 } from 'node:fs'
 import { open as openFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
@@ -70,16 +79,33 @@ const Header = Type.Object({
   version: Type.Literal(VERSION),
   saved_at: Type.String(),
   clock_offset_ms: Type.Integer({ minimum: 0 }),
-  log_generation: Type.Integer({ minimum: 1 })
+  log_generation: Type.Integer({ minimum: 1 }),
 })
 const RecordLine = Type.Union([
-  Type.Object({ m: Type.String(), c: Type.Union(kinds.map(k => Type.Literal(k))), k: Type.String({ minLength: 1, maxLength: 1024 }), v: Type.Unknown() }),
-  Type.Object({ m: Type.String(), c: Type.Union(kinds.map(k => Type.Literal(k))), k: Type.String({ minLength: 1, maxLength: 1024 }), d: Type.Literal(true) }),
-  Type.Object({ m: Type.String(), c: Type.Union(retiredKinds.map(k => Type.Literal(k))), k: Type.String() }, { additionalProperties: true }),
+  Type.Object({
+    m: Type.String(),
+    c: Type.Union(kinds.map((k) => Type.Literal(k))),
+    k: Type.String({ minLength: 1, maxLength: 1024 }),
+    v: Type.Unknown(),
+  }),
+  Type.Object({
+    m: Type.String(),
+    c: Type.Union(kinds.map((k) => Type.Literal(k))),
+    k: Type.String({ minLength: 1, maxLength: 1024 }),
+    d: Type.Literal(true),
+  }),
+  Type.Object(
+    { m: Type.String(), c: Type.Union(retiredKinds.map((k) => Type.Literal(k))), k: Type.String() },
+    { additionalProperties: true },
+  ),
   /** A merchant's clock offset (without `m`: every merchant's, in files of before per-merchant clocks). */
-  Type.Object({ m: Type.Optional(Type.String({ minLength: 1 })), c: Type.Literal('clock'), v: Type.Integer({ minimum: 0 }) }),
+  Type.Object({
+    m: Type.Optional(Type.String({ minLength: 1 })),
+    c: Type.Literal('clock'),
+    v: Type.Integer({ minimum: 0 }),
+  }),
   /** Everything forgotten, or one merchant's everything. */
-  Type.Object({ m: Type.Optional(Type.String({ minLength: 1 })), c: Type.Literal('reset') })
+  Type.Object({ m: Type.Optional(Type.String({ minLength: 1 })), c: Type.Literal('reset') }),
 ])
 /** The collections version 1 had. */
 const v1Collections = ['sessions', 'authorizations', 'tokens', 'orders', 'idempotency'] as const
@@ -88,24 +114,38 @@ const V1 = Type.Object({
   format: Type.Literal(FORMAT),
   version: Type.Literal(1),
   clock_offset_ms: Type.Integer({ minimum: 0 }),
-  merchants: Type.Record(Type.String(), Type.Object(Object.fromEntries(v1Collections.map(c => [c, Type.Array(Type.Tuple([Type.String(), Type.Unknown()]))])))),
-  redirects: Type.Array(Type.Tuple([Type.String(), Type.Unknown()]))
+  merchants: Type.Record(
+    Type.String(),
+    Type.Object(
+      Object.fromEntries(
+        v1Collections.map((c) => [c, Type.Array(Type.Tuple([Type.String(), Type.Unknown()]))]),
+      ),
+    ),
+  ),
+  redirects: Type.Array(Type.Tuple([Type.String(), Type.Unknown()])),
 })
 
-interface Checks { header: TypeCheck<typeof Header>, line: TypeCheck<typeof RecordLine>, v1: TypeCheck<typeof V1>, values: Record<Kind, TypeCheck<TSchema>> }
+interface Checks {
+  header: TypeCheck<typeof Header>
+  line: TypeCheck<typeof RecordLine>
+  v1: TypeCheck<typeof V1>
+  values: Record<Kind, TypeCheck<TSchema>>
+}
 let compiled: Checks | undefined
 /** Compiled once, on the first load (a server without a state file never pays for it). */
-function checks (): Checks {
+function checks(): Checks {
   compiled ??= {
     header: TypeCompiler.Compile(Header),
     line: TypeCompiler.Compile(RecordLine),
     v1: TypeCompiler.Compile(V1),
-    values: Object.fromEntries(kinds.map(k => [k, TypeCompiler.Compile<TSchema>(collectionSchemas[k])])) as unknown as Record<Kind, TypeCheck<TSchema>>
+    values: Object.fromEntries(
+      kinds.map((k) => [k, TypeCompiler.Compile<TSchema>(collectionSchemas[k])]),
+    ) as unknown as Record<Kind, TypeCheck<TSchema>>,
   }
   return compiled
 }
 
-function firstError (check: TypeCheck<TSchema>, value: unknown): string {
+function firstError(check: TypeCheck<TSchema>, value: unknown): string {
   const e = check.Errors(value).First()
   if (e === undefined) return 'invalid'
   return `${e.path === '' ? '(root)' : e.path.slice(1).replace(/\//g, '.')}: ${e.message}`
@@ -114,7 +154,7 @@ function firstError (check: TypeCheck<TSchema>, value: unknown): string {
 const segmentName = (file: string, generation: number) => `${file}.log.${generation}`
 
 /** Log segments of FILE that exist, oldest first. */
-function segments (file: string): Array<{ generation: number, path: string }> {
+function segments(file: string): Array<{ generation: number; path: string }> {
   const dir = dirname(file)
   const prefix = `${basename(file)}.log.`
   let names: string[]
@@ -124,19 +164,19 @@ function segments (file: string): Array<{ generation: number, path: string }> {
     return []
   }
   return names
-    .filter(n => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
-    .map(n => ({ generation: Number(n.slice(prefix.length)), path: join(dir, n) }))
+    .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
+    .map((n) => ({ generation: Number(n.slice(prefix.length)), path: join(dir, n) }))
     .sort((a, b) => a.generation - b.generation)
 }
 
-function collection (domain: Domain, merchant: string, kind: Kind): Collection<unknown> {
+function collection(domain: Domain, merchant: string, kind: Kind): Collection<unknown> {
   return domain.store.merchant(merchant)[kind] as Collection<unknown>
 }
 
 /** Applies one checked line to the state (no listener is attached while loading). */
-function apply (domain: Domain, line: Record<string, unknown>): void {
+function apply(domain: Domain, line: Record<string, unknown>): void {
   // No listeners are attached while loading: nothing here is written back.
-  const c = line.c as Kind | 'clock' | 'reset' | typeof retiredKinds[number]
+  const c = line.c as Kind | 'clock' | 'reset' | (typeof retiredKinds)[number]
   const merchant = line.m as string | undefined
   if (c === 'reset') {
     domain.store.reset(merchant)
@@ -157,24 +197,27 @@ function apply (domain: Domain, line: Record<string, unknown>): void {
   collection(domain, merchant as string, c as Kind).set(line.k as string, line.v)
 }
 
-function checkLine (domain: Domain, where: string, doc: unknown): Record<string, unknown> {
+function checkLine(domain: Domain, where: string, doc: unknown): Record<string, unknown> {
   const { line, values } = checks()
   if (!line.Check(doc)) throw new StateFileError(`${where}: ${firstError(line, doc)}`)
   const rec = doc as Record<string, unknown>
   const c = rec.c as string
   if (c === 'clock' && !domain.clock.validOffset(rec.v as number)) {
-    throw new StateFileError(`${where}: clock offset ${String(rec.v)} ms is out of range (the virtual clock cannot pass ${new Date(domain.clock.latestMs).toISOString()})`)
+    throw new StateFileError(
+      `${where}: clock offset ${String(rec.v)} ms is out of range (the virtual clock cannot pass ${new Date(domain.clock.latestMs).toISOString()})`,
+    )
   }
   if (c !== 'clock' && c !== 'reset' && !(retiredKinds as readonly string[]).includes(c)) {
     if (rec.m === '') throw new StateFileError(`${where}: a record without a merchant`)
     const check = values[c as Kind]
-    if (rec.d !== true && !check.Check(rec.v)) throw new StateFileError(`${where}: ${c} "${String(rec.k).slice(0, 60)}": ${firstError(check, rec.v)}`)
+    if (rec.d !== true && !check.Check(rec.v)) {
+      throw new StateFileError(`${where}: ${c} "${String(rec.k).slice(0, 60)}": ${firstError(check, rec.v)}`)
+    }
   }
   return rec
 }
 
-
-function parseJson (text: string, where: string): unknown {
+function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text)
   } catch (err) {
@@ -182,10 +225,12 @@ function parseJson (text: string, where: string): unknown {
   }
 }
 
-function loadV1 (domain: Domain, file: string, doc: unknown): void {
+function loadV1(domain: Domain, file: string, doc: unknown): void {
   const { v1 } = checks()
   if (!v1.Check(doc)) throw new StateFileError(`${file}: ${firstError(v1, doc)}`)
-  if (!domain.clock.validOffset(doc.clock_offset_ms)) throw new StateFileError(`${file}: clock_offset_ms ${doc.clock_offset_ms} is out of range`)
+  if (!domain.clock.validOffset(doc.clock_offset_ms)) {
+    throw new StateFileError(`${file}: clock_offset_ms ${doc.clock_offset_ms} is out of range`)
+  }
   domain.clock.offsetMs = doc.clock_offset_ms
   for (const [merchant, state] of Object.entries(doc.merchants)) {
     for (const c of v1Collections) {
@@ -200,15 +245,17 @@ function loadV1 (domain: Domain, file: string, doc: unknown): void {
  * Files of before per-merchant clocks kept one offset for everyone (loaded onto the base clock):
  * every merchant of the file gets it, and the base clock goes back to real time.
  */
-function spreadLegacyClock (domain: Domain): void {
+function spreadLegacyClock(domain: Domain): void {
   const offset = domain.clock.offsetMs
   if (offset === 0) return
-  for (const [, state] of domain.store.merchants()) if (state.clock.offsetMs === 0) state.clock.offsetMs = offset
+  for (const [, state] of domain.store.merchants()) {
+    if (state.clock.offsetMs === 0) state.clock.offsetMs = offset
+  }
   domain.clock.offsetMs = 0
 }
 
 /** Loads FILE and its log into the domain. Returns false when there is no file yet. */
-export function loadState (domain: Domain, file: string): { loaded: boolean, generation: number } {
+export function loadState(domain: Domain, file: string): { loaded: boolean; generation: number } {
   let text: string
   try {
     if (!statSync(file).isFile()) throw new StateFileError(`${file}: not a regular file`)
@@ -224,7 +271,9 @@ export function loadState (domain: Domain, file: string): { loaded: boolean, gen
   domain.clock.reset()
   try {
     const firstNewline = text.indexOf('\n')
-    const head = parseJson(firstNewline < 0 ? text : text.slice(0, firstNewline), `${file}: line 1`) as { version?: unknown }
+    const head = parseJson(firstNewline < 0 ? text : text.slice(0, firstNewline), `${file}: line 1`) as {
+      version?: unknown
+    }
     if (head !== null && typeof head === 'object' && head.version === 1) {
       loadV1(domain, file, head)
       spreadLegacyClock(domain)
@@ -233,11 +282,15 @@ export function loadState (domain: Domain, file: string): { loaded: boolean, gen
     const { header } = checks()
     if (!header.Check(head)) {
       const version = head !== null && typeof head === 'object' ? head.version : undefined
-      throw new StateFileError(typeof version === 'number' && version !== VERSION
-        ? `${file}: line 1: state file version ${version}; this klarna-mock reads versions 1 and ${VERSION}`
-        : `${file}: line 1: not a klarna-mock state file header (${firstError(header, head)})`)
+      throw new StateFileError(
+        typeof version === 'number' && version !== VERSION
+          ? `${file}: line 1: state file version ${version}; this klarna-mock reads versions 1 and ${VERSION}`
+          : `${file}: line 1: not a klarna-mock state file header (${firstError(header, head)})`,
+      )
     }
-    if (!domain.clock.validOffset(head.clock_offset_ms)) throw new StateFileError(`${file}: line 1: clock_offset_ms ${head.clock_offset_ms} is out of range`)
+    if (!domain.clock.validOffset(head.clock_offset_ms)) {
+      throw new StateFileError(`${file}: line 1: clock_offset_ms ${head.clock_offset_ms} is out of range`)
+    }
     domain.clock.offsetMs = head.clock_offset_ms
     const lines = text.split('\n')
     for (let i = 1; i < lines.length; i++) {
@@ -246,7 +299,7 @@ export function loadState (domain: Domain, file: string): { loaded: boolean, gen
       const where = `${file}: line ${i + 1}`
       apply(domain, checkLine(domain, where, parseJson(line, where)))
     }
-    const later = segments(file).filter(s => s.generation >= head.log_generation)
+    const later = segments(file).filter((s) => s.generation >= head.log_generation)
     for (const [n, segment] of later.entries()) {
       const log = readFileSync(segment.path, 'utf8')
       const logLines = log.split('\n')
@@ -271,13 +324,15 @@ export function loadState (domain: Domain, file: string): { loaded: boolean, gen
   } catch (err) {
     domain.store.reset()
     domain.clock.reset()
-    if (err instanceof StateFileError) throw new StateFileError(`damaged state file: ${err.message}. Fix or remove it; it was not changed.`)
+    if (err instanceof StateFileError) {
+      throw new StateFileError(`damaged state file: ${err.message}. Fix or remove it; it was not changed.`)
+    }
     throw err
   }
 }
 
 /** Every record of the state, as snapshot lines, in batches. */
-function * snapshotLines (domain: Domain): Generator<string> {
+function* snapshotLines(domain: Domain): Generator<string> {
   for (const [merchant, state] of domain.store.merchants()) {
     if (state.clock.offsetMs !== 0) yield JSON.stringify({ m: merchant, c: 'clock', v: state.clock.offsetMs })
     for (const c of collectionNames) {
@@ -286,15 +341,21 @@ function * snapshotLines (domain: Domain): Generator<string> {
   }
 }
 
-function headerLine (domain: Domain, generation: number): string {
+function headerLine(domain: Domain, generation: number): string {
   // clock_offset_ms: each merchant's clock is a line of its own now; 0 here (read in older files).
-  return JSON.stringify({ format: FORMAT, version: VERSION, saved_at: domain.clock.iso(), clock_offset_ms: 0, log_generation: generation })
+  return JSON.stringify({
+    format: FORMAT,
+    version: VERSION,
+    saved_at: domain.clock.iso(),
+    clock_offset_ms: 0,
+    log_generation: generation,
+  })
 }
 
 const tmpName = (file: string) => join(dirname(file), `.${basename(file)}.${process.pid}.tmp`)
 
 /** Leftovers of interrupted saves: temporary snapshots of this file (any process's). */
-export function removeLeftovers (file: string): string[] {
+export function removeLeftovers(file: string): string[] {
   const prefix = `.${basename(file)}.`
   const removed: string[] = []
   let names: string[] = []
@@ -303,20 +364,26 @@ export function removeLeftovers (file: string): string[] {
   } catch {}
   for (const name of names) {
     if (name.startsWith(prefix) && name.endsWith('.tmp')) {
-      try { unlinkSync(join(dirname(file), name)); removed.push(name) } catch {}
+      try {
+        unlinkSync(join(dirname(file), name))
+        removed.push(name)
+      } catch {}
     }
   }
   return removed
 }
 
 /** Writes the whole snapshot synchronously (start-up): temporary file, fsync, rename. Returns its size. */
-export function writeSnapshotSync (domain: Domain, file: string, generation: number): number {
+export function writeSnapshotSync(domain: Domain, file: string, generation: number): number {
   const tmp = tmpName(file)
   const fd = openSync(tmp, 'w', 0o600)
   let bytes = 0
   try {
     let batch = [headerLine(domain, generation)]
-    const write = () => { bytes += writeSync(fd, batch.join('\n') + '\n'); batch = [] }
+    const write = () => {
+      bytes += writeSync(fd, batch.join('\n') + '\n')
+      batch = []
+    }
     for (const line of snapshotLines(domain)) {
       batch.push(line)
       if (batch.length >= SNAPSHOT_BATCH) write()
@@ -325,7 +392,9 @@ export function writeSnapshotSync (domain: Domain, file: string, generation: num
     fsyncSync(fd)
   } catch (err) {
     closeSync(fd)
-    try { unlinkSync(tmp) } catch {}
+    try {
+      unlinkSync(tmp)
+    } catch {}
     throw err
   }
   closeSync(fd)
@@ -360,7 +429,7 @@ export class StateWriter {
   /** Set when a write failed: the state on disk is behind the one answered. */
   failure: Error | undefined
 
-  constructor (domain: Domain, file: string, durability: Durability, onError: (err: Error) => void) {
+  constructor(domain: Domain, file: string, durability: Durability, onError: (err: Error) => void) {
     this.#domain = domain
     this.file = file
     this.durability = durability
@@ -377,20 +446,30 @@ export class StateWriter {
     }
     this.#removeSegmentsBefore(this.#generation)
     domain.store.listen({
-      changed: (merchant, kind, key) => { this.#dirty.set(`${merchant}\u0000${kind}\u0000${key}`, [merchant, kind, key]) },
-      clockMoved: (merchant, offsetMs) => { this.#pendingLines.push(JSON.stringify({ m: merchant, c: 'clock', v: offsetMs })) },
-      cleared: (merchant) => { this.#pendingLines.push(JSON.stringify(merchant === undefined ? { c: 'reset' } : { m: merchant, c: 'reset' })) }
+      changed: (merchant, kind, key) => {
+        this.#dirty.set(`${merchant}\u0000${kind}\u0000${key}`, [merchant, kind, key])
+      },
+      clockMoved: (merchant, offsetMs) => {
+        this.#pendingLines.push(JSON.stringify({ m: merchant, c: 'clock', v: offsetMs }))
+      },
+      cleared: (merchant) => {
+        this.#pendingLines.push(
+          JSON.stringify(merchant === undefined ? { c: 'reset' } : { m: merchant, c: 'reset' }),
+        )
+      },
     })
-    this.#timer = setInterval(() => { this.#background() }, SYNC_INTERVAL_MS)
+    this.#timer = setInterval(() => {
+      this.#background()
+    }, SYNC_INTERVAL_MS)
     this.#timer.unref()
   }
 
-  get generation (): number {
+  get generation(): number {
     return this.#generation
   }
 
   /** Writes every change not written yet to the log (synchronously). True if anything was written. */
-  flush (): boolean {
+  flush(): boolean {
     if (this.#dirty.size === 0 && this.#pendingLines.length === 0) return false
     if (this.#closed) return false
     const lines = this.#pendingLines
@@ -398,7 +477,13 @@ export class StateWriter {
     for (const [merchant, kind, key] of this.#dirty.values()) {
       const map = this.#domain.store.find(merchant)?.[kind]
       const value = map?.get(key)
-      lines.push(JSON.stringify(value === undefined ? { m: merchant, c: kind, k: key, d: true } : { m: merchant, c: kind, k: key, v: value }))
+      lines.push(
+        JSON.stringify(
+          value === undefined
+            ? { m: merchant, c: kind, k: key, d: true }
+            : { m: merchant, c: kind, k: key, v: value },
+        ),
+      )
     }
     this.#dirty.clear()
     const text = lines.join('\n') + '\n'
@@ -407,14 +492,16 @@ export class StateWriter {
     } catch (err) {
       this.failure = err as Error
       this.#onError(err as Error)
-      throw new KlarnaError(503, 'SERVICE_UNAVAILABLE', [`The mock could not write its state file: ${(err as Error).message}`])
+      throw new KlarnaError(503, 'SERVICE_UNAVAILABLE', [
+        `The mock could not write its state file: ${(err as Error).message}`,
+      ])
     }
     this.#written++
     return true
   }
 
   /** Resolves once everything written so far is on disk (one fsync for all who wait). */
-  async sync (): Promise<void> {
+  async sync(): Promise<void> {
     const target = this.#written
     while (this.#synced < target) {
       this.#syncing ??= (async () => {
@@ -430,12 +517,26 @@ export class StateWriter {
     }
   }
 
-  #background (): void {
+  #background(): void {
     try {
       this.flush()
-      if (this.#synced < this.#written) this.sync().catch((err: Error) => { this.failure = err; this.#onError(err) })
-      if (this.#compacting === undefined && this.#logBytes > Math.max(MIN_COMPACT_BYTES, this.#snapshotBytes)) {
-        this.#compacting = this.compact().catch((err: Error) => { this.#onError(err) }).finally(() => { this.#compacting = undefined })
+      if (this.#synced < this.#written) {
+        this.sync().catch((err: Error) => {
+          this.failure = err
+          this.#onError(err)
+        })
+      }
+      if (
+        this.#compacting === undefined &&
+        this.#logBytes > Math.max(MIN_COMPACT_BYTES, this.#snapshotBytes)
+      ) {
+        this.#compacting = this.compact()
+          .catch((err: Error) => {
+            this.#onError(err)
+          })
+          .finally(() => {
+            this.#compacting = undefined
+          })
       }
     } catch {}
   }
@@ -446,7 +547,7 @@ export class StateWriter {
    * and the older segments go. A record changed meanwhile is in the new segment too, and the
    * segment is replayed after the snapshot, so the result is the latest state.
    */
-  async compact (): Promise<void> {
+  async compact(): Promise<void> {
     this.flush()
     await this.sync()
     const generation = this.#generation + 1
@@ -474,22 +575,35 @@ export class StateWriter {
       await handle.sync()
     } catch (err) {
       await handle.close()
-      try { unlinkSync(tmp) } catch {}
+      try {
+        unlinkSync(tmp)
+      } catch {}
       throw err
     }
     await handle.close()
-    if (this.#closed) { try { unlinkSync(tmp) } catch {} return }
+    if (this.#closed) {
+      try {
+        unlinkSync(tmp)
+      } catch {}
+      return
+    }
     renameSync(tmp, this.file)
     this.#snapshotBytes = bytes
     this.#removeSegmentsBefore(generation)
   }
 
-  #removeSegmentsBefore (generation: number): void {
-    for (const s of segments(this.file)) if (s.generation < generation) { try { unlinkSync(s.path) } catch {} }
+  #removeSegmentsBefore(generation: number): void {
+    for (const s of segments(this.file)) {
+      if (s.generation < generation) {
+        try {
+          unlinkSync(s.path)
+        } catch {}
+      }
+    }
   }
 
   /** Last writes and fsync; throws when they fail (the process should then exit non-zero). */
-  async close (): Promise<void> {
+  async close(): Promise<void> {
     if (this.#closed) return
     if (this.#timer !== undefined) clearInterval(this.#timer)
     await this.#compacting
@@ -501,13 +615,21 @@ export class StateWriter {
     } finally {
       closeSync(this.#fd)
     }
-    if (this.failure !== undefined) throw new StateFileError(`${this.file}: some changes could not be saved: ${this.failure.message}`)
+    if (this.failure !== undefined) {
+      throw new StateFileError(`${this.file}: some changes could not be saved: ${this.failure.message}`)
+    }
   }
 }
 
 /** Loads the file now (refusing to start if it is damaged or cannot be written); logs every change. */
-export function persistState (app: FastifyInstance, file: string, durability: Durability = 'write'): StateWriter {
-  const writer = new StateWriter(app.domain, file, durability, (err) => { app.log.error({ err, file }, 'could not write the state file') })
+export function persistState(
+  app: FastifyInstance,
+  file: string,
+  durability: Durability = 'write',
+): StateWriter {
+  const writer = new StateWriter(app.domain, file, durability, (err) => {
+    app.log.error({ err, file }, 'could not write the state file')
+  })
   app.log.info({ file, durability }, 'state file in use')
   // Before the answer leaves: the change is in the log ('write') or on disk ('fsync').
   app.addHook('onSend', async (_request, _reply, payload) => {
@@ -515,7 +637,9 @@ export function persistState (app: FastifyInstance, file: string, durability: Du
     if (durability === 'fsync') await writer.sync()
     return payload
   })
-  app.addHook('onClose', async () => { await writer.close() })
+  app.addHook('onClose', async () => {
+    await writer.close()
+  })
   app.decorate('stateWriter', writer)
   return writer
 }

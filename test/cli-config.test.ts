@@ -17,26 +17,58 @@ const usage = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
   return 'no error'
 }
 
-t.test('a bad value names what was wrong: the flag, or the environment variable', async t => {
-  t.equal(usage(['--port', '-1']), '--port must be a whole number, got "-1"', 'a negative port is a bad value, not an ambiguous argument')
+t.test('a bad value names what was wrong: the flag, or the environment variable', async (t) => {
+  t.equal(
+    usage(['--port', '-1']),
+    '--port must be a whole number, got "-1"',
+    'a negative port is a bad value, not an ambiguous argument',
+  )
   t.equal(usage([], { PORT: 'abc' }), 'PORT must be a whole number, got "abc"')
   t.equal(usage(['--port', 'abc'], { PORT: '1' }), '--port must be a whole number, got "abc"')
-  t.equal(usage([], { KLARNA_MOCK_JOURNAL_LIMIT: '-5' }), 'KLARNA_MOCK_JOURNAL_LIMIT must be a whole number, got "-5"')
-  t.equal(usage([], { KLARNA_MOCK_FIDELITY: 'exact' }), 'KLARNA_MOCK_FIDELITY must be one of recorded, documented; got "exact"')
+  t.equal(
+    usage([], { KLARNA_MOCK_JOURNAL_LIMIT: '-5' }),
+    'KLARNA_MOCK_JOURNAL_LIMIT must be a whole number, got "-5"',
+  )
+  t.equal(
+    usage([], { KLARNA_MOCK_FIDELITY: 'exact' }),
+    'KLARNA_MOCK_FIDELITY must be one of recorded, documented; got "exact"',
+  )
   t.equal(usage(['--fidelity', 'exact']), '--fidelity must be one of recorded, documented; got "exact"')
-  t.equal(usage([], { LOG_LEVEL: 'loud' }), 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "loud"')
+  t.equal(
+    usage([], { LOG_LEVEL: 'loud' }),
+    'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "loud"',
+  )
   t.match(usage(['--nope']), /Unknown option '--nope'/)
   t.equal(usage(['--port', '0']), 'no error')
 })
 
-t.test('on a terminal, one readable line per request', async t => {
+t.test('on a terminal, one readable line per request', async (t) => {
   let out = ''
-  const stream = pretty({ ...prettyLines, colorize: false, sync: true, destination: new Writable({ write (chunk: Buffer, _e, done) { out += chunk.toString(); done() } }) })
+  const stream = pretty({
+    ...prettyLines,
+    colorize: false,
+    sync: true,
+    destination: new Writable({
+      write(chunk: Buffer, _e, done) {
+        out += chunk.toString()
+        done()
+      },
+    }),
+  })
   const app = await buildApp({ logger: { level: 'info', stream } })
   t.teardown(() => app.close())
-  const res = await app.inject({ url: '/customer-token/v1/tokens/x', headers: { authorization: basic('shop', 'pw'), 'klarna-mock-scenario': 'token-not-found' } })
+  const res = await app.inject({
+    url: '/customer-token/v1/tokens/x',
+    headers: { authorization: basic('shop', 'pw'), 'klarna-mock-scenario': 'token-not-found' },
+  })
   const id = res.headers['klarna-correlation-id'] as string
-  const lines = out.split('\n').filter(l => l.includes(id))
+  const lines = out.split('\n').filter((l) => l.includes(id))
   t.equal(lines.length, 1)
-  t.match(lines[0], new RegExp(`INFO.*: GET /customer-token/v1/tokens/x 404 \\d+ms merchant=shop scenario=token-not-found ${id}\\s*$`), JSON.stringify(lines[0]))
+  t.match(
+    lines[0],
+    new RegExp(
+      `INFO.*: GET /customer-token/v1/tokens/x 404 \\d+ms merchant=shop scenario=token-not-found ${id}\\s*$`,
+    ),
+    JSON.stringify(lines[0]),
+  )
 })

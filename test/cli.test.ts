@@ -3,7 +3,7 @@ import { readConfig } from '../src/cli.js'
 import { runCli, startServer, stop } from './helpers/spawn.js'
 import { basic } from './helpers/app.js'
 
-t.test('defaults: 127.0.0.1:4545, 60-minute authorizations, open auth', async t => {
+t.test('defaults: 127.0.0.1:4545, 60-minute authorizations, open auth', async (t) => {
   const c = readConfig([], {})
   t.equal(c.port, 4545)
   t.equal(c.host, '127.0.0.1')
@@ -11,26 +11,43 @@ t.test('defaults: 127.0.0.1:4545, 60-minute authorizations, open auth', async t 
   t.equal(c.options.credentials, null)
 })
 
-t.test('environment and flags; flags win', async t => {
-  const env = { PORT: '5000', HOST: '0.0.0.0', KLARNA_MOCK_AUTHORIZATION_LIFETIME: '60', KLARNA_MOCK_CREDENTIALS: 'a:b, c:d' }
+t.test('environment and flags; flags win', async (t) => {
+  const env = {
+    PORT: '5000',
+    HOST: '0.0.0.0',
+    KLARNA_MOCK_AUTHORIZATION_LIFETIME: '60',
+    KLARNA_MOCK_CREDENTIALS: 'a:b, c:d',
+  }
   const c = readConfig([], env)
   t.equal(c.port, 5000)
   t.equal(c.host, '0.0.0.0')
   t.equal(c.options.authorizationLifetimeSeconds, 60)
-  t.same([...(c.options.credentials ?? new Map())], [['a', 'b'], ['c', 'd']])
+  t.same(
+    [...(c.options.credentials ?? new Map())],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+    ],
+  )
   const f = readConfig(['--port', '0', '--host', '::1', '--authorization-lifetime', '7200'], env)
   t.equal(f.port, 0)
   t.equal(f.host, '::1')
   t.equal(f.options.authorizationLifetimeSeconds, 7200)
 })
 
-t.test('bad flags and values are refused clearly', async t => {
+t.test('bad flags and values are refused clearly', async (t) => {
   t.throws(() => readConfig(['--prot', '1'], {}), /Unknown option '--prot'/)
   t.throws(() => readConfig(['--port', 'abc'], {}), /--port must be a whole number/)
   t.throws(() => readConfig(['--port', '70000'], {}), /--port must be between 0 and 65535/)
   t.throws(() => readConfig(['--authorization-lifetime', '0'], {}), /between 1/)
-  t.throws(() => readConfig(['--unauthorized-body', 'xml'], {}), /--unauthorized-body must be one of json, html; got "xml"/)
-  t.throws(() => readConfig(['--log-level', 'loud'], {}), /--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "loud"/)
+  t.throws(
+    () => readConfig(['--unauthorized-body', 'xml'], {}),
+    /--unauthorized-body must be one of json, html; got "xml"/,
+  )
+  t.throws(
+    () => readConfig(['--log-level', 'loud'], {}),
+    /--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "loud"/,
+  )
   t.throws(() => readConfig(['--callbacks', 'maybe'], {}), /--callbacks must be one of on, off; got "maybe"/)
   t.same(readConfig([], { KLARNA_MOCK_CALLBACKS: 'off' }).options.callbacks, { enabled: false })
   t.equal(readConfig([], { KLARNA_MOCK_UNAUTHORIZED_BODY: 'html' }).options.unauthorizedBody, 'html')
@@ -41,18 +58,28 @@ t.test('bad flags and values are refused clearly', async t => {
   t.match(r.stderr, /klarna-mock: Unknown option '--bogus'/)
 })
 
-t.test('--port 0 takes a free port and logs one line naming the URL; SIGTERM exits 0', async t => {
+t.test('--port 0 takes a free port and logs one line naming the URL; SIGTERM exits 0', async (t) => {
   const s = await startServer(['--port', '0'])
   t.match(s.url, /^http:\/\/127\.0\.0\.1:\d+$/)
-  t.equal(s.output().split('\n').filter(l => l.includes('listening on')).length, 1)
+  t.equal(
+    s
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('listening on')).length,
+    1,
+  )
   const res = await fetch(`${s.url}/_mock/health`)
   t.equal(res.status, 200)
-  const minted = await fetch(`${s.url}/_mock/authorizations`, { method: 'POST', headers: { authorization: basic(), 'content-type': 'application/json' }, body: '{}' })
+  const minted = await fetch(`${s.url}/_mock/authorizations`, {
+    method: 'POST',
+    headers: { authorization: basic(), 'content-type': 'application/json' },
+    body: '{}',
+  })
   t.equal(minted.status, 200)
   t.equal(await stop(s.child), 0)
 })
 
-t.test('PORT from the environment', async t => {
+t.test('PORT from the environment', async (t) => {
   const probe = await startServer(['--port', '0'])
   const port = new URL(probe.url).port
   await stop(probe.child)
@@ -61,20 +88,36 @@ t.test('PORT from the environment', async t => {
   await stop(s.child)
 })
 
-t.test('a broken scenario file stops start-up with a message naming the file and the field', async t => {
+t.test('a broken scenario file stops start-up with a message naming the file and the field', async (t) => {
   const { writeFileSync } = await import('node:fs')
   const { join } = await import('node:path')
   const dir = t.testdir()
-  writeFileSync(join(dir, 'broken.yaml'), 'name: broken\ndescription: x\napplies_to: [createOrder]\nerror: {status: "teapot", error_code: X, error_messages: []}\n')
+  writeFileSync(
+    join(dir, 'broken.yaml'),
+    'name: broken\ndescription: x\napplies_to: [createOrder]\nerror: {status: "teapot", error_code: X, error_messages: []}\n',
+  )
   const r = await runCli(['--port', '0', '--scenarios', dir])
   t.equal(r.code, 1)
   t.match(r.stderr, /cannot start: .*broken\.yaml: error\.status/)
 })
 
-t.test('--help and --version', async t => {
+t.test('--help and --version', async (t) => {
   const help = await runCli(['--help'])
   t.equal(help.code, 0)
-  for (const flag of ['--callbacks', '--unauthorized-body', '--port', '--host', '--public-url', '--authorization-lifetime', '--credentials-file', '--scenarios', '--state-file', '--journal-limit', '--log-level', '--tokenization-rules']) {
+  for (const flag of [
+    '--callbacks',
+    '--unauthorized-body',
+    '--port',
+    '--host',
+    '--public-url',
+    '--authorization-lifetime',
+    '--credentials-file',
+    '--scenarios',
+    '--state-file',
+    '--journal-limit',
+    '--log-level',
+    '--tokenization-rules',
+  ]) {
     t.match(help.stdout, flag)
   }
   const v = await runCli(['--version'])
@@ -82,7 +125,7 @@ t.test('--help and --version', async t => {
   t.match(v.stdout, /^\d+\.\d+\.\d+\n$/)
 })
 
-t.test('a taken port: non-zero exit and a clear message', async t => {
+t.test('a taken port: non-zero exit and a clear message', async (t) => {
   const first = await startServer(['--port', '0'])
   t.teardown(() => stop(first.child))
   const port = new URL(first.url).port
@@ -91,56 +134,97 @@ t.test('a taken port: non-zero exit and a clear message', async t => {
   t.match(second.stderr, `klarna-mock: cannot listen: port ${port} on 127.0.0.1 is already in use`)
 })
 
-t.test('--state-file keeps customer tokens across a SIGTERM and a restart; a damaged file is refused', async t => {
-  const { readFileSync, writeFileSync, readdirSync } = await import('node:fs')
-  const { join } = await import('node:path')
-  const dir = t.testdir()
-  const file = join(dir, 'state.json')
-  const headers = { authorization: basic(), 'content-type': 'application/json' }
-  const one = await startServer(['--port', '0', '--state-file', file])
-  const auth = (await (await fetch(`${one.url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })).json() as { authorization_token: string }).authorization_token
-  const made = await fetch(`${one.url}/payments/v1/authorizations/${auth}/customer-token`, { method: 'POST', headers, body: JSON.stringify({ purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'x', intended_use: 'SUBSCRIPTION' }) })
-  const tokenId = (await made.json() as { token_id: string }).token_id
-  await fetch(`${one.url}/_mock/clock`, { method: 'POST', headers, body: '{"advance_seconds": 86400}' })
-  t.equal(await stop(one.child), 0, 'SIGTERM: saved and exited 0')
-  t.same(readdirSync(dir).sort(), ['state.json', 'state.json.log.1'], 'the snapshot and its log; no temporary file left behind')
+t.test(
+  '--state-file keeps customer tokens across a SIGTERM and a restart; a damaged file is refused',
+  async (t) => {
+    const { readFileSync, writeFileSync, readdirSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const dir = t.testdir()
+    const file = join(dir, 'state.json')
+    const headers = { authorization: basic(), 'content-type': 'application/json' }
+    const one = await startServer(['--port', '0', '--state-file', file])
+    const auth = (
+      (await (
+        await fetch(`${one.url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })
+      ).json()) as { authorization_token: string }
+    ).authorization_token
+    const made = await fetch(`${one.url}/payments/v1/authorizations/${auth}/customer-token`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        purchase_country: 'SE',
+        purchase_currency: 'SEK',
+        locale: 'sv-SE',
+        description: 'x',
+        intended_use: 'SUBSCRIPTION',
+      }),
+    })
+    const tokenId = ((await made.json()) as { token_id: string }).token_id
+    await fetch(`${one.url}/_mock/clock`, { method: 'POST', headers, body: '{"advance_seconds": 86400}' })
+    t.equal(await stop(one.child), 0, 'SIGTERM: saved and exited 0')
+    t.same(
+      readdirSync(dir).sort(),
+      ['state.json', 'state.json.log.1'],
+      'the snapshot and its log; no temporary file left behind',
+    )
 
-  const two = await startServer(['--port', '0', '--state-file', file])
-  const read = await fetch(`${two.url}/customer-token/v1/tokens/${tokenId}`, { headers })
-  t.equal(read.status, 200)
-  t.same(await read.json(), { status: 'ACTIVE', payment_method_type: 'INVOICE' })
-  const clock = await (await fetch(`${two.url}/_mock/clock`, { headers })).json() as { now: string }
-  t.ok(Date.parse(clock.now) - Date.now() > 86000 * 1000, 'the virtual clock offset survived too')
-  t.equal(await stop(two.child), 0)
+    const two = await startServer(['--port', '0', '--state-file', file])
+    const read = await fetch(`${two.url}/customer-token/v1/tokens/${tokenId}`, { headers })
+    t.equal(read.status, 200)
+    t.same(await read.json(), { status: 'ACTIVE', payment_method_type: 'INVOICE' })
+    const clock = (await (await fetch(`${two.url}/_mock/clock`, { headers })).json()) as { now: string }
+    t.ok(Date.parse(clock.now) - Date.now() > 86000 * 1000, 'the virtual clock offset survived too')
+    t.equal(await stop(two.child), 0)
 
-  writeFileSync(file, '{"format": "klarna-mock-state", "version": 1, "merchants": [')
-  const damaged = await runCli(['--port', '0', '--state-file', file])
-  t.equal(damaged.code, 1)
-  t.match(damaged.stderr, /cannot start: damaged state file: .*state\.json: line 1: not JSON/)
-  t.equal(readFileSync(file, 'utf8'), '{"format": "klarna-mock-state", "version": 1, "merchants": [', 'not overwritten')
-})
+    writeFileSync(file, '{"format": "klarna-mock-state", "version": 1, "merchants": [')
+    const damaged = await runCli(['--port', '0', '--state-file', file])
+    t.equal(damaged.code, 1)
+    t.match(damaged.stderr, /cannot start: damaged state file: .*state\.json: line 1: not JSON/)
+    t.equal(
+      readFileSync(file, 'utf8'),
+      '{"format": "klarna-mock-state", "version": 1, "merchants": [',
+      'not overwritten',
+    )
+  },
+)
 
-t.test('logs: one JSON line per request with the correlation id, never the credentials', async t => {
+t.test('logs: one JSON line per request with the correlation id, never the credentials', async (t) => {
   const s = await startServer(['--port', '0'], { LOG_LEVEL: 'info' })
-  const res = await fetch(`${s.url}/customer-token/v1/tokens/x`, { headers: { authorization: basic('merchant-a', 'TopSecret') } })
+  const res = await fetch(`${s.url}/customer-token/v1/tokens/x`, {
+    headers: { authorization: basic('merchant-a', 'TopSecret') },
+  })
   const id = res.headers.get('klarna-correlation-id') ?? ''
   await stop(s.child)
-  const lines = s.output().split('\n').filter(l => l.includes(id))
+  const lines = s
+    .output()
+    .split('\n')
+    .filter((l) => l.includes(id))
   t.equal(lines.length, 1, 'one line for the request')
   const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>
-  t.match(line, { correlation_id: id, method: 'GET', status: 404, merchant: 'merchant-a', msg: new RegExp(`^GET /customer-token/v1/tokens/x 404 \\d+ms merchant=merchant-a ${id}$`) })
+  t.match(line, {
+    correlation_id: id,
+    method: 'GET',
+    status: 404,
+    merchant: 'merchant-a',
+    msg: new RegExp(`^GET /customer-token/v1/tokens/x 404 \\d+ms merchant=merchant-a ${id}$`),
+  })
   t.notOk('reqId' in line, 'the correlation id is not repeated as reqId')
   t.notMatch(s.output(), /TopSecret|bWVyY2hhbnQtYTpUb3BTZWNyZXQ/)
 })
 
-t.test('--state-file: a change is in the file before it is answered, so even a killed server keeps it', async t => {
-  const { join } = await import('node:path')
-  const file = join(t.testdir(), 'state.json')
-  const headers = { authorization: basic(), 'content-type': 'application/json' }
-  const one = await startServer(['--port', '0', '--state-file', file])
-  const minted = await (await fetch(`${one.url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })).json() as { session_id: string }
-  await stop(one.child, 'SIGKILL')
-  const two = await startServer(['--port', '0', '--state-file', file])
-  t.equal((await fetch(`${two.url}/payments/v1/sessions/${minted.session_id}`, { headers })).status, 200)
-  await stop(two.child)
-})
+t.test(
+  '--state-file: a change is in the file before it is answered, so even a killed server keeps it',
+  async (t) => {
+    const { join } = await import('node:path')
+    const file = join(t.testdir(), 'state.json')
+    const headers = { authorization: basic(), 'content-type': 'application/json' }
+    const one = await startServer(['--port', '0', '--state-file', file])
+    const minted = (await (
+      await fetch(`${one.url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })
+    ).json()) as { session_id: string }
+    await stop(one.child, 'SIGKILL')
+    const two = await startServer(['--port', '0', '--state-file', file])
+    t.equal((await fetch(`${two.url}/payments/v1/sessions/${minted.session_id}`, { headers })).status, 200)
+    await stop(two.child)
+  },
+)

@@ -17,18 +17,34 @@ const KILLS = Number(process.env.KLARNA_MOCK_CRASH_KILLS ?? 5)
 const WORKERS = 8
 const headers = { authorization: basic(), 'content-type': 'application/json' }
 
-interface Ack { kind: 'order' | 'session', key: string, id: string, ackAt: number }
+interface Ack {
+  kind: 'order' | 'session'
+  key: string
+  id: string
+  ackAt: number
+}
 
-async function post (url: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> {
+async function post(url: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> {
   return await fetch(url, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify(body) })
 }
 
-t.test(`SIGKILL under load, ${KILLS} times: no acknowledged write is lost`, async t => {
+t.test(`SIGKILL under load, ${KILLS} times: no acknowledged write is lost`, async (t) => {
   const file = join(t.testdir(), 'state.json')
   let server = await startServer(['--port', '0', '--state-file', file])
-  const auth = (await (await post(`${server.url}/_mock/authorizations`, {})).json() as { authorization_token: string }).authorization_token
-  const token = (await (await post(`${server.url}/payments/v1/authorizations/${auth}/customer-token`,
-    { purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'crash test', intended_use: 'SUBSCRIPTION' })).json() as { token_id: string }).token_id
+  const auth = (
+    (await (await post(`${server.url}/_mock/authorizations`, {})).json()) as { authorization_token: string }
+  ).authorization_token
+  const token = (
+    (await (
+      await post(`${server.url}/payments/v1/authorizations/${auth}/customer-token`, {
+        purchase_country: 'SE',
+        purchase_currency: 'SEK',
+        locale: 'sv-SE',
+        description: 'crash test',
+        intended_use: 'SUBSCRIPTION',
+      })
+    ).json()) as { token_id: string }
+  ).token_id
   const acked: Ack[] = []
   const lost: Array<Ack & { killedAfterMs: number }> = []
   let sequence = 0
@@ -38,16 +54,33 @@ t.test(`SIGKILL under load, ${KILLS} times: no acknowledged write is lost`, asyn
     let running = true
     const thisRound: Ack[] = []
     const worker = async (w: number): Promise<void> => {
+      // eslint-disable-next-line no-unmodified-loop-condition -- set false by the killer below
       while (running) {
         const n = sequence++
         try {
           if (n % 4 === 3) {
             const res = await post(`${base}/_mock/authorizations`, {})
-            if (res.ok) thisRound.push({ kind: 'session', key: '', id: (await res.json() as { session_id: string }).session_id, ackAt: Date.now() })
+            if (res.ok) {
+              thisRound.push({
+                kind: 'session',
+                key: '',
+                id: ((await res.json()) as { session_id: string }).session_id,
+                ackAt: Date.now(),
+              })
+            }
           } else {
             const key = `crash-${kill}-${w}-${n}`
-            const res = await post(`${base}/customer-token/v1/tokens/${token}/order`, seTokenOrder(), { 'Klarna-Idempotency-Key': key })
-            if (res.ok) thisRound.push({ kind: 'order', key, id: (await res.json() as { order_id: string }).order_id, ackAt: Date.now() })
+            const res = await post(`${base}/customer-token/v1/tokens/${token}/order`, seTokenOrder(), {
+              'Klarna-Idempotency-Key': key,
+            })
+            if (res.ok) {
+              thisRound.push({
+                kind: 'order',
+                key,
+                id: ((await res.json()) as { order_id: string }).order_id,
+                ackAt: Date.now(),
+              })
+            }
           }
         } catch {
           return // the server is gone
@@ -55,7 +88,7 @@ t.test(`SIGKILL under load, ${KILLS} times: no acknowledged write is lost`, asyn
       }
     }
     const load = Promise.all(Array.from({ length: WORKERS }, async (_, w) => await worker(w)))
-    await new Promise(resolve => setTimeout(resolve, 50 + Math.random() * 200))
+    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200))
     const killedAt = Date.now()
     await stop(server.child, 'SIGKILL')
     running = false
@@ -67,20 +100,29 @@ t.test(`SIGKILL under load, ${KILLS} times: no acknowledged write is lost`, asyn
     const check = async (ack: Ack): Promise<void> => {
       let ok: boolean
       if (ack.kind === 'order') {
-        const res = await post(`${url}/customer-token/v1/tokens/${token}/order`, seTokenOrder(), { 'Klarna-Idempotency-Key': ack.key })
-        ok = res.ok && (await res.json() as { order_id: string }).order_id === ack.id && res.headers.get('klarna-idempotent-replayed') === 'true'
+        const res = await post(`${url}/customer-token/v1/tokens/${token}/order`, seTokenOrder(), {
+          'Klarna-Idempotency-Key': ack.key,
+        })
+        ok =
+          res.ok &&
+          ((await res.json()) as { order_id: string }).order_id === ack.id &&
+          res.headers.get('klarna-idempotent-replayed') === 'true'
       } else {
         ok = (await fetch(`${url}/payments/v1/sessions/${ack.id}`, { headers })).ok
       }
       if (!ok) lost.push({ ...ack, killedAfterMs: killedAt - ack.ackAt })
     }
     const queue = [...thisRound]
-    await Promise.all(Array.from({ length: WORKERS }, async () => {
-      for (let ack = queue.pop(); ack !== undefined; ack = queue.pop()) await check(ack)
-    }))
+    await Promise.all(
+      Array.from({ length: WORKERS }, async () => {
+        for (let ack = queue.pop(); ack !== undefined; ack = queue.pop()) await check(ack)
+      }),
+    )
   }
   await stop(server.child)
-  t.comment(`${KILLS} kills, ${acked.length} acknowledged writes (${acked.filter(a => a.kind === 'order').length} token orders), ${lost.length} lost`)
+  t.comment(
+    `${KILLS} kills, ${acked.length} acknowledged writes (${acked.filter((a) => a.kind === 'order').length} token orders), ${lost.length} lost`,
+  )
   t.ok(acked.length > KILLS * 10, `writes were acknowledged under load (${acked.length})`)
   t.same(lost, [], 'every acknowledged write survived the kill; no idempotent token order was charged twice')
 })

@@ -3,7 +3,7 @@ import SwaggerParser from '@apidevtools/swagger-parser'
 import { build, call, mint, tokenRequest } from './helpers/app.js'
 import { exampleSessionId } from '../src/schemas/examples.js'
 
-t.test('GET /_mock/openapi.json is a valid OpenAPI 3 document listing every route', async t => {
+t.test('GET /_mock/openapi.json is a valid OpenAPI 3 document listing every route', async (t) => {
   const app = await build(t)
   const res = await app.inject({ url: '/_mock/openapi.json' })
   t.equal(res.statusCode, 200, 'no credentials needed')
@@ -24,16 +24,24 @@ t.test('GET /_mock/openapi.json is a valid OpenAPI 3 document listing every rout
   }
   const documented = new Set<string>()
   for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
-    for (const method of Object.keys(ops)) documented.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)
+    for (const method of Object.keys(ops)) {
+      documented.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)
+    }
   }
-  const missing = [...served].filter(r => !r.includes('/_mock/docs') && r !== 'GET /_mock/openapi.json' && !documented.has(r))
+  const missing = [...served].filter(
+    (r) => !r.includes('/_mock/docs') && r !== 'GET /_mock/openapi.json' && !documented.has(r),
+  )
   t.same(missing, [], 'every route is documented')
   t.ok(served.size >= 20, `${served.size} routes seen`)
-  t.match(doc.paths['/payments/v1/authorizations/{authorizationToken}/customer-token'].post, { operationId: 'purchaseToken', requestBody: Object, responses: { 200: Object, 404: Object } })
+  t.match(doc.paths['/payments/v1/authorizations/{authorizationToken}/customer-token'].post, {
+    operationId: 'purchaseToken',
+    requestBody: Object,
+    responses: { 200: Object, 404: Object },
+  })
   t.same(doc.paths['/_mock/health'].get.security, [], 'health is documented as open')
 })
 
-t.test('the interactive page at /_mock/docs', async t => {
+t.test('the interactive page at /_mock/docs', async (t) => {
   const app = await build(t)
   const res = await app.inject({ url: '/_mock/docs' })
   t.equal(res.statusCode, 200)
@@ -42,51 +50,141 @@ t.test('the interactive page at /_mock/docs', async t => {
   t.equal(json.statusCode, 200)
 })
 
-t.test('every operation has a summary and a description; every request body a realistic example that the mock accepts', async t => {
-  const app = await build(t)
-  const doc = (await app.inject({ url: '/_mock/openapi.json' })).json() as { paths: Record<string, Record<string, { operationId?: string, summary?: string, description?: string, requestBody?: { content: Record<string, { example?: unknown }> } }>> }
-  const sent: string[] = []
-  for (const [path, ops] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(ops)) {
-      const label = `${method.toUpperCase()} ${path}`
-      t.ok((op.summary ?? '').length > 3, `${label}: summary`)
-      t.ok((op.description ?? '').length > 10, `${label}: description`)
-      if (op.requestBody === undefined) continue
-      const example = op.requestBody.content['application/json']?.example
-      t.ok(example !== undefined, `${label}: an example`)
-      if (example === undefined) continue
-      // What each example needs to exist first: a GB authorization of the example cart, a token, a session.
-      const cart = { purchase_country: 'GB', intent: 'buy_and_tokenize', order_amount: 10000, order_tax_amount: 2000, order_lines: (doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example as { order_lines: unknown[] }).order_lines }
-      const { authorization_token: auth, session_id: sid } = await mint(app, cart)
-      const { authorization_token: tokenAuth } = await mint(app, cart)
-      const token = (await call(app, 'POST', `/payments/v1/authorizations/${tokenAuth}/customer-token`, tokenRequest({ purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB' }))).json().token_id as string
-      // Order Management: an order of the example token order (GB, 25.00), with a capture of 12.00 to refund from and act on.
-      const order = (await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, doc.paths['/customer-token/v1/tokens/{customerToken}/order']?.post?.requestBody?.content['application/json']?.example)).json().order_id as string
-      const captureId = (await call(app, 'POST', `/ordermanagement/v1/orders/${order}/captures`, { captured_amount: 1200 })).headers['capture-id'] as string
-      const url = path.replace('{session_id}', sid).replace('{authorizationToken}', auth).replace('{customerToken}', token)
-        .replace('{order_id}', order).replace('{capture_id}', captureId)
-      // HPP and the browser's posts need a live payment session, an HPP session, a client_token.
-      if (path.startsWith('/hpp/') || path === '/_mock/widget/authorize' || path === '/_mock/hpp/decision') {
-        const live = (await call(app, 'POST', '/payments/v1/sessions', doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example)).json() as { session_id: string, client_token: string }
-        const body = JSON.parse(JSON.stringify(example).replaceAll(exampleSessionId, live.session_id).replace(/eyJ[^"]*…/, live.client_token)) as unknown
-        const hpp = (await call(app, 'POST', '/hpp/v1/sessions', { payment_session_url: `/payments/v1/sessions/${live.session_id}` })).json() as { session_id: string, redirect_url: string }
-        const target = path === '/_mock/hpp/decision' ? `${path}${new URL(hpp.redirect_url).search}` : path.replace('{session_id}', hpp.session_id)
-        const res = await call(app, method.toUpperCase() as 'POST', target, body)
-        t.ok(res.statusCode < 300, `${label}: the example is accepted (${res.statusCode} ${res.body.slice(0, 200)})`)
-        sent.push(label)
-        continue
-      }
-      const res = await call(app, method.toUpperCase() as 'POST', url.startsWith('/_mock/sessions/') ? `/_mock/sessions/${(await call(app, 'POST', '/payments/v1/sessions', doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example)).json().session_id as string}/authorize` : url, example)
-      t.ok(res.statusCode < 300, `${label}: the example is accepted (${res.statusCode} ${res.body.slice(0, 200)})`)
-      sent.push(label)
+t.test(
+  'every operation has a summary and a description; every request body a realistic example that the mock accepts',
+  async (t) => {
+    const app = await build(t)
+    const doc = (await app.inject({ url: '/_mock/openapi.json' })).json() as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            operationId?: string
+            summary?: string
+            description?: string
+            requestBody?: { content: Record<string, { example?: unknown }> }
+          }
+        >
+      >
     }
-  }
-  t.equal(sent.length, 23, `${sent.length} examples sent`)
-})
+    const sent: string[] = []
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const label = `${method.toUpperCase()} ${path}`
+        t.ok((op.summary ?? '').length > 3, `${label}: summary`)
+        t.ok((op.description ?? '').length > 10, `${label}: description`)
+        if (op.requestBody === undefined) continue
+        const example = op.requestBody.content['application/json']?.example
+        t.ok(example !== undefined, `${label}: an example`)
+        if (example === undefined) continue
+        // What each example needs to exist first: a GB authorization of the example cart, a token, a session.
+        const cart = {
+          purchase_country: 'GB',
+          intent: 'buy_and_tokenize',
+          order_amount: 10000,
+          order_tax_amount: 2000,
+          order_lines: (
+            doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example as {
+              order_lines: unknown[]
+            }
+          ).order_lines,
+        }
+        const { authorization_token: auth, session_id: sid } = await mint(app, cart)
+        const { authorization_token: tokenAuth } = await mint(app, cart)
+        const token = (
+          await call(
+            app,
+            'POST',
+            `/payments/v1/authorizations/${tokenAuth}/customer-token`,
+            tokenRequest({ purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB' }),
+          )
+        ).json().token_id as string
+        // Order Management: an order of the example token order (GB, 25.00), with a capture of 12.00 to
+        // refund from and act on.
+        const order = (
+          await call(
+            app,
+            'POST',
+            `/customer-token/v1/tokens/${token}/order`,
+            doc.paths['/customer-token/v1/tokens/{customerToken}/order']?.post?.requestBody?.content[
+              'application/json'
+            ]?.example,
+          )
+        ).json().order_id as string
+        const captureId = (
+          await call(app, 'POST', `/ordermanagement/v1/orders/${order}/captures`, { captured_amount: 1200 })
+        ).headers['capture-id'] as string
+        const url = path
+          .replace('{session_id}', sid)
+          .replace('{authorizationToken}', auth)
+          .replace('{customerToken}', token)
+          .replace('{order_id}', order)
+          .replace('{capture_id}', captureId)
+        // HPP and the browser's posts need a live payment session, an HPP session, a client_token.
+        if (
+          path.startsWith('/hpp/') ||
+          path === '/_mock/widget/authorize' ||
+          path === '/_mock/hpp/decision'
+        ) {
+          const live = (
+            await call(
+              app,
+              'POST',
+              '/payments/v1/sessions',
+              doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example,
+            )
+          ).json() as { session_id: string; client_token: string }
+          const body = JSON.parse(
+            JSON.stringify(example)
+              .replaceAll(exampleSessionId, live.session_id)
+              .replace(/eyJ[^"]*…/, live.client_token),
+          ) as unknown
+          const hpp = (
+            await call(app, 'POST', '/hpp/v1/sessions', {
+              payment_session_url: `/payments/v1/sessions/${live.session_id}`,
+            })
+          ).json() as { session_id: string; redirect_url: string }
+          const target =
+            path === '/_mock/hpp/decision'
+              ? `${path}${new URL(hpp.redirect_url).search}`
+              : path.replace('{session_id}', hpp.session_id)
+          const res = await call(app, method.toUpperCase() as 'POST', target, body)
+          t.ok(
+            res.statusCode < 300,
+            `${label}: the example is accepted (${res.statusCode} ${res.body.slice(0, 200)})`,
+          )
+          sent.push(label)
+          continue
+        }
+        const res = await call(
+          app,
+          method.toUpperCase() as 'POST',
+          url.startsWith('/_mock/sessions/')
+            ? `/_mock/sessions/${(await call(app, 'POST', '/payments/v1/sessions', doc.paths['/payments/v1/sessions']?.post?.requestBody?.content['application/json']?.example)).json().session_id as string}/authorize`
+            : url,
+          example,
+        )
+        t.ok(
+          res.statusCode < 300,
+          `${label}: the example is accepted (${res.statusCode} ${res.body.slice(0, 200)})`,
+        )
+        sent.push(label)
+      }
+    }
+    t.equal(sent.length, 23, `${sent.length} examples sent`)
+  },
+)
 
-t.test('GET / says where to start, without credentials', async t => {
+t.test('GET / says where to start, without credentials', async (t) => {
   const app = await build(t)
   const res = await app.inject({ url: '/' })
   t.equal(res.statusCode, 200)
-  t.match(res.json(), { name: 'klarna-mock', docs: '/_mock/docs', openapi: '/_mock/openapi.json', dashboard: '/_mock/ui', sdk: '/kp/lib/v1/api.js' })
+  t.match(res.json(), {
+    name: 'klarna-mock',
+    docs: '/_mock/docs',
+    openapi: '/_mock/openapi.json',
+    dashboard: '/_mock/ui',
+    sdk: '/kp/lib/v1/api.js',
+  })
 })

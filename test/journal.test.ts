@@ -3,30 +3,68 @@ import { request } from 'node:http'
 import { basic, build, call, createCustomerToken, errorOf, mint } from './helpers/app.js'
 import { listen } from './helpers/socket.js'
 
-t.test('the journal lists what was received and answered, newest first, without credentials', async t => {
+t.test('the journal lists what was received and answered, newest first, without credentials', async (t) => {
   const app = await build(t, { admin: { username: 'ops', password: 'root-secret' } })
   const { authorization_token: auth } = await mint(app)
   await createCustomerToken(app, auth)
-  await call(app, 'GET', '/customer-token/v1/tokens/nope', undefined, { headers: { 'user-agent': 'Library/Klarna.kco_rest_php_4.2.3' } })
+  await call(app, 'GET', '/customer-token/v1/tokens/nope', undefined, {
+    headers: { 'user-agent': 'Library/Klarna.kco_rest_php_4.2.3' },
+  })
   await app.inject({ method: 'GET', url: '/payments/v1/sessions/x' })
   const list = (await call(app, 'GET', '/_mock/requests')).json()
-  t.equal(list.length, 2, "control calls are not journalled; an unauthenticated call belongs to no merchant")
-  t.match(list[0], { method: 'GET', status: 404, merchant: 'merchant-a', request_headers: { 'user-agent': 'Library/Klarna.kco_rest_php_4.2.3' }, response_body: { error_code: 'TOKEN_NOT_FOUND' } })
-  t.match(list[1], { method: 'POST', status: 200, operation: 'purchaseToken', request_body: { purchase_country: 'SE', intended_use: 'SUBSCRIPTION' }, response_body: { token_id: String } })
+  t.equal(list.length, 2, 'control calls are not journalled; an unauthenticated call belongs to no merchant')
+  t.match(list[0], {
+    method: 'GET',
+    status: 404,
+    merchant: 'merchant-a',
+    request_headers: { 'user-agent': 'Library/Klarna.kco_rest_php_4.2.3' },
+    response_body: { error_code: 'TOKEN_NOT_FOUND' },
+  })
+  t.match(list[1], {
+    method: 'POST',
+    status: 200,
+    operation: 'purchaseToken',
+    request_body: { purchase_country: 'SE', intended_use: 'SUBSCRIPTION' },
+    response_body: { token_id: String },
+  })
   t.equal(list[1].correlation_id.length, 36)
-  const all = (await call(app, 'GET', '/_mock/requests?merchant=*', undefined, { user: 'ops', headers: { authorization: basic('ops', 'root-secret') } })).json()
-  t.match(all[0], { method: 'GET', path: '/payments/v1/sessions/x', merchant: null, status: 401, operation: 'readCreditSession' }, 'the operator sees everything')
+  const all = (
+    await call(app, 'GET', '/_mock/requests?merchant=*', undefined, {
+      user: 'ops',
+      headers: { authorization: basic('ops', 'root-secret') },
+    })
+  ).json()
+  t.match(
+    all[0],
+    {
+      method: 'GET',
+      path: '/payments/v1/sessions/x',
+      merchant: null,
+      status: 401,
+      operation: 'readCreditSession',
+    },
+    'the operator sees everything',
+  )
   const text = JSON.stringify(all)
   t.notMatch(text, /authorization"|Basic |secret/i, 'no credentials are stored')
 })
 
-t.test('filters: path, status, limit; DELETE clears; each merchant sees its own', async t => {
+t.test('filters: path, status, limit; DELETE clears; each merchant sees its own', async (t) => {
   const app = await build(t)
   await call(app, 'GET', '/customer-token/v1/tokens/a')
   await call(app, 'GET', '/customer-token/v1/tokens/b', undefined, { user: 'merchant-b' })
   await call(app, 'POST', '/payments/v1/sessions', {})
-  t.same((await call(app, 'GET', '/_mock/requests', undefined, { user: 'merchant-b' })).json().map((e: { path: string }) => e.path), ['/customer-token/v1/tokens/b'])
-  t.same(errorOf(await call(app, 'GET', '/_mock/requests?merchant=merchant-b')), { status: 403, code: 'FORBIDDEN', messages: ['Only the operator can act on another merchant (see --admin-credentials)'] })
+  t.same(
+    (await call(app, 'GET', '/_mock/requests', undefined, { user: 'merchant-b' }))
+      .json()
+      .map((e: { path: string }) => e.path),
+    ['/customer-token/v1/tokens/b'],
+  )
+  t.same(errorOf(await call(app, 'GET', '/_mock/requests?merchant=merchant-b')), {
+    status: 403,
+    code: 'FORBIDDEN',
+    messages: ['Only the operator can act on another merchant (see --admin-credentials)'],
+  })
   t.equal((await call(app, 'GET', '/_mock/requests?path=/customer-token/')).json().length, 1)
   t.equal((await call(app, 'GET', '/_mock/requests?status=400')).json()[0].path, '/payments/v1/sessions')
   t.equal((await call(app, 'GET', '/_mock/requests?limit=1')).json().length, 1)
@@ -35,7 +73,7 @@ t.test('filters: path, status, limit; DELETE clears; each merchant sees its own'
   t.same((await call(app, 'GET', '/_mock/requests')).json(), [])
 })
 
-t.test('the journal is bounded', async t => {
+t.test('the journal is bounded', async (t) => {
   const app = await build(t, { journalLimit: 5 })
   for (let i = 0; i < 12; i++) await call(app, 'GET', `/customer-token/v1/tokens/t${i}`)
   const list = (await call(app, 'GET', '/_mock/requests')).json()
@@ -44,21 +82,49 @@ t.test('the journal is bounded', async t => {
   t.equal(list[4].path, '/customer-token/v1/tokens/t7')
 })
 
-t.test('with a credentials list a merchant sees only its own requests', async t => {
-  const app = await build(t, { credentials: new Map([['merchant-a', 'secret'], ['merchant-b', 'secret']]) })
+t.test('with a credentials list a merchant sees only its own requests', async (t) => {
+  const app = await build(t, {
+    credentials: new Map([
+      ['merchant-a', 'secret'],
+      ['merchant-b', 'secret'],
+    ]),
+  })
   await call(app, 'GET', '/customer-token/v1/tokens/a')
   await call(app, 'GET', '/customer-token/v1/tokens/b', undefined, { user: 'merchant-b' })
-  t.equal((await app.inject({ url: '/_mock/requests?merchant=merchant-a', headers: { authorization: basic('merchant-b', 'secret') } })).statusCode, 403, 'naming another merchant is refused')
-  const list = (await app.inject({ url: '/_mock/requests', headers: { authorization: basic('merchant-b', 'secret') } })).json()
-  t.same(list.map((e: { path: string }) => e.path), ['/customer-token/v1/tokens/b'])
-  await app.inject({ method: 'DELETE', url: '/_mock/requests', headers: { authorization: basic('merchant-b', 'secret') } })
+  t.equal(
+    (
+      await app.inject({
+        url: '/_mock/requests?merchant=merchant-a',
+        headers: { authorization: basic('merchant-b', 'secret') },
+      })
+    ).statusCode,
+    403,
+    'naming another merchant is refused',
+  )
+  const list = (
+    await app.inject({ url: '/_mock/requests', headers: { authorization: basic('merchant-b', 'secret') } })
+  ).json()
+  t.same(
+    list.map((e: { path: string }) => e.path),
+    ['/customer-token/v1/tokens/b'],
+  )
+  await app.inject({
+    method: 'DELETE',
+    url: '/_mock/requests',
+    headers: { authorization: basic('merchant-b', 'secret') },
+  })
   t.equal((await call(app, 'GET', '/_mock/requests')).json().length, 1, "clearing touched only B's entries")
 })
 
-t.test('faults are journalled with the scenario', async t => {
+t.test('faults are journalled with the scenario', async (t) => {
   const { port, app } = await listen(t)
-  await new Promise<void>(resolve => {
-    const r = request({ port, host: '127.0.0.1', path: '/customer-token/v1/tokens/x', headers: { authorization: basic(), 'klarna-mock-scenario': 'connection-dropped' } })
+  await new Promise<void>((resolve) => {
+    const r = request({
+      port,
+      host: '127.0.0.1',
+      path: '/customer-token/v1/tokens/x',
+      headers: { authorization: basic(), 'klarna-mock-scenario': 'connection-dropped' },
+    })
     r.on('error', () => resolve())
     r.end()
   })

@@ -6,16 +6,27 @@ import { startMock } from '../src/index.js'
 import { packageRoot } from '../src/paths.js'
 import { basic } from './helpers/app.js'
 
-const tokenBody = JSON.stringify({ purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'x', intended_use: 'SUBSCRIPTION' })
+const tokenBody = JSON.stringify({
+  purchase_country: 'SE',
+  purchase_currency: 'SEK',
+  locale: 'sv-SE',
+  description: 'x',
+  intended_use: 'SUBSCRIPTION',
+})
 
-t.test('startMock: a free port, authorize, advanceClock, reset, close', async t => {
+t.test('startMock: a free port, authorize, advanceClock, reset, close', async (t) => {
   const mock = await startMock()
   t.teardown(() => mock.close())
   t.match(mock.url, /^http:\/\/127\.0\.0\.1:\d+$/)
   const a = mock.authorize()
   const b = mock.authorize({ merchant: 'shop-2', purchase_country: 'DE' })
   t.match(a, { authorization_token: /^[0-9a-f-]{36}$/, session_id: String, expires_at: String })
-  const post = async (token: string, user = 'merchant') => await fetch(`${mock.url}/payments/v1/authorizations/${token}/customer-token`, { method: 'POST', headers: { authorization: basic(user, 'x'), 'content-type': 'application/json' }, body: tokenBody })
+  const post = async (token: string, user = 'merchant') =>
+    await fetch(`${mock.url}/payments/v1/authorizations/${token}/customer-token`, {
+      method: 'POST',
+      headers: { authorization: basic(user, 'x'), 'content-type': 'application/json' },
+      body: tokenBody,
+    })
   t.equal((await post(b.authorization_token)).status, 404, 'minted for another merchant')
   const now = mock.advanceClock(3601)
   t.type(now, Date)
@@ -24,29 +35,68 @@ t.test('startMock: a free port, authorize, advanceClock, reset, close', async t 
   t.equal((await post(c.authorization_token)).status, 200)
   mock.reset()
   t.equal((await post(c.authorization_token)).status, 404, 'reset forgets state')
-  t.throws(() => mock.authorize({ purchase_country: 'XX' }), { name: 'KlarnaError', message: 'BAD_VALUE: Bad value: purchase_country' })
-  t.throws(() => mock.authorize({ scenario: 'nope' }), { name: 'KlarnaError', message: /^BAD_REQUEST: Unknown scenario/ })
+  t.throws(() => mock.authorize({ purchase_country: 'XX' }), {
+    name: 'KlarnaError',
+    message: 'BAD_VALUE: Bad value: purchase_country',
+  })
+  t.throws(() => mock.authorize({ scenario: 'nope' }), {
+    name: 'KlarnaError',
+    message: /^BAD_REQUEST: Unknown scenario/,
+  })
 })
 
-t.test('the README example with node:test passes against the package', async t => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--test', join(packageRoot, 'examples', 'node-test.example.mjs')], { cwd: packageRoot })
+t.test('the README example with node:test passes against the package', async (t) => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--test', join(packageRoot, 'examples', 'node-test.example.mjs')],
+    { cwd: packageRoot },
+  )
   t.match(stdout, /# pass 2/)
   t.match(stdout, /# fail 0/)
 })
 
-t.test('options: unknown names and wrong types are refused, saying what to write; the obvious shapes are accepted', async t => {
-  await t.rejects(startMock({ publicUrl: 'http://x' } as never), { name: 'OptionsError', message: /unknown option "publicUrl" \(did you mean publicBaseUrl\?\)/ })
-  await t.rejects(startMock({ authorizationLifetime: 60 } as never), { message: /did you mean authorizationLifetimeSeconds\?/ })
-  await t.rejects(startMock({ authorizationLifetimeSeconds: '60' } as never), { message: 'klarna-mock: option authorizationLifetimeSeconds must be a number of seconds above 0, got "60"' })
-  await t.rejects(startMock({ fidelity: 'exact' } as never), { message: /option fidelity must be one of recorded, documented/ })
-  await t.rejects(startMock({ credentials: { shop: 42 } } as never), { message: /option credentials must be a Map, an object/ })
+t.test(
+  'options: unknown names and wrong types are refused, saying what to write; the obvious shapes are accepted',
+  async (t) => {
+    await t.rejects(startMock({ publicUrl: 'http://x' } as never), {
+      name: 'OptionsError',
+      message: /unknown option "publicUrl" \(did you mean publicBaseUrl\?\)/,
+    })
+    await t.rejects(startMock({ authorizationLifetime: 60 } as never), {
+      message: /did you mean authorizationLifetimeSeconds\?/,
+    })
+    await t.rejects(startMock({ authorizationLifetimeSeconds: '60' } as never), {
+      message:
+        'klarna-mock: option authorizationLifetimeSeconds must be a number of seconds above 0, got "60"',
+    })
+    await t.rejects(startMock({ fidelity: 'exact' } as never), {
+      message: /option fidelity must be one of recorded, documented/,
+    })
+    await t.rejects(startMock({ credentials: { shop: 42 } } as never), {
+      message: /option credentials must be a Map, an object/,
+    })
 
-  for (const credentials of [{ shop: 'pw' }, ['shop:pw'], new Map([['shop', 'pw']])]) {
-    const mock = await startMock({ credentials, admin: 'ops:ops-pw' })
-    t.teardown(() => mock.close())
-    const as = (user: string, pw: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}` })
-    t.equal((await fetch(`${mock.url}/_mock/clock`, { headers: as('shop', 'pw') })).status, 200, `${JSON.stringify(credentials instanceof Map ? [...credentials] : credentials)}: the listed pair passes`)
-    t.equal((await fetch(`${mock.url}/_mock/clock`, { headers: as('shop', 'nope') })).status, 401, 'others do not')
-    t.equal((await fetch(`${mock.url}/_mock/clock?merchant=shop`, { headers: as('ops', 'ops-pw') })).status, 200, 'the operator as "user:password"')
-  }
-})
+    for (const credentials of [{ shop: 'pw' }, ['shop:pw'], new Map([['shop', 'pw']])]) {
+      const mock = await startMock({ credentials, admin: 'ops:ops-pw' })
+      t.teardown(() => mock.close())
+      const as = (user: string, pw: string) => ({
+        authorization: `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`,
+      })
+      t.equal(
+        (await fetch(`${mock.url}/_mock/clock`, { headers: as('shop', 'pw') })).status,
+        200,
+        `${JSON.stringify(credentials instanceof Map ? [...credentials] : credentials)}: the listed pair passes`,
+      )
+      t.equal(
+        (await fetch(`${mock.url}/_mock/clock`, { headers: as('shop', 'nope') })).status,
+        401,
+        'others do not',
+      )
+      t.equal(
+        (await fetch(`${mock.url}/_mock/clock?merchant=shop`, { headers: as('ops', 'ops-pw') })).status,
+        200,
+        'the operator as "user:password"',
+      )
+    }
+  },
+)

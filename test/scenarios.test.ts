@@ -22,41 +22,73 @@ const requests: Record<string, [string, string]> = {
   refundOrder: ['POST', '/ordermanagement/v1/orders/o-1/refunds'],
   cancelOrder: ['POST', '/ordermanagement/v1/orders/o-1/cancel'],
   getOrder: ['GET', '/ordermanagement/v1/orders/o-1'],
-  updateAuthorization: ['PATCH', '/ordermanagement/v1/orders/o-1/authorization']
+  updateAuthorization: ['PATCH', '/ordermanagement/v1/orders/o-1/authorization'],
 }
-const headers = (scenario: string) => ({ authorization: basic(), 'content-type': 'application/json', 'klarna-mock-scenario': scenario })
+const headers = (scenario: string) => ({
+  authorization: basic(),
+  'content-type': 'application/json',
+  'klarna-mock-scenario': scenario,
+})
 
 /** Sends a request and reports what the client saw: an answer, a timeout, or a dropped connection. */
-async function attempt (port: number, method: string, path: string, hdrs: Record<string, string>, body: string, timeoutMs: number) {
-  return await new Promise<{ kind: 'answer', status: number, body: string, applied?: string, ms: number } | { kind: 'timeout' | 'dropped', ms: number }>(resolve => {
+async function attempt(
+  port: number,
+  method: string,
+  path: string,
+  hdrs: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+) {
+  return await new Promise<
+    | { kind: 'answer'; status: number; body: string; applied?: string; ms: number }
+    | { kind: 'timeout' | 'dropped'; ms: number }
+  >((resolve) => {
     const started = Date.now()
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: hdrs, timeout: timeoutMs }, res => {
-      let text = ''
-      res.on('data', (c: Buffer) => { text += c.toString() })
-      res.on('end', () => resolve({ kind: 'answer', status: res.statusCode ?? 0, body: text, applied: res.headers['klarna-mock-scenario-applied'] as string | undefined, ms: Date.now() - started }))
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path, headers: hdrs, timeout: timeoutMs },
+      (res) => {
+        let text = ''
+        res.on('data', (c: Buffer) => {
+          text += c.toString()
+        })
+        res.on('end', () =>
+          resolve({
+            kind: 'answer',
+            status: res.statusCode ?? 0,
+            body: text,
+            applied: res.headers['klarna-mock-scenario-applied'] as string | undefined,
+            ms: Date.now() - started,
+          }),
+        )
+      },
+    )
+    req.on('timeout', () => {
+      req.destroy()
+      resolve({ kind: 'timeout', ms: Date.now() - started })
     })
-    req.on('timeout', () => { req.destroy(); resolve({ kind: 'timeout', ms: Date.now() - started }) })
     req.on('error', () => resolve({ kind: 'dropped', ms: Date.now() - started }))
     req.end(method === 'GET' || method === 'DELETE' ? undefined : body)
   })
 }
 
-const files = readdirSync(scenariosDir).filter(f => /\.(ya?ml|json)$/.test(f)).sort()
+const files = readdirSync(scenariosDir)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .sort()
 const shipped = loadScenarios([scenariosDir])
 
-t.test('every shipped scenario file does what it advertises, over a real socket', async t => {
+t.test('every shipped scenario file does what it advertises, over a real socket', async (t) => {
   const { port, app } = await listen(t)
   for (const file of files) {
     const name = file.replace(/\.(ya?ml|json)$/, '')
     const scenario = shipped.get(name)
     if (scenario === undefined) throw new Error(`${file} not loaded`)
-    await t.test(name, async t => {
+    await t.test(name, async (t) => {
       await call(app, 'POST', '/_mock/reset')
       const op = scenario.appliesTo[0] ?? ''
       let [method, path] = requests[op] ?? ['GET', '/']
       let body = '{}'
       const steps = scenario.repeat ? [scenario.steps[0]] : scenario.steps
-      if (steps.some(s => s?.success !== undefined)) {
+      if (steps.some((s) => s?.success !== undefined)) {
         // A success variant needs a call that succeeds: a real token and a valid order.
         const { authorization_token: auth } = await mint(app)
         const token = (await createCustomerToken(app, auth)).json().token_id as string
@@ -64,7 +96,14 @@ t.test('every shipped scenario file does what it advertises, over a real socket'
         body = JSON.stringify(seTokenOrder())
       }
       for (const [i, step] of steps.entries()) {
-        const seen = await attempt(port, method, path, headers(name), body, step?.fault?.kind === 'timeout' ? 500 : 10000)
+        const seen = await attempt(
+          port,
+          method,
+          path,
+          headers(name),
+          body,
+          step?.fault?.kind === 'timeout' ? 500 : 10000,
+        )
         const label = `${name} step ${i} (${method} ${path})`
         if (step?.error !== undefined) {
           t.equal(seen.kind, 'answer', label)
@@ -78,9 +117,25 @@ t.test('every shipped scenario file does what it advertises, over a real socket'
           const answer = JSON.parse(seen.body)
           t.equal(answer.error_code, step.error.error_code, label)
           // Placeholders ({purchase_country}, {fields}, …) are filled from the request.
-          t.match(answer.error_messages, step.error.error_messages.map(m => new RegExp(`^${m.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[a-z_]+\}/g, '.+')}$`)), label)
-          for (const field of ['fraud_status', 'reason', 'authorized_payment_method', 'step_up_id'] as const) {
-            if (step.error[field] !== undefined) t.ok(answer[field] !== undefined && !String(answer[field]).includes('{'), `${label}: ${field} filled`)
+          t.match(
+            answer.error_messages,
+            step.error.error_messages.map(
+              (m) => new RegExp(`^${m.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[a-z_]+\}/g, '.+')}$`),
+            ),
+            label,
+          )
+          for (const field of [
+            'fraud_status',
+            'reason',
+            'authorized_payment_method',
+            'step_up_id',
+          ] as const) {
+            if (step.error[field] !== undefined) {
+              t.ok(
+                answer[field] !== undefined && !String(answer[field]).includes('{'),
+                `${label}: ${field} filled`,
+              )
+            }
           }
         } else if (step?.success !== undefined) {
           t.equal(seen.kind === 'answer' && seen.status, 200, label)
@@ -103,31 +158,74 @@ t.test('every shipped scenario file does what it advertises, over a real socket'
   t.equal(health.status, 200, 'the server kept serving through every fault')
 })
 
-t.test('GET /_mock/scenarios lists the whole catalogue', async t => {
+t.test('GET /_mock/scenarios lists the whole catalogue', async (t) => {
   const app = await build(t)
-  const list = (await call(app, 'GET', '/_mock/scenarios')).json() as Array<{ name: string, applies_to: string[], status?: number, error_code?: string }>
+  const list = (await call(app, 'GET', '/_mock/scenarios')).json() as Array<{
+    name: string
+    applies_to: string[]
+    status?: number
+    error_code?: string
+  }>
   t.equal(list.length, files.length)
-  t.match(list.find(s => s.name === 'token-cancelled'), { applies_to: ['createTokenOrder'], status: 403, error_code: 'TOKEN_CANCELLED', description: String })
-  const fault = list.find(s => s.name === 'timeout')
+  t.match(
+    list.find((s) => s.name === 'token-cancelled'),
+    { applies_to: ['createTokenOrder'], status: 403, error_code: 'TOKEN_CANCELLED', description: String },
+  )
+  const fault = list.find((s) => s.name === 'timeout')
   t.notOk(fault !== undefined && 'status' in fault, 'faults have no status')
-  t.ok(list.find(s => s.name === 'rate-limited')?.applies_to.includes('purchaseToken'), '"*" expands to every operation')
-  const codes = new Set(list.map(s => s.error_code))
-  for (const code of ['NOT_FOUND', 'BAD_VALUE', 'BAD_REQUEST', 'INVALID_OPERATION', 'SESSION_COMPLETED', 'REJECTED', 'TOKEN_NOT_FOUND', 'TOKEN_CANCELLED', 'TOKEN_SUSPENDED',
-    'PAYMENT_METHOD_FAILED', 'UNAVAILABLE_PAYMENT_METHOD', 'PAYMENT_METHOD_CURRENCY_MISMATCH', 'UNAUTHORIZED', 'TOO_MANY_REQUESTS', 'INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'MERCHANT_INACTIVE', 'TOKEN_FORBIDDEN']) {
+  t.ok(
+    list.find((s) => s.name === 'rate-limited')?.applies_to.includes('purchaseToken'),
+    '"*" expands to every operation',
+  )
+  const codes = new Set(list.map((s) => s.error_code))
+  for (const code of [
+    'NOT_FOUND',
+    'BAD_VALUE',
+    'BAD_REQUEST',
+    'INVALID_OPERATION',
+    'SESSION_COMPLETED',
+    'REJECTED',
+    'TOKEN_NOT_FOUND',
+    'TOKEN_CANCELLED',
+    'TOKEN_SUSPENDED',
+    'PAYMENT_METHOD_FAILED',
+    'UNAVAILABLE_PAYMENT_METHOD',
+    'PAYMENT_METHOD_CURRENCY_MISMATCH',
+    'UNAUTHORIZED',
+    'TOO_MANY_REQUESTS',
+    'INTERNAL_SERVER_ERROR',
+    'SERVICE_UNAVAILABLE',
+    'MERCHANT_INACTIVE',
+    'TOKEN_FORBIDDEN',
+  ]) {
     t.ok(codes.has(code), code)
   }
 })
 
-t.test('unknown and misapplied names are a 400 that helps, never a silent pass-through', async t => {
+t.test('unknown and misapplied names are a 400 that helps, never a silent pass-through', async (t) => {
   const app = await build(t)
-  const unknown = errorOf(await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, { headers: { 'klarna-mock-scenario': 'token-cancelld' } }))
+  const unknown = errorOf(
+    await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, {
+      headers: { 'klarna-mock-scenario': 'token-cancelld' },
+    }),
+  )
   t.equal(unknown.status, 400)
   t.match(unknown.messages[0], /^Unknown scenario "token-cancelld"\. Valid names: .*token-cancelled/)
-  const misapplied = errorOf(await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, { headers: { 'klarna-mock-scenario': 'token-cancelled' } }))
-  t.same(misapplied, { status: 400, code: 'BAD_REQUEST', messages: ['Scenario "token-cancelled" does not apply to readCustomerToken; it applies to createTokenOrder'] })
+  const misapplied = errorOf(
+    await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, {
+      headers: { 'klarna-mock-scenario': 'token-cancelled' },
+    }),
+  )
+  t.same(misapplied, {
+    status: 400,
+    code: 'BAD_REQUEST',
+    messages: [
+      'Scenario "token-cancelled" does not apply to readCustomerToken; it applies to createTokenOrder',
+    ],
+  })
 })
 
-t.test('a forced error changes no state', async t => {
+t.test('a forced error changes no state', async (t) => {
   const app = await build(t)
   const { authorization_token: auth } = await mint(app)
   const forced = await createCustomerToken(app, auth, undefined)
@@ -135,96 +233,259 @@ t.test('a forced error changes no state', async t => {
   const token = forced.json().token_id as string
   const second = await mint(app)
   const h = { headers: { 'klarna-mock-scenario': 'internal-server-error' } }
-  t.equal((await call(app, 'POST', `/payments/v1/authorizations/${second.authorization_token}/customer-token`, { purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'x', intended_use: 'SUBSCRIPTION' }, h)).statusCode, 500)
-  t.equal((await createCustomerToken(app, second.authorization_token)).statusCode, 200, 'the authorization still works')
-  t.equal((await call(app, 'PATCH', `/customer-token/v1/tokens/${token}/status`, { status: 'CANCELLED' }, { headers: { 'klarna-mock-scenario': 'service-unavailable' } })).statusCode, 503)
-  t.equal((await call(app, 'GET', `/customer-token/v1/tokens/${token}`)).json().status, 'ACTIVE', 'the token was not cancelled')
-  t.equal((await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), { headers: { 'klarna-mock-scenario': 'payment-method-failed' } })).statusCode, 403)
-  t.equal((await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder())).statusCode, 200, 'the token still charges')
+  t.equal(
+    (
+      await call(
+        app,
+        'POST',
+        `/payments/v1/authorizations/${second.authorization_token}/customer-token`,
+        {
+          purchase_country: 'SE',
+          purchase_currency: 'SEK',
+          locale: 'sv-SE',
+          description: 'x',
+          intended_use: 'SUBSCRIPTION',
+        },
+        h,
+      )
+    ).statusCode,
+    500,
+  )
+  t.equal(
+    (await createCustomerToken(app, second.authorization_token)).statusCode,
+    200,
+    'the authorization still works',
+  )
+  t.equal(
+    (
+      await call(
+        app,
+        'PATCH',
+        `/customer-token/v1/tokens/${token}/status`,
+        { status: 'CANCELLED' },
+        { headers: { 'klarna-mock-scenario': 'service-unavailable' } },
+      )
+    ).statusCode,
+    503,
+  )
+  t.equal(
+    (await call(app, 'GET', `/customer-token/v1/tokens/${token}`)).json().status,
+    'ACTIVE',
+    'the token was not cancelled',
+  )
+  t.equal(
+    (
+      await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), {
+        headers: { 'klarna-mock-scenario': 'payment-method-failed' },
+      })
+    ).statusCode,
+    403,
+  )
+  t.equal(
+    (await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder())).statusCode,
+    200,
+    'the token still charges',
+  )
 })
 
-t.test('arming: the next calls of this merchant, optionally one operation', async t => {
+t.test('arming: the next calls of this merchant, optionally one operation', async (t) => {
   const app = await build(t)
-  t.same((await call(app, 'POST', '/_mock/scenarios/arm', { name: 'service-unavailable', times: 2, operation: 'readCustomerToken' })).json(), { name: 'service-unavailable', times: 2, operation: 'readCustomerToken' })
-  t.equal((await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, { user: 'merchant-b' })).statusCode, 404, 'other merchants are not affected')
-  t.equal((await call(app, 'POST', '/payments/v1/sessions', gbSession())).statusCode, 200, 'other operations are not affected')
+  t.same(
+    (
+      await call(app, 'POST', '/_mock/scenarios/arm', {
+        name: 'service-unavailable',
+        times: 2,
+        operation: 'readCustomerToken',
+      })
+    ).json(),
+    { name: 'service-unavailable', times: 2, operation: 'readCustomerToken' },
+  )
+  t.equal(
+    (await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, { user: 'merchant-b' })).statusCode,
+    404,
+    'other merchants are not affected',
+  )
+  t.equal(
+    (await call(app, 'POST', '/payments/v1/sessions', gbSession())).statusCode,
+    200,
+    'other operations are not affected',
+  )
   const first = await call(app, 'GET', '/customer-token/v1/tokens/x')
   t.equal(first.statusCode, 503)
   t.equal(first.headers['klarna-mock-scenario-applied'], 'service-unavailable')
   t.equal((await call(app, 'GET', '/customer-token/v1/tokens/x')).statusCode, 503)
   t.equal((await call(app, 'GET', '/customer-token/v1/tokens/x')).statusCode, 404, 'used up')
   await call(app, 'POST', '/_mock/scenarios/arm', { name: 'order-pending' })
-  const { authorization_token: auth } = await mint(app, { purchase_country: 'GB', intent: 'buy', order_amount: 10000, order_tax_amount: 2000, order_lines: gbSession().order_lines })
+  const { authorization_token: auth } = await mint(app, {
+    purchase_country: 'GB',
+    intent: 'buy',
+    order_amount: 10000,
+    order_tax_amount: 2000,
+    order_lines: gbSession().order_lines,
+  })
   const order = await call(app, 'POST', `/payments/v1/authorizations/${auth}/order`, gbOrder())
   t.equal(order.json().fraud_status, 'PENDING', 'armed without an operation: the next call it applies to')
   t.same(errorOf(await call(app, 'POST', '/_mock/scenarios/arm', { name: 'nope' })).code, 'BAD_REQUEST')
-  t.match(errorOf(await call(app, 'POST', '/_mock/scenarios/arm', { name: 'token-cancelled', operation: 'purchaseToken' })).messages[0], /does not apply to purchaseToken/)
-  t.match(errorOf(await call(app, 'POST', '/_mock/scenarios/arm', { name: 'token-cancelled', operation: 'fly' })).messages[0], /Unknown operation "fly"/)
+  t.match(
+    errorOf(
+      await call(app, 'POST', '/_mock/scenarios/arm', {
+        name: 'token-cancelled',
+        operation: 'purchaseToken',
+      }),
+    ).messages[0],
+    /does not apply to purchaseToken/,
+  )
+  t.match(
+    errorOf(await call(app, 'POST', '/_mock/scenarios/arm', { name: 'token-cancelled', operation: 'fly' }))
+      .messages[0],
+    /Unknown operation "fly"/,
+  )
 })
 
-t.test('sequences and times: fail, then behave normally', async t => {
+t.test('sequences and times: fail, then behave normally', async (t) => {
   const app = await build(t)
   const h = { headers: { 'klarna-mock-scenario': 'service-unavailable-twice' } }
   const codes = []
-  for (let i = 0; i < 4; i++) codes.push((await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, h)).statusCode)
+  for (let i = 0; i < 4; i++) {
+    codes.push((await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, h)).statusCode)
+  }
   t.same(codes, [503, 503, 404, 404])
   const once = { headers: { 'klarna-mock-scenario': 'internal-error-once' } }
   t.equal((await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, once)).statusCode, 500)
   t.equal((await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, once)).statusCode, 404)
   await call(app, 'POST', '/_mock/reset')
-  t.equal((await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, once)).statusCode, 500, 'reset starts sequences again')
+  t.equal(
+    (await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, once)).statusCode,
+    500,
+    'reset starts sequences again',
+  )
 })
 
-t.test('a scenario can stick to a minted authorization token', async t => {
+t.test('a scenario can stick to a minted authorization token', async (t) => {
   const app = await build(t)
   const { authorization_token: auth } = await mint(app, { scenario: 'not-matching-fields' })
   const res = await createCustomerToken(app, auth)
-  t.same(errorOf(res), { status: 409, code: 'BAD_VALUE', messages: ['Not matching fields: [billing_address.postal_code]'] })
+  t.same(errorOf(res), {
+    status: 409,
+    code: 'BAD_VALUE',
+    messages: ['Not matching fields: [billing_address.postal_code]'],
+  })
   t.equal(res.headers['klarna-mock-scenario-applied'], 'not-matching-fields')
   t.equal((await createCustomerToken(app, auth)).statusCode, 409, 'every call with that token')
-  t.equal((await call(app, 'DELETE', `/payments/v1/authorizations/${auth}`)).statusCode, 204, 'operations it does not apply to behave normally')
+  t.equal(
+    (await call(app, 'DELETE', `/payments/v1/authorizations/${auth}`)).statusCode,
+    204,
+    'operations it does not apply to behave normally',
+  )
   t.same(errorOf(await call(app, 'POST', '/_mock/authorizations', { scenario: 'nope' })).code, 'BAD_REQUEST')
   // A scenario that can never play on a call made with the token is refused, not silently kept.
   const never = await call(app, 'POST', '/_mock/authorizations', { scenario: 'token-suspended' })
   t.equal(never.statusCode, 400)
-  t.match(never.json().error_messages[0], /^Scenario "token-suspended" applies to createTokenOrder.*never to a call made with an authorization token/)
+  t.match(
+    never.json().error_messages[0],
+    /^Scenario "token-suspended" applies to createTokenOrder.*never to a call made with an authorization token/,
+  )
 })
 
-t.test('broken scenario files stop start-up naming the file and the field', async t => {
+t.test('broken scenario files stop start-up naming the file and the field', async (t) => {
   const dir = t.testdir()
-  const write = (name: string, text: string) => { writeFileSync(join(dir, name), text); return join(dir, name) }
-  t.throws(() => parseScenario(write('a.yaml', 'name: a\ndescription: x\napplies_to: [createOrder]\nerror: {status: 200, error_code: X, error_messages: []}\n'), 'name: a\ndescription: x\napplies_to: [createOrder]\nerror: {status: 200, error_code: X, error_messages: []}\n'),
-    /a\.yaml: error\.status: Expected integer to be greater or equal to 400/)
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text)
+    return join(dir, name)
+  }
+  t.throws(
+    () =>
+      parseScenario(
+        write(
+          'a.yaml',
+          'name: a\ndescription: x\napplies_to: [createOrder]\nerror: {status: 200, error_code: X, error_messages: []}\n',
+        ),
+        'name: a\ndescription: x\napplies_to: [createOrder]\nerror: {status: 200, error_code: X, error_messages: []}\n',
+      ),
+    /a\.yaml: error\.status: Expected integer to be greater or equal to 400/,
+  )
   t.throws(() => parseScenario('b.json', '{"name": "b"'), /b\.json: not valid JSON/)
-  t.throws(() => parseScenario('e.yaml', 'name: [oops\n'), { message: 'e.yaml: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1: name: [oops' }, 'the YAML error names the line it is about')
-  t.throws(() => parseScenario('c.yaml', 'name: c\ndescription: x\napplies_to: [fly]\nfault: {kind: drop}\n'), /c\.yaml: applies_to: unknown operation "fly"/)
-  t.throws(() => parseScenario('d.yaml', 'name: d\ndescription: x\napplies_to: ["*"]\n'), /d\.yaml: needs exactly one of error, success, fault, sequence/)
-  t.throws(() => parseScenario('e.yaml', 'name: e\ndescription: x\napplies_to: ["*"]\nfault: {kind: drop}\ncolour: red\n'), /e\.yaml: (colour|\(root\))/)
+  t.throws(
+    () => parseScenario('e.yaml', 'name: [oops\n'),
+    {
+      message:
+        'e.yaml: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1: name: [oops',
+    },
+    'the YAML error names the line it is about',
+  )
+  t.throws(
+    () => parseScenario('c.yaml', 'name: c\ndescription: x\napplies_to: [fly]\nfault: {kind: drop}\n'),
+    /c\.yaml: applies_to: unknown operation "fly"/,
+  )
+  t.throws(
+    () => parseScenario('d.yaml', 'name: d\ndescription: x\napplies_to: ["*"]\n'),
+    /d\.yaml: needs exactly one of error, success, fault, sequence/,
+  )
+  t.throws(
+    () =>
+      parseScenario(
+        'e.yaml',
+        'name: e\ndescription: x\napplies_to: ["*"]\nfault: {kind: drop}\ncolour: red\n',
+      ),
+    /e\.yaml: (colour|\(root\))/,
+  )
   await t.rejects(build(t, { scenarioDirs: [dir] }), /a\.yaml: error\.status/, 'the app refuses to build')
   const other = t.testdir({ sub: {} }) + '/sub'
-  writeFileSync(join(other, 'f.yaml'), 'name: not-f\ndescription: x\napplies_to: ["*"]\nfault: {kind: drop}\n')
-  t.throws(() => loadScenarios([other]), { name: 'ScenarioFileError', message: /f\.yaml: name "not-f" must match the file name/ })
+  writeFileSync(
+    join(other, 'f.yaml'),
+    'name: not-f\ndescription: x\napplies_to: ["*"]\nfault: {kind: drop}\n',
+  )
+  t.throws(() => loadScenarios([other]), {
+    name: 'ScenarioFileError',
+    message: /f\.yaml: name "not-f" must match the file name/,
+  })
 })
 
-t.test("a user's folder adds scenarios and replaces shipped ones by name", async t => {
+t.test("a user's folder adds scenarios and replaces shipped ones by name", async (t) => {
   const dir = t.testdir()
-  writeFileSync(join(dir, 'token-cancelled.yaml'), 'name: token-cancelled\ndescription: ours\napplies_to: [createTokenOrder, readCustomerToken]\nerror: {status: 403, error_code: TOKEN_CANCELED, error_messages: ["Token canceled"]}\n')
-  writeFileSync(join(dir, 'teapot.json'), JSON.stringify({ name: 'teapot', description: 'brews', applies_to: ['*'], error: { status: 418, error_code: 'TEAPOT', error_messages: ['short and stout'] } }))
+  writeFileSync(
+    join(dir, 'token-cancelled.yaml'),
+    'name: token-cancelled\ndescription: ours\napplies_to: [createTokenOrder, readCustomerToken]\nerror: {status: 403, error_code: TOKEN_CANCELED, error_messages: ["Token canceled"]}\n',
+  )
+  writeFileSync(
+    join(dir, 'teapot.json'),
+    JSON.stringify({
+      name: 'teapot',
+      description: 'brews',
+      applies_to: ['*'],
+      error: { status: 418, error_code: 'TEAPOT', error_messages: ['short and stout'] },
+    }),
+  )
   const app = await build(t, { scenarioDirs: [dir] })
-  const ours = errorOf(await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, { headers: { 'klarna-mock-scenario': 'token-cancelled' } }))
+  const ours = errorOf(
+    await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, {
+      headers: { 'klarna-mock-scenario': 'token-cancelled' },
+    }),
+  )
   t.same(ours, { status: 403, code: 'TOKEN_CANCELED', messages: ['Token canceled'] })
-  t.equal(errorOf(await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, { headers: { 'klarna-mock-scenario': 'teapot' } })).status, 418)
+  t.equal(
+    errorOf(
+      await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, {
+        headers: { 'klarna-mock-scenario': 'teapot' },
+      }),
+    ).status,
+    418,
+  )
 })
 
-t.test('a success variant places the order so: an idempotent replay answers the same', async t => {
+t.test('a success variant places the order so: an idempotent replay answers the same', async (t) => {
   const app = await build(t)
   const { authorization_token: auth } = await mint(app)
   const token = (await createCustomerToken(app, auth)).json().token_id as string
   const key = { 'klarna-idempotency-key': 'pending-1' }
-  const first = await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), { headers: { ...key, 'klarna-mock-scenario': 'order-pending' } })
+  const first = await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), {
+    headers: { ...key, 'klarna-mock-scenario': 'order-pending' },
+  })
   t.equal(first.json().fraud_status, 'PENDING')
   t.equal(first.headers['klarna-mock-scenario-applied'], 'order-pending')
-  const replay = await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), { headers: key })
+  const replay = await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), {
+    headers: key,
+  })
   t.same(replay.json(), first.json())
   const order = app.domain.store.merchant('merchant-a').orders.get(first.json().order_id as string)
   t.equal(order?.response.fraud_status, 'PENDING', 'the stored order is pending too')

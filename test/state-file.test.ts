@@ -8,9 +8,10 @@ import { call, createCustomerToken, errorOf, mint } from './helpers/app.js'
 import { seTokenOrder } from './helpers/data.js'
 import { runCli, startServer, stop } from './helpers/spawn.js'
 
-const open = async (file: string): Promise<FastifyInstance> => await buildApp({ logger: false, stateFile: file })
+const open = async (file: string): Promise<FastifyInstance> =>
+  await buildApp({ logger: false, stateFile: file })
 
-async function newToken (app: FastifyInstance, user?: string): Promise<string> {
+async function newToken(app: FastifyInstance, user?: string): Promise<string> {
   const { authorization_token: auth } = await mint(app, {}, user)
   const res = await createCustomerToken(app, auth, undefined, user)
   if (res.statusCode !== 200) throw new Error(res.body)
@@ -18,34 +19,66 @@ async function newToken (app: FastifyInstance, user?: string): Promise<string> {
 }
 
 const tokenStatus = async (app: FastifyInstance, token: string, user?: string) => {
-  const res = await call(app, 'GET', `/customer-token/v1/tokens/${token}`, undefined, user === undefined ? {} : { user })
-  return res.statusCode === 200 ? res.json().status as string : res.statusCode
+  const res = await call(
+    app,
+    'GET',
+    `/customer-token/v1/tokens/${token}`,
+    undefined,
+    user === undefined ? {} : { user },
+  )
+  return res.statusCode === 200 ? (res.json().status as string) : res.statusCode
 }
 
-t.test('a state file that cannot be written stops start-up, naming the path', async t => {
+t.test('a state file that cannot be written stops start-up, naming the path', async (t) => {
   const dir = t.testdir({ plain: 'not a folder' })
-  for (const file of [join(dir, 'no-such-folder', 'state.json'), join(dir, 'plain', 'state.json'), '/proc/klarna-mock-state.json']) {
-    await t.rejects(open(file), { name: 'StateFileError', message: `${file}: cannot write the state file` }, file)
-    await t.rejects(startMock({ stateFile: file }), { name: 'StateFileError' }, `startMock rejects too: ${file}`)
+  for (const file of [
+    join(dir, 'no-such-folder', 'state.json'),
+    join(dir, 'plain', 'state.json'),
+    '/proc/klarna-mock-state.json',
+  ]) {
+    await t.rejects(
+      open(file),
+      { name: 'StateFileError', message: `${file}: cannot write the state file` },
+      file,
+    )
+    await t.rejects(
+      startMock({ stateFile: file }),
+      { name: 'StateFileError' },
+      `startMock rejects too: ${file}`,
+    )
   }
   const cli = await runCli(['--port', '0', '--state-file', join(dir, 'no-such-folder', 'state.json')])
   t.equal(cli.code, 1)
   t.match(cli.stderr, /cannot start: .*no-such-folder\/state\.json: cannot write the state file/)
 })
 
-t.test('a write that fails answers 503, and the server exits non-zero when its last save fails', async t => {
-  const dir = t.testdir()
-  // The log segment is the full device: every write to it fails with ENOSPC.
-  symlinkSync('/dev/full', join(dir, 'state.json.log.1'))
-  const s = await startServer(['--port', '0', '--state-file', join(dir, 'state.json')])
-  const res = await fetch(`${s.url}/_mock/authorizations`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('m:p').toString('base64')}`, 'content-type': 'application/json' }, body: '{}' })
-  t.equal(res.status, 503)
-  t.match(await res.json(), { error_code: 'SERVICE_UNAVAILABLE', error_messages: [/could not write its state file/], correlation_id: res.headers.get('klarna-correlation-id') })
-  t.not(await stop(s.child), 0, 'SIGTERM: the final save failed, so the exit code says so')
-  t.match(s.output(), /could not write the state file/)
-})
+t.test(
+  'a write that fails answers 503, and the server exits non-zero when its last save fails',
+  async (t) => {
+    const dir = t.testdir()
+    // The log segment is the full device: every write to it fails with ENOSPC.
+    symlinkSync('/dev/full', join(dir, 'state.json.log.1'))
+    const s = await startServer(['--port', '0', '--state-file', join(dir, 'state.json')])
+    const res = await fetch(`${s.url}/_mock/authorizations`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('m:p').toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    })
+    t.equal(res.status, 503)
+    t.match(await res.json(), {
+      error_code: 'SERVICE_UNAVAILABLE',
+      error_messages: [/could not write its state file/],
+      correlation_id: res.headers.get('klarna-correlation-id'),
+    })
+    t.not(await stop(s.child), 0, 'SIGTERM: the final save failed, so the exit code says so')
+    t.match(s.output(), /could not write the state file/)
+  },
+)
 
-t.test('each change is appended to the log: the hot path never rewrites the state', async t => {
+t.test('each change is appended to the log: the hot path never rewrites the state', async (t) => {
   const file = join(t.testdir(), 'state.json')
   const app = await open(file)
   t.teardown(() => app.close())
@@ -57,41 +90,61 @@ t.test('each change is appended to the log: the hot path never rewrites the stat
   t.ok(before > 150 * 1000, `the state holds 150 tokens (${before} bytes)`)
   t.ok(grown < 8000, `one customer token adds ${grown} bytes, its own records only`)
   const last = readFileSync(`${file}.log.1`, 'utf8').trim().split('\n').slice(-3)
-  t.ok(last.some(line => line.startsWith(`{"m":"merchant-a","c":"tokens","k":"${one}"`)), 'the new token is among the last lines')
+  t.ok(
+    last.some((line) => line.startsWith(`{"m":"merchant-a","c":"tokens","k":"${one}"`)),
+    'the new token is among the last lines',
+  )
 })
 
-t.test('a restart replays snapshot and log: records, changes in place, deletions, the clock and a reset', async t => {
-  const file = join(t.testdir(), 'state.json')
-  const one = await open(file)
-  const kept = await newToken(one)
-  const cancelled = await newToken(one)
-  t.equal((await call(one, 'PATCH', `/customer-token/v1/tokens/${cancelled}/status`, { status: 'CANCELLED' })).statusCode, 202)
-  const { authorization_token: gone } = await mint(one)
-  t.equal((await call(one, 'DELETE', `/payments/v1/authorizations/${gone}`)).statusCode, 204)
-  await call(one, 'POST', '/_mock/clock', { advance_seconds: 600 })
-  const order = await call(one, 'POST', `/customer-token/v1/tokens/${kept}/order`, seTokenOrder(), { headers: { 'klarna-idempotency-key': 'k-1' } })
-  await one.close()
+t.test(
+  'a restart replays snapshot and log: records, changes in place, deletions, the clock and a reset',
+  async (t) => {
+    const file = join(t.testdir(), 'state.json')
+    const one = await open(file)
+    const kept = await newToken(one)
+    const cancelled = await newToken(one)
+    t.equal(
+      (await call(one, 'PATCH', `/customer-token/v1/tokens/${cancelled}/status`, { status: 'CANCELLED' }))
+        .statusCode,
+      202,
+    )
+    const { authorization_token: gone } = await mint(one)
+    t.equal((await call(one, 'DELETE', `/payments/v1/authorizations/${gone}`)).statusCode, 204)
+    await call(one, 'POST', '/_mock/clock', { advance_seconds: 600 })
+    const order = await call(one, 'POST', `/customer-token/v1/tokens/${kept}/order`, seTokenOrder(), {
+      headers: { 'klarna-idempotency-key': 'k-1' },
+    })
+    await one.close()
 
-  const two = await open(file)
-  t.equal(await tokenStatus(two, kept), 'ACTIVE')
-  t.equal(await tokenStatus(two, cancelled), 'CANCELLED', 'a change made in place survived')
-  t.equal(errorOf(await createCustomerToken(two, gone)).status, 404, 'a deletion survived')
-  t.ok(Date.parse((await call(two, 'GET', '/_mock/clock')).json().now) - Date.now() > 590_000, 'the clock offset survived')
-  const replay = await call(two, 'POST', `/customer-token/v1/tokens/${kept}/order`, seTokenOrder(), { headers: { 'klarna-idempotency-key': 'k-1' } })
-  t.equal(replay.json().order_id, order.json().order_id, 'an idempotency key survived: no second charge')
-  t.equal(replay.headers['klarna-idempotent-replayed'], 'true')
-  t.equal((await call(two, 'POST', '/_mock/reset')).statusCode, 204)
-  const after = await newToken(two)
-  await two.close()
+    const two = await open(file)
+    t.equal(await tokenStatus(two, kept), 'ACTIVE')
+    t.equal(await tokenStatus(two, cancelled), 'CANCELLED', 'a change made in place survived')
+    t.equal(errorOf(await createCustomerToken(two, gone)).status, 404, 'a deletion survived')
+    t.ok(
+      Date.parse((await call(two, 'GET', '/_mock/clock')).json().now) - Date.now() > 590_000,
+      'the clock offset survived',
+    )
+    const replay = await call(two, 'POST', `/customer-token/v1/tokens/${kept}/order`, seTokenOrder(), {
+      headers: { 'klarna-idempotency-key': 'k-1' },
+    })
+    t.equal(replay.json().order_id, order.json().order_id, 'an idempotency key survived: no second charge')
+    t.equal(replay.headers['klarna-idempotent-replayed'], 'true')
+    t.equal((await call(two, 'POST', '/_mock/reset')).statusCode, 204)
+    const after = await newToken(two)
+    await two.close()
 
-  const three = await open(file)
-  t.teardown(() => three.close())
-  t.equal(await tokenStatus(three, kept), 404, 'the reset survived')
-  t.equal(await tokenStatus(three, after), 'ACTIVE', 'and what came after it')
-  t.ok(Date.parse((await call(three, 'GET', '/_mock/clock')).json().now) - Date.now() < 60_000, 'the clock went back with the reset')
-})
+    const three = await open(file)
+    t.teardown(() => three.close())
+    t.equal(await tokenStatus(three, kept), 404, 'the reset survived')
+    t.equal(await tokenStatus(three, after), 'ACTIVE', 'and what came after it')
+    t.ok(
+      Date.parse((await call(three, 'GET', '/_mock/clock')).json().now) - Date.now() < 60_000,
+      'the clock went back with the reset',
+    )
+  },
+)
 
-t.test('a snapshot written in the background keeps every change made while it is written', async t => {
+t.test('a snapshot written in the background keeps every change made while it is written', async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'state.json')
   const one = await open(file)
@@ -100,7 +153,9 @@ t.test('a snapshot written in the background keeps every change made while it is
   const compaction = one.stateWriter?.compact()
   // Changes while the snapshot is being written, a batch per event-loop turn.
   const late = await Promise.all(Array.from({ length: 20 }, async () => await newToken(one)))
-  for (const token of early.slice(0, 10)) await call(one, 'PATCH', `/customer-token/v1/tokens/${token}/status`, { status: 'CANCELLED' })
+  for (const token of early.slice(0, 10)) {
+    await call(one, 'PATCH', `/customer-token/v1/tokens/${token}/status`, { status: 'CANCELLED' })
+  }
   await compaction
   t.equal(one.stateWriter?.generation, 3, 'a new log segment was started')
   t.same(readdirSync(dir).sort(), ['state.json', 'state.json.log.3'], 'older segments are gone')
@@ -114,20 +169,69 @@ t.test('a snapshot written in the background keeps every change made while it is
   t.equal(await tokenStatus(two, early.at(-1) as string), 'ACTIVE')
 })
 
-t.test('a damaged state file is refused, untouched, naming the file, the line and the field', async t => {
+t.test('a damaged state file is refused, untouched, naming the file, the line and the field', async (t) => {
   const dir = t.testdir()
-  const header = (over: Record<string, unknown> = {}) => JSON.stringify({ format: 'klarna-mock-state', version: 2, saved_at: '2026-01-01T00:00:00.000Z', clock_offset_ms: 0, log_generation: 1, ...over })
-  const v1 = (over: Record<string, unknown>) => JSON.stringify({ format: 'klarna-mock-state', version: 1, saved_at: 'x', clock_offset_ms: 0, merchants: {}, redirects: [], ...over })
+  const header = (over: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      format: 'klarna-mock-state',
+      version: 2,
+      saved_at: '2026-01-01T00:00:00.000Z',
+      clock_offset_ms: 0,
+      log_generation: 1,
+      ...over,
+    })
+  const v1 = (over: Record<string, unknown>) =>
+    JSON.stringify({
+      format: 'klarna-mock-state',
+      version: 1,
+      saved_at: 'x',
+      clock_offset_ms: 0,
+      merchants: {},
+      redirects: [],
+      ...over,
+    })
   const empty = { sessions: [], authorizations: [], tokens: [], orders: [], idempotency: [] }
   const cases: Array<[string, string, RegExp]> = [
-    ['a record of the wrong shape', `${header()}\n{"m":"a","c":"tokens","k":"t1","v":{}}\n`, /state\.json: line 2: tokens "t1": id: Expected required property/],
-    ['an unknown collection', `${header()}\n{"m":"a","c":"wallets","k":"t1","v":{}}\n`, /state\.json: line 2: /],
-    ['a record without a merchant', `${header()}\n{"m":"","c":"orders","k":"o1","v":{"id":"o1","createdAtMs":1,"source":"authorization","sourceId":"a","orderAmount":1,"purchaseCurrency":"SEK","orderLines":[],"response":{"order_id":"o1","fraud_status":"ACCEPTED"}}}\n`, /line 2: a record without a merchant/],
-    ['an absurd clock offset', header({ clock_offset_ms: 1e300 }), /line 1: clock_offset_ms 1e\+300 is out of range/],
-    ['a later version', header({ version: 99 }), /line 1: state file version 99; this klarna-mock reads versions 1 and 2/],
-    ['version 1 with a bad record', v1({ merchants: { a: { ...empty, sessions: [['s1', {}]] } } }), /state\.json: merchants\.a\.sessions: sessions "s1": id: Expected required property/],
-    ['version 1 with a merchant that is null', v1({ merchants: { a: null } }), /state\.json: merchants\/a|state\.json: merchants\.a/],
-    ['version 1 with an absurd clock', v1({ clock_offset_ms: 1e300 }), /state\.json: clock_offset_ms 1e\+300 is out of range/]
+    [
+      'a record of the wrong shape',
+      `${header()}\n{"m":"a","c":"tokens","k":"t1","v":{}}\n`,
+      /state\.json: line 2: tokens "t1": id: Expected required property/,
+    ],
+    [
+      'an unknown collection',
+      `${header()}\n{"m":"a","c":"wallets","k":"t1","v":{}}\n`,
+      /state\.json: line 2: /,
+    ],
+    [
+      'a record without a merchant',
+      `${header()}\n{"m":"","c":"orders","k":"o1","v":{"id":"o1","createdAtMs":1,"source":"authorization","sourceId":"a","orderAmount":1,"purchaseCurrency":"SEK","orderLines":[],"response":{"order_id":"o1","fraud_status":"ACCEPTED"}}}\n`,
+      /line 2: a record without a merchant/,
+    ],
+    [
+      'an absurd clock offset',
+      header({ clock_offset_ms: 1e300 }),
+      /line 1: clock_offset_ms 1e\+300 is out of range/,
+    ],
+    [
+      'a later version',
+      header({ version: 99 }),
+      /line 1: state file version 99; this klarna-mock reads versions 1 and 2/,
+    ],
+    [
+      'version 1 with a bad record',
+      v1({ merchants: { a: { ...empty, sessions: [['s1', {}]] } } }),
+      /state\.json: merchants\.a\.sessions: sessions "s1": id: Expected required property/,
+    ],
+    [
+      'version 1 with a merchant that is null',
+      v1({ merchants: { a: null } }),
+      /state\.json: merchants\/a|state\.json: merchants\.a/,
+    ],
+    [
+      'version 1 with an absurd clock',
+      v1({ clock_offset_ms: 1e300 }),
+      /state\.json: clock_offset_ms 1e\+300 is out of range/,
+    ],
   ]
   for (const [what, text, message] of cases) {
     const file = join(dir, 'state.json')
@@ -139,23 +243,30 @@ t.test('a damaged state file is refused, untouched, naming the file, the line an
   const file = join(dir, 'state.json')
   writeFileSync(file, `${header()}\n`)
   writeFileSync(`${file}.log.1`, '{"c":"clock","v":1000}\n{"c":"clock",\n{"c":"reset"}\n')
-  await t.rejects(open(file), { message: /state\.json\.log\.1: line 2: not JSON/ }, 'a damaged line inside the log')
+  await t.rejects(
+    open(file),
+    { message: /state\.json\.log\.1: line 2: not JSON/ },
+    'a damaged line inside the log',
+  )
 })
 
-t.test("a torn last line of the log (a write the crash cut, never answered) is ignored", async t => {
+t.test('a torn last line of the log (a write the crash cut, never answered) is ignored', async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'state.json')
   const one = await open(file)
   const token = await newToken(one)
   await one.close()
-  const segment = readdirSync(dir).find(n => n.startsWith('state.json.log.')) as string
-  writeFileSync(join(dir, segment), readFileSync(join(dir, segment), 'utf8') + '{"m":"merchant-a","c":"tokens","k":"half')
+  const segment = readdirSync(dir).find((n) => n.startsWith('state.json.log.')) as string
+  writeFileSync(
+    join(dir, segment),
+    readFileSync(join(dir, segment), 'utf8') + '{"m":"merchant-a","c":"tokens","k":"half',
+  )
   const two = await open(file)
   t.teardown(() => two.close())
   t.equal(await tokenStatus(two, token), 'ACTIVE')
 })
 
-t.test('any merchant name is kept, __proto__ and constructor included', async t => {
+t.test('any merchant name is kept, __proto__ and constructor included', async (t) => {
   const file = join(t.testdir(), 'state.json')
   const one = await open(file)
   const proto = await newToken(one, '__proto__')
@@ -168,31 +279,46 @@ t.test('any merchant name is kept, __proto__ and constructor included', async t 
   t.equal(await tokenStatus(two, ctor, '__proto__'), 404, 'and each merchant sees only its own')
 })
 
-t.test('temporary files of interrupted saves are removed at start', async t => {
+t.test('temporary files of interrupted saves are removed at start', async (t) => {
   const dir = t.testdir({ '.state.json.4242.tmp': 'half a snapshot', '.other.json.1.tmp': 'not ours' })
   const app = await open(join(dir, 'state.json'))
   t.teardown(() => app.close())
   t.same(readdirSync(dir).sort(), ['.other.json.1.tmp', 'state.json', 'state.json.log.1'])
 })
 
-t.test('a version 1 file (klarna-mock 0.1) is read and rewritten as version 2', async t => {
+t.test('a version 1 file (klarna-mock 0.1) is read and rewritten as version 2', async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'state.json')
   const one = await open(file)
   const token = await newToken(one)
   const record = one.domain.store.find('merchant-a')?.tokens.get(token)
   await one.close()
-  writeFileSync(file, JSON.stringify({
-    format: 'klarna-mock-state', version: 1, saved_at: 'x', clock_offset_ms: 5000, redirects: [],
-    merchants: { 'merchant-a': { sessions: [], authorizations: [], tokens: [[token, record]], orders: [], idempotency: [] } }
-  }))
+  writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'klarna-mock-state',
+      version: 1,
+      saved_at: 'x',
+      clock_offset_ms: 5000,
+      redirects: [],
+      merchants: {
+        'merchant-a': {
+          sessions: [],
+          authorizations: [],
+          tokens: [[token, record]],
+          orders: [],
+          idempotency: [],
+        },
+      },
+    }),
+  )
   const two = await open(file)
   t.teardown(() => two.close())
   t.equal(await tokenStatus(two, token), 'ACTIVE')
   t.match(readFileSync(file, 'utf8').split('\n')[0], /"version":2/)
 })
 
-t.test('--durability fsync: every change is on disk before it is answered', async t => {
+t.test('--durability fsync: every change is on disk before it is answered', async (t) => {
   const file = join(t.testdir(), 'state.json')
   const app = await buildApp({ logger: false, stateFile: file, durability: 'fsync' })
   const tokens = await Promise.all(Array.from({ length: 10 }, async () => await newToken(app)))

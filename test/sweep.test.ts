@@ -3,12 +3,14 @@ import { sweepExpired } from '../src/domain/context.js'
 import { advance, build, call, createCustomerToken, mint } from './helpers/app.js'
 import { seTokenOrder } from './helpers/data.js'
 
-t.test('expired sessions, authorizations and idempotency keys are forgotten; tokens stay', async t => {
+t.test('expired sessions, authorizations and idempotency keys are forgotten; tokens stay', async (t) => {
   const app = await build(t)
   const live = await mint(app)
   const used = await mint(app)
   const token = (await createCustomerToken(app, used.authorization_token)).json().token_id as string
-  await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), { headers: { 'klarna-idempotency-key': 'k1' } })
+  await call(app, 'POST', `/customer-token/v1/tokens/${token}/order`, seTokenOrder(), {
+    headers: { 'klarna-idempotency-key': 'k1' },
+  })
   const state = app.domain.store.merchant('merchant-a')
   t.equal(sweepExpired(app.domain), 0, 'nothing expired yet')
   state.clock.advance(3601) // directly: a request would trigger the app's own sweep
@@ -22,7 +24,7 @@ t.test('expired sessions, authorizations and idempotency keys are forgotten; tok
   t.equal((await createCustomerToken(app, live.authorization_token)).statusCode, 404)
 })
 
-t.test('the app sweeps by itself as (virtual) time passes', async t => {
+t.test('the app sweeps by itself as (virtual) time passes', async (t) => {
   const app = await build(t)
   await mint(app)
   await advance(app, 49 * 3600 + 3601)

@@ -3,14 +3,20 @@ import { basic } from './helpers/app.js'
 import { listen, names, raw } from './helpers/socket.js'
 
 const json = { authorization: basic(), 'content-type': 'application/json' }
-const tokenBody = JSON.stringify({ purchase_country: 'SE', purchase_currency: 'SEK', locale: 'sv-SE', description: 'Sub', intended_use: 'SUBSCRIPTION' })
+const tokenBody = JSON.stringify({
+  purchase_country: 'SE',
+  purchase_currency: 'SEK',
+  locale: 'sv-SE',
+  description: 'Sub',
+  intended_use: 'SUBSCRIPTION',
+})
 
-async function mintOn (port: number): Promise<string> {
+async function mintOn(port: number): Promise<string> {
   const r = await raw(port, 'POST', '/_mock/authorizations', json, ['{}'])
   return (JSON.parse(r.body) as { authorization_token: string }).authorization_token
 }
 
-t.test('Content-Type and Klarna-Correlation-Id are written with Klarna casing', async t => {
+t.test('Content-Type and Klarna-Correlation-Id are written with Klarna casing', async (t) => {
   const { port } = await listen(t)
   const token = await mintOn(port)
   const ok = await raw(port, 'POST', `/payments/v1/authorizations/${token}/customer-token`, json, [tokenBody])
@@ -21,42 +27,57 @@ t.test('Content-Type and Klarna-Correlation-Id are written with Klarna casing', 
   t.match(ok.headers['content-type'], /^application\/json/)
   t.notOk('location' in ok.headers, 'no Location header')
 
-  const err = await raw(port, 'POST', `/payments/v1/authorizations/${token}/customer-token`, json, [tokenBody])
+  const err = await raw(port, 'POST', `/payments/v1/authorizations/${token}/customer-token`, json, [
+    tokenBody,
+  ])
   t.equal(err.status, 403)
   const body = JSON.parse(err.body)
   t.same(Object.keys(body), ['error_code', 'error_messages', 'correlation_id'])
-  t.equal(body.correlation_id, err.headers['klarna-correlation-id'], 'body and header carry the same correlation id')
+  t.equal(
+    body.correlation_id,
+    err.headers['klarna-correlation-id'],
+    'body and header carry the same correlation id',
+  )
   t.ok(names(err).includes('Content-Type'))
 })
 
-t.test("every response carries a distinct Klarna-Correlation-Id, 401 (documented JSON) and 404 included", async t => {
-  const { port } = await listen(t, { fidelity: 'documented' })
-  const ids = new Set<string>()
-  for (const [method, path, headers] of [
-    ['GET', '/_mock/health', {}],
-    ['GET', '/payments/v1/sessions/x', {}],
-    ['GET', '/no/such/route', { authorization: basic() }],
-    ['DELETE', '/payments/v1/authorizations/unknown', { authorization: basic() }]
-  ] as const) {
-    const r = await raw(port, method, path, headers)
-    const id = r.headers['klarna-correlation-id']
-    t.match(id, /^[0-9a-f-]{36}$/, `${method} ${path} (${r.status})`)
-    ids.add(String(id))
-    if (r.status >= 400) t.equal(JSON.parse(r.body).correlation_id, id)
-  }
-  t.equal(ids.size, 4)
-})
+t.test(
+  'every response carries a distinct Klarna-Correlation-Id, 401 (documented JSON) and 404 included',
+  async (t) => {
+    const { port } = await listen(t, { fidelity: 'documented' })
+    const ids = new Set<string>()
+    for (const [method, path, headers] of [
+      ['GET', '/_mock/health', {}],
+      ['GET', '/payments/v1/sessions/x', {}],
+      ['GET', '/no/such/route', { authorization: basic() }],
+      ['DELETE', '/payments/v1/authorizations/unknown', { authorization: basic() }],
+    ] as const) {
+      const r = await raw(port, method, path, headers)
+      const id = r.headers['klarna-correlation-id']
+      t.match(id, /^[0-9a-f-]{36}$/, `${method} ${path} (${r.status})`)
+      ids.add(String(id))
+      if (r.status >= 400) t.equal(JSON.parse(r.body).correlation_id, id)
+    }
+    t.equal(ids.size, 4)
+  },
+)
 
-t.test("401 under fidelity 'documented' has WWW-Authenticate: Basic and Klarna shape", async t => {
+t.test("401 under fidelity 'documented' has WWW-Authenticate: Basic and Klarna shape", async (t) => {
   const { port } = await listen(t, { fidelity: 'documented' })
-  const r = await raw(port, 'POST', '/payments/v1/authorizations/x/customer-token', { 'content-type': 'application/json' }, [tokenBody])
+  const r = await raw(
+    port,
+    'POST',
+    '/payments/v1/authorizations/x/customer-token',
+    { 'content-type': 'application/json' },
+    [tokenBody],
+  )
   t.equal(r.status, 401)
   t.ok(names(r).includes('WWW-Authenticate'))
   t.match(r.headers['www-authenticate'], /^Basic /)
   t.equal(JSON.parse(r.body).error_code, 'UNAUTHORIZED')
 })
 
-t.test('DELETE with Content-Type: application/json and an empty body is accepted', async t => {
+t.test('DELETE with Content-Type: application/json and an empty body is accepted', async (t) => {
   const { port } = await listen(t)
   for (const extra of [{ 'content-length': '0' }, {}] as Array<Record<string, string>>) {
     const token = await mintOn(port)
@@ -67,55 +88,67 @@ t.test('DELETE with Content-Type: application/json and an empty body is accepted
   }
 })
 
-t.test('GET with Content-Type: application/json and no body is accepted', async t => {
+t.test('GET with Content-Type: application/json and no body is accepted', async (t) => {
   const { port } = await listen(t)
   const r = await raw(port, 'GET', '/_mock/clock', json)
   t.equal(r.status, 200)
 })
 
-t.test('chunked request bodies without Content-Length are accepted', async t => {
+t.test('chunked request bodies without Content-Length are accepted', async (t) => {
   const { port } = await listen(t)
   const token = await mintOn(port)
   const half = Math.floor(tokenBody.length / 2)
-  const r = await raw(port, 'POST', `/payments/v1/authorizations/${token}/customer-token`, json, [tokenBody.slice(0, half), tokenBody.slice(half)], { chunked: true })
+  const r = await raw(
+    port,
+    'POST',
+    `/payments/v1/authorizations/${token}/customer-token`,
+    json,
+    [tokenBody.slice(0, half), tokenBody.slice(half)],
+    { chunked: true },
+  )
   t.equal(r.status, 200, r.body)
 })
 
-t.test('malformed JSON, wrong content types, poisoned bodies: Klarna-shaped 400, state untouched', async t => {
-  const { port } = await listen(t)
-  const token = await mintOn(port)
-  const path = `/payments/v1/authorizations/${token}/customer-token`
-  const cases: Array<[string, Record<string, string>, string]> = [
-    ['malformed JSON', json, '{"purchase_country": '],
-    ['text/plain', { ...json, 'content-type': 'text/plain' }, tokenBody],
-    ['form', { ...json, 'content-type': 'application/x-www-form-urlencoded' }, 'a=b'],
-    ['no content type', { authorization: basic() }, tokenBody],
-    ['__proto__', json, '{"__proto__": {"polluted": true}, "purchase_country": "SE"}'],
-    ['constructor.prototype', json, '{"constructor": {"prototype": {"polluted": true}}}'],
-    ['JSON array', json, '[1,2]'],
-    ['JSON string', json, '"hello"']
-  ]
-  for (const [name, headers, body] of cases) {
-    const r = await raw(port, 'POST', path, headers, [body])
-    t.equal(r.status, 400, `${name}: ${r.body}`)
-    const parsed = JSON.parse(r.body)
-    t.equal(parsed.error_code, 'BAD_REQUEST', name)
-    t.equal(parsed.correlation_id, r.headers['klarna-correlation-id'], name)
-    t.ok(names(r).includes('Content-Type'), name)
-  }
-  t.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution')
-  const after = await raw(port, 'POST', path, json, [tokenBody])
-  t.equal(after.status, 200, 'the authorization still works')
-})
+t.test(
+  'malformed JSON, wrong content types, poisoned bodies: Klarna-shaped 400, state untouched',
+  async (t) => {
+    const { port } = await listen(t)
+    const token = await mintOn(port)
+    const path = `/payments/v1/authorizations/${token}/customer-token`
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ['malformed JSON', json, '{"purchase_country": '],
+      ['text/plain', { ...json, 'content-type': 'text/plain' }, tokenBody],
+      ['form', { ...json, 'content-type': 'application/x-www-form-urlencoded' }, 'a=b'],
+      ['no content type', { authorization: basic() }, tokenBody],
+      ['__proto__', json, '{"__proto__": {"polluted": true}, "purchase_country": "SE"}'],
+      ['constructor.prototype', json, '{"constructor": {"prototype": {"polluted": true}}}'],
+      ['JSON array', json, '[1,2]'],
+      ['JSON string', json, '"hello"'],
+    ]
+    for (const [name, headers, body] of cases) {
+      const r = await raw(port, 'POST', path, headers, [body])
+      t.equal(r.status, 400, `${name}: ${r.body}`)
+      const parsed = JSON.parse(r.body)
+      t.equal(parsed.error_code, 'BAD_REQUEST', name)
+      t.equal(parsed.correlation_id, r.headers['klarna-correlation-id'], name)
+      t.ok(names(r).includes('Content-Type'), name)
+    }
+    t.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution')
+    const after = await raw(port, 'POST', path, json, [tokenBody])
+    t.equal(after.status, 200, 'the authorization still works')
+  },
+)
 
-t.test('bodies over the limit: 413 in Klarna shape', async t => {
+t.test('bodies over the limit: 413 in Klarna shape', async (t) => {
   const { port } = await listen(t, { bodyLimit: 1024 })
-  const r = await raw(port, 'POST', '/payments/v1/sessions', json, [JSON.stringify({ merchant_data: 'x'.repeat(2048) })])
+  const r = await raw(port, 'POST', '/payments/v1/sessions', json, [
+    JSON.stringify({ merchant_data: 'x'.repeat(2048) }),
+  ])
   t.equal(r.status, 413)
   t.equal(JSON.parse(r.body).error_code, 'REQUEST_TOO_LARGE')
 })
 
-t.test('the 401 is the real playground page by default: text/html, no correlation id', async t => {
+t.test('the 401 is the real playground page by default: text/html, no correlation id', async (t) => {
   const { port } = await listen(t)
   const r = await raw(port, 'GET', '/customer-token/v1/tokens/x', {})
   t.equal(r.status, 401)
@@ -128,17 +161,21 @@ t.test('the 401 is the real playground page by default: text/html, no correlatio
   t.ok(names(ok).includes('Klarna-Correlation-Id'))
 })
 
-t.test('an HTTP/1.0 request without a Host header still gets working links', async t => {
+t.test('an HTTP/1.0 request without a Host header still gets working links', async (t) => {
   const { port } = await listen(t)
   const { connect } = await import('node:net')
   const token = await mintOn(port)
   const body = tokenBody
   const text = await new Promise<string>((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`POST /payments/v1/authorizations/${token}/customer-token HTTP/1.0\r\nAuthorization: ${basic()}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+      socket.write(
+        `POST /payments/v1/authorizations/${token}/customer-token HTTP/1.0\r\nAuthorization: ${basic()}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      )
     })
     let out = ''
-    socket.on('data', c => { out += c.toString() })
+    socket.on('data', (c) => {
+      out += c.toString()
+    })
     socket.on('end', () => resolve(out))
     socket.on('error', reject)
   })

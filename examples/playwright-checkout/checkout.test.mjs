@@ -8,8 +8,10 @@ import { startShop } from './shop.mjs'
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-t.test('a customer pays with Klarna and the shop saves a customer token', async t => {
-  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`)
+t.test('a customer pays with Klarna and the shop saves a customer token', async (t) => {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`no Chromium at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`)
+  }
   const mock = await startMock()
   t.teardown(mock.close)
   const shop = await startShop({ klarna: mock.url })
@@ -19,8 +21,10 @@ t.test('a customer pays with Klarna and the shop saves a customer token', async 
   const page = await browser.newPage()
 
   // The three lines: Klarna's CDN is answered by the mock.
-  await page.route('https://x.klarnacdn.net/**', async route => {
-    await route.fulfill({ response: await route.fetch({ url: mock.url + new URL(route.request().url()).pathname }) })
+  await page.route('https://x.klarnacdn.net/**', async (route) => {
+    await route.fulfill({
+      response: await route.fetch({ url: mock.url + new URL(route.request().url()).pathname }),
+    })
   })
 
   await page.goto(`${shop.url}/checkout`)

@@ -10,7 +10,18 @@ const cart = {
   locale: 'en-GB',
   order_amount: 2500,
   order_tax_amount: 500,
-  order_lines: [{ type: 'physical', reference: 'fruit-box', name: 'Fruit box', quantity: 1, unit_price: 2500, tax_rate: 2500, total_amount: 2500, total_tax_amount: 500 }]
+  order_lines: [
+    {
+      type: 'physical',
+      reference: 'fruit-box',
+      name: 'Fruit box',
+      quantity: 1,
+      unit_price: 2500,
+      tax_rate: 2500,
+      total_amount: 2500,
+      total_tax_amount: 500,
+    },
+  ],
 }
 
 const customer = {
@@ -20,10 +31,10 @@ const customer = {
   street_address: '10 New Burlington Street',
   postal_code: 'W1S 3BE',
   city: 'London',
-  country: 'GB'
+  country: 'GB',
 }
 
-function checkoutPage (clientToken, { email, twoStep }) {
+function checkoutPage(clientToken, { email, twoStep }) {
   const billing = { ...customer, email }
   return `<!doctype html><html><head><meta charset="utf-8"><title>Fruit box checkout</title></head><body>
 <h1>Fruit box, monthly</h1>
@@ -67,10 +78,14 @@ function checkoutPage (clientToken, { email, twoStep }) {
  * checkout; POST /complete turns the authorization token into a customer token (tokenize) or an
  * order (buy). `results` holds what Klarna answered.
  */
-export async function startShop ({ klarna, username = 'fruit-shop', password = 'secret' }) {
+export async function startShop({ klarna, username = 'fruit-shop', password = 'secret' }) {
   const auth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
   const api = async (method, path, body) => {
-    const res = await fetch(klarna + path, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const res = await fetch(klarna + path, {
+      method,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     return { status: res.status, body: await res.json() }
   }
   const sessions = []
@@ -79,21 +94,37 @@ export async function startShop ({ klarna, username = 'fruit-shop', password = '
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://shop')
     let raw = ''
-    req.on('data', chunk => { raw += chunk })
+    req.on('data', (chunk) => {
+      raw += chunk
+    })
     req.on('end', async () => {
       if (req.method === 'GET' && url.pathname === '/checkout') {
         intent = url.searchParams.get('intent') ?? 'tokenize'
         const session = await api('POST', '/payments/v1/sessions', { ...cart, intent })
         sessions.push(session.body)
         res.setHeader('content-type', 'text/html; charset=utf-8')
-        res.end(checkoutPage(session.body.client_token, { email: url.searchParams.get('email') ?? customer.email, twoStep: url.searchParams.get('two_step') === '1' }))
+        res.end(
+          checkoutPage(session.body.client_token, {
+            email: url.searchParams.get('email') ?? customer.email,
+            twoStep: url.searchParams.get('two_step') === '1',
+          }),
+        )
       } else if (req.method === 'POST' && url.pathname === '/complete') {
         const token = JSON.parse(raw).authorization_token
-        const done = intent === 'tokenize'
-          ? await api('POST', `/payments/v1/authorizations/${token}/customer-token`, {
-            purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB', description: 'Fruit box, monthly', intended_use: 'SUBSCRIPTION', billing_address: customer
-          })
-          : await api('POST', `/payments/v1/authorizations/${token}/order`, { ...cart, billing_address: customer })
+        const done =
+          intent === 'tokenize'
+            ? await api('POST', `/payments/v1/authorizations/${token}/customer-token`, {
+                purchase_country: 'GB',
+                purchase_currency: 'GBP',
+                locale: 'en-GB',
+                description: 'Fruit box, monthly',
+                intended_use: 'SUBSCRIPTION',
+                billing_address: customer,
+              })
+            : await api('POST', `/payments/v1/authorizations/${token}/order`, {
+                ...cart,
+                billing_address: customer,
+              })
         results.push(done)
         res.setHeader('content-type', 'application/json')
         res.end(JSON.stringify({ status: done.status }))
@@ -103,11 +134,15 @@ export async function startShop ({ klarna, username = 'fruit-shop', password = '
       }
     })
   })
-  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     sessions,
     results,
-    close: () => new Promise(resolve => { server.closeAllConnections(); server.close(resolve) })
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(resolve)
+      }),
   }
 }

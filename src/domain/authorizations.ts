@@ -1,8 +1,24 @@
-import type { Address, CreateOrderRequest, Customer, CustomerTokenCreationRequest, CustomerTokenCreationResponse, Order, OrderLine } from '../schemas/klarna.js'
+import type {
+  Address,
+  CreateOrderRequest,
+  Customer,
+  CustomerTokenCreationRequest,
+  CustomerTokenCreationResponse,
+  Order,
+  OrderLine,
+} from '../schemas/klarna.js'
 import { clockOf } from './context.js'
 import { canonicalJson, differingFields } from './canonical.js'
 import type { Domain } from './context.js'
-import { badRequest, badValue, conflict, invalidOperation, messages, notFound, notMatching } from './errors.js'
+import {
+  badRequest,
+  badValue,
+  conflict,
+  invalidOperation,
+  messages,
+  notFound,
+  notMatching,
+} from './errors.js'
 import { newId } from './ids.js'
 import { redirectUrl } from './links.js'
 import { outcomeForEmail } from './playground.js'
@@ -31,31 +47,46 @@ export interface AuthorizeInput {
 }
 
 export type AuthorizeResult =
-  | { approved: true, show_form: true, authorization_token: string, finalize_required: false }
-  | { approved: false, show_form: false, reason: string }
+  | { approved: true; show_form: true; authorization_token: string; finalize_required: false }
+  | { approved: false; show_form: false; reason: string }
 
 /** The approved playground customer of a market: Klarna's sample data, with the market's test e-mail. */
-function sampleAddress (domain: Domain, country: string): Address {
+function sampleAddress(domain: Domain, country: string): Address {
   const samples = domain.catalog.sampleAddresses
   const cc = country.toLowerCase() === 'gb' ? 'uk' : country.toLowerCase()
   return { ...samples.generic, email: `customer@email.${cc}`, ...samples.countries.get(country), country }
 }
 
 /** authorize() of the browser widget, as Klarna's playground answers it. */
-export function authorize (domain: Domain, merchant: string, sessionId: string, input: AuthorizeInput): { result: AuthorizeResult, authorization?: Authorization } {
+export function authorize(
+  domain: Domain,
+  merchant: string,
+  sessionId: string,
+  input: AuthorizeInput,
+): { result: AuthorizeResult; authorization?: Authorization } {
   if (input.scenario !== undefined) domain.scenarios.sticky(input.scenario)
   const session = getSession(domain, merchant, sessionId)
   assertOpen(session)
   const country = session.data.purchase_country
-  const category = input.payment_method_category ?? (session.paymentMethodCategories.includes('pay_later') ? 'pay_later' : session.paymentMethodCategories[0])
+  const category =
+    input.payment_method_category ??
+    (session.paymentMethodCategories.includes('pay_later') ? 'pay_later' : session.paymentMethodCategories[0])
   const known = category === undefined ? undefined : domain.catalog.categories.get(category)
   // Only what the session offers (its market's categories) can be chosen in the widget.
-  if (category === undefined || known === undefined || !session.paymentMethodCategories.includes(category)) throw badValue(['payment_method_category'])
+  if (category === undefined || known === undefined || !session.paymentMethodCategories.includes(category)) {
+    throw badValue(['payment_method_category'])
+  }
   const type = input.payment_method_type?.toUpperCase() ?? known.payment_method_type
   if (!domain.catalog.types.has(type)) throw badValue(['payment_method_type'])
-  const billing: Address = { ...sampleAddress(domain, country), ...normaliseAddress(session.data.billing_address), ...normaliseAddress(input.billing_address) }
+  const billing: Address = {
+    ...sampleAddress(domain, country),
+    ...normaliseAddress(session.data.billing_address),
+    ...normaliseAddress(input.billing_address),
+  }
   const outcome: Outcome = outcomeForEmail(billing.email)
-  if (outcome.kind === 'rejected') return { result: { approved: false, show_form: false, reason: outcome.reason } }
+  if (outcome.kind === 'rejected') {
+    return { result: { approved: false, show_form: false, reason: outcome.reason } }
+  }
 
   const now = clockOf(domain, merchant).nowMs()
   const customer = input.customer ?? session.data.customer
@@ -76,9 +107,9 @@ export function authorize (domain: Domain, merchant: string, sessionId: string, 
       purchase_currency: session.data.purchase_currency,
       order_amount: session.data.order_amount,
       order_tax_amount: session.data.order_tax_amount,
-      order_lines: session.data.order_lines
+      order_lines: session.data.order_lines,
     },
-    scenario: input.scenario
+    scenario: input.scenario,
   }
   const state = domain.store.merchant(merchant)
   state.authorizations.set(authorization.token, authorization)
@@ -86,27 +117,52 @@ export function authorize (domain: Domain, merchant: string, sessionId: string, 
   state.sessions.touch(session.id)
   const callbackUrl = session.data.merchant_urls?.authorization
   if (callbackUrl !== undefined && callbackUrl !== '') {
-    domain.outbox.enqueue({ merchant, kind: 'authorization', url: callbackUrl, dueAtMs: now, body: { authorization_token: authorization.token, session_id: session.id } })
+    domain.outbox.enqueue({
+      merchant,
+      kind: 'authorization',
+      url: callbackUrl,
+      dueAtMs: now,
+      body: { authorization_token: authorization.token, session_id: session.id },
+    })
   }
-  return { result: { approved: true, show_form: true, authorization_token: authorization.token, finalize_required: false }, authorization }
+  return {
+    result: {
+      approved: true,
+      show_form: true,
+      authorization_token: authorization.token,
+      finalize_required: false,
+    },
+    authorization,
+  }
 }
 
 /** A live authorization of this merchant, or 404 "Invalid authorization token". */
-export function getAuthorization (domain: Domain, merchant: string, token: string): { authorization: Authorization, session: Session } {
+export function getAuthorization(
+  domain: Domain,
+  merchant: string,
+  token: string,
+): { authorization: Authorization; session: Session } {
   const state = domain.store.find(merchant)
   const authorization = state?.authorizations.get(token)
   const session = authorization === undefined ? undefined : state?.sessions.get(authorization.sessionId)
-  if (authorization === undefined || session === undefined || clockOf(domain, merchant).nowMs() > authorization.expiresAtMs) {
+  if (
+    authorization === undefined ||
+    session === undefined ||
+    clockOf(domain, merchant).nowMs() > authorization.expiresAtMs
+  ) {
     throw notFound(messages.invalidAuthorizationToken)
   }
   return { authorization, session }
 }
 
 /** Looks the token up without the lifetime check (for scenarios sticky to a token). */
-export function peekAuthorization (domain: Domain, merchant: string, token: string): Authorization | undefined {
+export function peekAuthorization(
+  domain: Domain,
+  merchant: string,
+  token: string,
+): Authorization | undefined {
   return domain.store.find(merchant)?.authorizations.get(token)
 }
-
 
 /** Klarna's default for customer.type (Payments API spec: "person" unless said otherwise). */
 const defaultCustomer: Customer = { type: 'person' }
@@ -118,21 +174,36 @@ const defaultCustomer: Customer = { type: 'person' }
  * classes/requests/post/class-kp-create-customer-token.php) and a `title`
  * (klarna/sfcc-klarna-payments, requestBuilder/customerToken.js): neither is a mismatch.
  */
-export function customerMismatch (authorized: Customer | undefined, requested: Customer | undefined): string[] {
+export function customerMismatch(
+  authorized: Customer | undefined,
+  requested: Customer | undefined,
+): string[] {
   if (authorized === undefined || requested === undefined) return []
   const known: Record<string, unknown> = { ...defaultCustomer, ...authorized }
   return Object.entries(requested).flatMap(([field, value]) =>
-    known[field] === undefined ? [] : differingFields(`customer.${field}`, known[field], value))
+    known[field] === undefined ? [] : differingFields(`customer.${field}`, known[field], value),
+  )
 }
 
 /** POST /payments/v1/authorizations/{token}/customer-token */
-export function createCustomerToken (domain: Domain, merchant: string, token: string, body: CustomerTokenCreationRequest, baseUrl: string): CustomerTokenCreationResponse {
+export function createCustomerToken(
+  domain: Domain,
+  merchant: string,
+  token: string,
+  body: CustomerTokenCreationRequest,
+  baseUrl: string,
+): CustomerTokenCreationResponse {
   const { authorization: auth, session } = getAuthorization(domain, merchant, token)
-  if (!intentRules[session.intent].customerToken) throw invalidOperation(messages.intentNotAllowed(session.intent, 'create customer tokens'))
+  if (!intentRules[session.intent].customerToken) {
+    throw invalidOperation(messages.intentNotAllowed(session.intent, 'create customer tokens'))
+  }
   if (auth.customerTokenId !== undefined) throw invalidOperation(messages.authorizationConsumed)
   const country = session.data.purchase_country
   const billing = normaliseAddress(body.billing_address)
-  if (body.purchase_country.toUpperCase() !== country || (billing?.country !== undefined && billing.country !== country)) {
+  if (
+    body.purchase_country.toUpperCase() !== country ||
+    (billing?.country !== undefined && billing.country !== country)
+  ) {
     throw badValue(['purchase_country'])
   }
   const bad = marketProblems(domain.catalog, body)
@@ -142,7 +213,9 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
   if (!mixed && !isTokenizable(domain.catalog, country, auth.paymentMethodCategory)) {
     throw badRequest(messages.notTokenizable(auth.paymentMethodCategory, country))
   }
-  const tokenType = mixed ? domain.catalog.types.get(auth.paymentMethodType)?.mixed_payments_token ?? auth.paymentMethodType : auth.paymentMethodType
+  const tokenType = mixed
+    ? (domain.catalog.types.get(auth.paymentMethodType)?.mixed_payments_token ?? auth.paymentMethodType)
+    : auth.paymentMethodType
   const mismatch = customerMismatch(auth.customer, body.customer)
   if (mismatch.length > 0) throw notMatching(mismatch)
 
@@ -162,7 +235,9 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
     sessionId: session.id,
     authorizationToken: auth.token,
     merchantUrls: session.data.merchant_urls,
-    ...(auth.outcome.kind === 'approved' && auth.outcome.stepUp !== undefined ? { stepUpRequired: true } : {})
+    ...(auth.outcome.kind === 'approved' && auth.outcome.stepUp !== undefined
+      ? { stepUpRequired: true }
+      : {}),
   }
   const state = domain.store.merchant(merchant)
   state.tokens.set(tokenRecord.id, tokenRecord)
@@ -170,9 +245,13 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
   state.authorizations.touch(auth.token)
   const response: CustomerTokenCreationResponse = {
     token_id: tokenRecord.id,
-    redirect_url: redirectUrl(domain.links, baseUrl, { s: session.id, c: session.data.merchant_urls?.confirmation, w: 'customer token created' }),
+    redirect_url: redirectUrl(domain.links, baseUrl, {
+      s: session.id,
+      c: session.data.merchant_urls?.confirmation,
+      w: 'customer token created',
+    }),
     payment_method_reference: tokenRecord.paymentMethodReference,
-    billing_address: tokenRecord.billingAddress
+    billing_address: tokenRecord.billingAddress,
   }
   if (customer.date_of_birth !== undefined || customer.gender !== undefined) {
     response.customer = { date_of_birth: customer.date_of_birth, gender: customer.gender }
@@ -180,19 +259,25 @@ export function createCustomerToken (domain: Domain, merchant: string, token: st
   return response
 }
 
-function orderLineMismatch (authorized: OrderLine[], requested: OrderLine[]): string[] {
+function orderLineMismatch(authorized: OrderLine[], requested: OrderLine[]): string[] {
   if (authorized.length !== requested.length) {
-    return [`Incorrect number of items in the cart. Expected: ${authorized.length}, Actual: ${requested.length}`]
+    return [
+      `Incorrect number of items in the cart. Expected: ${authorized.length}, Actual: ${requested.length}`,
+    ]
   }
   return requested.flatMap((line, i) => differingFields(`order_lines[${i}]`, authorized[i], line))
 }
 
 /** Order response fields every order shares: fraud status and the authorized payment method. */
-export function orderOutcome (domain: Domain, outcome: Outcome, paymentMethodType: string): Pick<Order, 'fraud_status' | 'authorized_payment_method'> {
+export function orderOutcome(
+  domain: Domain,
+  outcome: Outcome,
+  paymentMethodType: string,
+): Pick<Order, 'fraud_status' | 'authorized_payment_method'> {
   const apm = domain.catalog.types.get(paymentMethodType)?.authorized_payment_method
   return {
     fraud_status: outcome.kind === 'approved' ? outcome.fraudStatus : 'REJECTED',
-    ...(apm === undefined ? {} : { authorized_payment_method: { ...apm } })
+    ...(apm === undefined ? {} : { authorized_payment_method: { ...apm } }),
   }
 }
 
@@ -204,15 +289,23 @@ export interface OrderCallOptions {
   patch?: Record<string, unknown> | undefined
 }
 
-export function createOrderFromAuthorization (domain: Domain, merchant: string, token: string, body: CreateOrderRequest, { baseUrl, patch }: OrderCallOptions): Order {
+export function createOrderFromAuthorization(
+  domain: Domain,
+  merchant: string,
+  token: string,
+  body: CreateOrderRequest,
+  { baseUrl, patch }: OrderCallOptions,
+): Order {
   const { authorization: auth, session } = getAuthorization(domain, merchant, token)
-  if (!intentRules[session.intent].order) throw invalidOperation(messages.intentNotAllowed(session.intent, 'create orders'))
+  if (!intentRules[session.intent].order) {
+    throw invalidOperation(messages.intentNotAllowed(session.intent, 'create orders'))
+  }
   const request: CreateOrderRequest = {
     ...body,
     purchase_country: body.purchase_country.toUpperCase(),
     purchase_currency: body.purchase_currency.toUpperCase(),
     billing_address: normaliseAddress(body.billing_address),
-    shipping_address: normaliseAddress(body.shipping_address)
+    shipping_address: normaliseAddress(body.shipping_address),
   }
   const canonical = canonicalJson(request)
   if (auth.order !== undefined) {
@@ -227,11 +320,13 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
     ...differingFields('purchase_country', authorized.purchase_country, request.purchase_country),
     ...differingFields('purchase_currency', authorized.purchase_currency, request.purchase_currency),
     ...differingFields('order_amount', authorized.order_amount, request.order_amount),
-    ...(authorized.order_tax_amount === undefined ? [] : differingFields('order_tax_amount', authorized.order_tax_amount, request.order_tax_amount)),
+    ...(authorized.order_tax_amount === undefined
+      ? []
+      : differingFields('order_tax_amount', authorized.order_tax_amount, request.order_tax_amount)),
     ...orderLineMismatch(authorized.order_lines, request.order_lines),
     ...differingFields('billing_address', auth.billingAddress ?? {}, request.billing_address),
     ...differingFields('shipping_address', auth.shippingAddress ?? {}, request.shipping_address),
-    ...customerMismatch(auth.customer, request.customer)
+    ...customerMismatch(auth.customer, request.customer),
   ]
   if (mismatch.length > 0) throw notMatching(mismatch)
 
@@ -239,10 +334,19 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
   const confirmation = request.merchant_urls?.confirmation ?? session.data.merchant_urls?.confirmation
   const response: Order = {
     order_id: orderId,
-    ...(confirmation === undefined ? {} : { redirect_url: redirectUrl(domain.links, baseUrl, { s: session.id, o: orderId, c: confirmation, w: 'order placed' }) }),
+    ...(confirmation === undefined
+      ? {}
+      : {
+          redirect_url: redirectUrl(domain.links, baseUrl, {
+            s: session.id,
+            o: orderId,
+            c: confirmation,
+            w: 'order placed',
+          }),
+        }),
     ...orderOutcome(domain, auth.outcome, auth.paymentMethodType),
     ...(session.intent === 'buy_and_link' ? { customer_token: linkCustomer(domain, merchant, session) } : {}),
-    ...patch
+    ...patch,
   }
   const state = domain.store.merchant(merchant)
   if (session.stepUpId !== undefined) recoverToken(domain, merchant, session.stepUpId, auth)
@@ -270,18 +374,26 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
     autoCapture: request.auto_capture,
     ...(outcome.kind === 'approved' && outcome.resolvesTo !== undefined && response.fraud_status === 'PENDING'
       ? { fraudDecision: { status: outcome.resolvesTo, atMs: now + (outcome.pendingMinutes ?? 0) * 60_000 } }
-      : {})
+      : {}),
   })
   auth.order = { body: canonical, response }
   state.authorizations.touch(auth.token)
   const notification = request.merchant_urls?.notification ?? session.data.merchant_urls?.notification
-  if (outcome.kind === 'approved' && outcome.resolvesTo !== undefined && notification !== undefined && notification !== '') {
+  if (
+    outcome.kind === 'approved' &&
+    outcome.resolvesTo !== undefined &&
+    notification !== undefined &&
+    notification !== ''
+  ) {
     domain.outbox.enqueue({
       merchant,
       kind: 'fraud_decision',
       url: notification,
       dueAtMs: clockOf(domain, merchant).nowMs() + (outcome.pendingMinutes ?? 0) * 60_000,
-      body: { order_id: orderId, event_type: outcome.resolvesTo === 'ACCEPTED' ? 'FRAUD_RISK_ACCEPTED' : 'FRAUD_RISK_REJECTED' }
+      body: {
+        order_id: orderId,
+        event_type: outcome.resolvesTo === 'ACCEPTED' ? 'FRAUD_RISK_ACCEPTED' : 'FRAUD_RISK_REJECTED',
+      },
     })
   }
   session.status = 'complete'
@@ -291,7 +403,7 @@ export function createOrderFromAuthorization (domain: Domain, merchant: string, 
 }
 
 /** DELETE /payments/v1/authorizations/{token}: the token is unknown to every call after it. */
-export function cancelAuthorization (domain: Domain, merchant: string, token: string): void {
+export function cancelAuthorization(domain: Domain, merchant: string, token: string): void {
   getAuthorization(domain, merchant, token)
   domain.store.merchant(merchant).authorizations.delete(token)
 }

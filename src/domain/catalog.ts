@@ -17,53 +17,88 @@ const MarketSchema = Type.Object({
   name: Type.String(),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
   locales: Type.Array(Type.String({ pattern: '^[a-z]{2}-[A-Z]{2}$' }), { minItems: 1 }),
-  region: Type.String()
+  region: Type.String(),
 })
 export type Market = Static<typeof MarketSchema>
-const MarketsFile = Type.Object({ $comment: Type.Optional(Type.String()), markets: Type.Array(MarketSchema, { minItems: 1 }) }, { additionalProperties: false })
+const MarketsFile = Type.Object(
+  { $comment: Type.Optional(Type.String()), markets: Type.Array(MarketSchema, { minItems: 1 }) },
+  { additionalProperties: false },
+)
 
 const CategoryName = Type.String({ pattern: '^[a-z][a-z0-9_]*$' })
-const CategorySchema = Type.Object({
-  name: Type.String(),
-  payment_method_type: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
-  markets: Type.Union([Type.Literal('*'), Type.Array(CountryCode)])
-}, { additionalProperties: false })
+const CategorySchema = Type.Object(
+  {
+    name: Type.String(),
+    payment_method_type: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
+    markets: Type.Union([Type.Literal('*'), Type.Array(CountryCode)]),
+  },
+  { additionalProperties: false },
+)
 export type PaymentMethodCategory = Static<typeof CategorySchema>
 
-const AuthorizedPaymentMethodSchema = Type.Object({
-  type: Type.String(),
-  number_of_days: Type.Optional(Type.Integer({ minimum: 0 })),
-  number_of_installments: Type.Optional(Type.Integer({ minimum: 0 }))
-}, { additionalProperties: false })
+const AuthorizedPaymentMethodSchema = Type.Object(
+  {
+    type: Type.String(),
+    number_of_days: Type.Optional(Type.Integer({ minimum: 0 })),
+    number_of_installments: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+)
 export type AuthorizedPaymentMethod = Static<typeof AuthorizedPaymentMethodSchema>
 
-const TypeSchema = Type.Object({
-  authorized_payment_method: AuthorizedPaymentMethodSchema,
-  mixed_payments_token: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
-  initial_payment_method: Type.Object({ type: Type.String(), description: Type.String(), number_of_installments: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
-  card: Type.Optional(Type.Object({ brand: Type.String(), expiry_date: Type.String(), masked_number: Type.String() }, { additionalProperties: false })),
-  direct_debit: Type.Optional(Type.Object({ masked_number: Type.String() }, { additionalProperties: false }))
-}, { additionalProperties: false })
+const TypeSchema = Type.Object(
+  {
+    authorized_payment_method: AuthorizedPaymentMethodSchema,
+    mixed_payments_token: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
+    initial_payment_method: Type.Object(
+      {
+        type: Type.String(),
+        description: Type.String(),
+        number_of_installments: Type.Optional(Type.Integer({ minimum: 1 })),
+      },
+      { additionalProperties: false },
+    ),
+    card: Type.Optional(
+      Type.Object(
+        { brand: Type.String(), expiry_date: Type.String(), masked_number: Type.String() },
+        { additionalProperties: false },
+      ),
+    ),
+    direct_debit: Type.Optional(
+      Type.Object({ masked_number: Type.String() }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+)
 export type PaymentMethodType = Static<typeof TypeSchema>
 
-const MethodsFile = Type.Object({
-  $comment: Type.Optional(Type.String()),
-  categories: Type.Record(CategoryName, CategorySchema),
-  types: Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), TypeSchema)
-}, { additionalProperties: false })
+const MethodsFile = Type.Object(
+  {
+    $comment: Type.Optional(Type.String()),
+    categories: Type.Record(CategoryName, CategorySchema),
+    types: Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), TypeSchema),
+  },
+  { additionalProperties: false },
+)
 
-const RulesFile = Type.Object({
-  $comment: Type.Optional(Type.String()),
-  default: Type.Record(Type.String(), Type.Boolean()),
-  countries: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Boolean())))
-}, { additionalProperties: false })
+const RulesFile = Type.Object(
+  {
+    $comment: Type.Optional(Type.String()),
+    default: Type.Record(Type.String(), Type.Boolean()),
+    countries: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Boolean()))),
+  },
+  { additionalProperties: false },
+)
 
 const AddressFields = Type.Record(Type.String({ pattern: '^[a-z_0-9]+$' }), Type.String())
-const SamplesFile = Type.Object({
-  $comment: Type.Optional(Type.String()),
-  generic: AddressFields,
-  countries: Type.Record(CountryCode, AddressFields)
-}, { additionalProperties: false })
+const SamplesFile = Type.Object(
+  {
+    $comment: Type.Optional(Type.String()),
+    generic: AddressFields,
+    countries: Type.Record(CountryCode, AddressFields),
+  },
+  { additionalProperties: false },
+)
 
 export interface TokenizationRules {
   default: ReadonlyMap<string, boolean>
@@ -71,7 +106,7 @@ export interface TokenizationRules {
 }
 
 export interface Catalog {
-  sampleAddresses: { generic: Record<string, string>, countries: ReadonlyMap<string, Record<string, string>> }
+  sampleAddresses: { generic: Record<string, string>; countries: ReadonlyMap<string, Record<string, string>> }
   markets: ReadonlyMap<string, Market>
   categories: ReadonlyMap<string, PaymentMethodCategory>
   types: ReadonlyMap<string, PaymentMethodType>
@@ -89,7 +124,7 @@ export class CatalogFileError extends Error {
 }
 
 /** Reads a JSON file and checks it against its schema; the error names the file and the field. */
-function readChecked<T extends TSchema> (file: string, schema: T): Static<T> {
+function readChecked<T extends TSchema>(file: string, schema: T): Static<T> {
   let doc: unknown
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'))
@@ -110,40 +145,54 @@ const entries = <V>(record: Record<string, V>): Map<string, V> => new Map(Object
  * A tokenization rules file (--tokenization-rules): every country must be a market and every
  * category a known one, so that a typo is an error and not a rule that silently never applies.
  */
-export function loadTokenizationRules (file: string, markets: ReadonlyMap<string, Market>, categories: ReadonlyMap<string, PaymentMethodCategory>): TokenizationRules {
+export function loadTokenizationRules(
+  file: string,
+  markets: ReadonlyMap<string, Market>,
+  categories: ReadonlyMap<string, PaymentMethodCategory>,
+): TokenizationRules {
   const doc = readChecked(file, RulesFile)
   const checkCategories = (record: Record<string, boolean>, where: string): Map<string, boolean> => {
     for (const category of Object.keys(record)) {
       if (!categories.has(category)) {
-        throw new CatalogFileError(`${file}: ${where}.${category}: unknown payment method category (known: ${[...categories.keys()].join(', ')})`)
+        throw new CatalogFileError(
+          `${file}: ${where}.${category}: unknown payment method category (known: ${[...categories.keys()].join(', ')})`,
+        )
       }
     }
     return entries(record)
   }
   const countries = new Map<string, ReadonlyMap<string, boolean>>()
   for (const [country, record] of Object.entries(doc.countries ?? {})) {
-    if (!markets.has(country)) throw new CatalogFileError(`${file}: countries.${country}: not a market of markets.json (write the country code in capitals)`)
+    if (!markets.has(country)) {
+      throw new CatalogFileError(
+        `${file}: countries.${country}: not a market of markets.json (write the country code in capitals)`,
+      )
+    }
     countries.set(country, checkCategories(record, `countries.${country}`))
   }
   return { default: checkCategories(doc.default, 'default'), countries }
 }
 
-export function loadCatalog (files: CatalogFiles = {}): Catalog {
+export function loadCatalog(files: CatalogFiles = {}): Catalog {
   const marketsFile = files.markets ?? join(fixturesDir, 'markets.json')
   const methodsFile = files.paymentMethods ?? join(fixturesDir, 'payment-methods.json')
   const rulesFile = files.tokenizationRules ?? join(fixturesDir, 'tokenization-rules.json')
-  const markets = new Map(readChecked(marketsFile, MarketsFile).markets.map(m => [m.country, m]))
+  const markets = new Map(readChecked(marketsFile, MarketsFile).markets.map((m) => [m.country, m]))
   const methods = readChecked(methodsFile, MethodsFile)
   const categories = entries(methods.categories)
   const types = entries(methods.types)
   for (const [id, category] of categories) {
     if (!types.has(category.payment_method_type)) {
-      throw new CatalogFileError(`${methodsFile}: categories.${id}.payment_method_type: no type ${category.payment_method_type} in types`)
+      throw new CatalogFileError(
+        `${methodsFile}: categories.${id}.payment_method_type: no type ${category.payment_method_type} in types`,
+      )
     }
   }
   for (const [id, type] of types) {
     if (!types.has(type.mixed_payments_token)) {
-      throw new CatalogFileError(`${methodsFile}: types.${id}.mixed_payments_token: no type ${type.mixed_payments_token} in types`)
+      throw new CatalogFileError(
+        `${methodsFile}: types.${id}.mixed_payments_token: no type ${type.mixed_payments_token} in types`,
+      )
     }
   }
   const samples = readChecked(join(fixturesDir, 'sample-customers.json'), SamplesFile)
@@ -152,6 +201,6 @@ export function loadCatalog (files: CatalogFiles = {}): Catalog {
     markets,
     categories,
     types,
-    tokenization: loadTokenizationRules(rulesFile, markets, categories)
+    tokenization: loadTokenizationRules(rulesFile, markets, categories),
   }
 }

@@ -17,44 +17,48 @@ export class Clock {
   readonly #headroomMs: number
   #listener: (() => void) | undefined
 
-  constructor (source: () => number = () => Date.now(), headroomMs = 0) {
+  constructor(source: () => number = () => Date.now(), headroomMs = 0) {
     this.#source = source
     this.#headroomMs = headroomMs
   }
 
   /** Who hears of each move (the state file). */
-  listen (listener: (() => void) | undefined): void {
+  listen(listener: (() => void) | undefined): void {
     this.#listener = listener
   }
 
-  nowMs (): number {
+  nowMs(): number {
     return this.#source() + this.#offsetMs
   }
 
   /** Real time, for what is about the wall clock rather than the virtual one (rate limits). */
-  realMs (): number {
+  realMs(): number {
     return this.#source()
   }
 
-  now (): Date {
+  now(): Date {
     return new Date(this.nowMs())
   }
 
-  iso (): string {
+  iso(): string {
     return this.now().toISOString()
   }
 
   /** The latest virtual time the clock may show. */
-  get latestMs (): number {
+  get latestMs(): number {
     return MAX_DATE_MS - this.#headroomMs
   }
 
   /** Moves virtual time forward; returns the new time. */
-  advance (seconds: number): Date {
-    if (!Number.isFinite(seconds) || seconds < 0) throw new KlarnaError(400, 'BAD_VALUE', ['Bad value: advance_seconds (a number of seconds, 0 or more)'])
+  advance(seconds: number): Date {
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      throw new KlarnaError(400, 'BAD_VALUE', ['Bad value: advance_seconds (a number of seconds, 0 or more)'])
+    }
     const offset = this.#offsetMs + Math.round(seconds * 1000)
     if (this.#source() + offset > this.latestMs) {
-      throw new KlarnaError(400, 'BAD_VALUE', [`Bad value: advance_seconds (the virtual clock cannot pass ${new Date(this.latestMs).toISOString()}: later dates, with the lifetimes added, would not fit Klarna's date format)`])
+      throw new KlarnaError(400, 'BAD_VALUE', [
+        `Bad value: advance_seconds (the virtual clock cannot pass ${new Date(this.latestMs).toISOString()}: later dates, with the lifetimes added, would not fit Klarna's date format)`,
+      ])
     }
     this.#offsetMs = offset
     this.#listener?.()
@@ -62,20 +66,20 @@ export class Clock {
   }
 
   /** Is this offset one the clock could have reached (for a state file)? */
-  validOffset (offsetMs: number): boolean {
+  validOffset(offsetMs: number): boolean {
     return Number.isSafeInteger(offsetMs) && offsetMs >= 0 && this.#source() + offsetMs <= this.latestMs
   }
 
-  get offsetMs (): number {
+  get offsetMs(): number {
     return this.#offsetMs
   }
 
-  set offsetMs (value: number) {
+  set offsetMs(value: number) {
     if (!this.validOffset(value)) throw new RangeError(`clock offset ${value} is out of range`)
     this.#offsetMs = value
   }
 
-  reset (): void {
+  reset(): void {
     this.#offsetMs = 0
     this.#listener?.()
   }

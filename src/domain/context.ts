@@ -27,13 +27,20 @@ export const defaultSettings: Settings = {
   fidelity: 'recorded',
   authorizationLifetimeSeconds: 60 * 60,
   sessionLifetimeSeconds: 48 * 60 * 60,
-  idempotencyWindowSeconds: 24 * 60 * 60
+  idempotencyWindowSeconds: 24 * 60 * 60,
 }
 
 /** The longest time the mock adds to "now" for an expiry: the clock keeps this much room before year 10000. */
-export function longestLifetimeMs (settings: Settings): number {
-  return 1000 * Math.max(settings.authorizationLifetimeSeconds, settings.sessionLifetimeSeconds + settings.authorizationLifetimeSeconds,
-    settings.idempotencyWindowSeconds) + MAX_ORDER_AUTHORIZATION_DAYS * 24 * 3600 * 1000
+export function longestLifetimeMs(settings: Settings): number {
+  return (
+    1000 *
+      Math.max(
+        settings.authorizationLifetimeSeconds,
+        settings.sessionLifetimeSeconds + settings.authorizationLifetimeSeconds,
+        settings.idempotencyWindowSeconds,
+      ) +
+    MAX_ORDER_AUTHORIZATION_DAYS * 24 * 3600 * 1000
+  )
 }
 
 /** What every domain operation works with: state, time, data, settings. No HTTP here. */
@@ -49,7 +56,7 @@ export interface Domain {
 }
 
 /** The merchant's virtual clock (real time for a merchant that has nothing yet). */
-export function clockOf (domain: Domain, merchant: string): Clock {
+export function clockOf(domain: Domain, merchant: string): Clock {
   return domain.store.find(merchant)?.clock ?? domain.clock
 }
 
@@ -58,7 +65,7 @@ export function clockOf (domain: Domain, merchant: string): Clock {
  * entries and callbacks, and sets its clock back; without a merchant (the operator, the library),
  * everyone's.
  */
-export function resetAll (domain: Domain, merchant?: string): void {
+export function resetAll(domain: Domain, merchant?: string): void {
   domain.store.reset(merchant)
   domain.scenarios.reset(merchant)
   domain.journal.clear(merchant)
@@ -71,18 +78,48 @@ export function resetAll (domain: Domain, merchant?: string): void {
  * step-ups and Order Management replies past theirs, and merchants left with nothing, each on its
  * merchant's clock. Customer tokens and orders are kept: tokens never expire. Returns how many went.
  */
-export function sweepExpired (domain: Domain, only?: string): number {
+export function sweepExpired(domain: Domain, only?: string): number {
   const grace = domain.settings.authorizationLifetimeSeconds * 1000
   let removed = 0
   for (const [id, state] of domain.store.merchants()) {
     if (only !== undefined && id !== only) continue
     const now = state.clock.nowMs()
-    for (const [id, a] of state.authorizations) if (now > a.expiresAtMs) { state.authorizations.delete(id); removed++ }
-    for (const [id, s] of state.sessions) if (now > s.expiresAtMs + grace) { state.sessions.delete(id); removed++ }
-    for (const [key, r] of state.idempotency) if (now > r.expiresAtMs) { state.idempotency.delete(key); removed++ }
-    for (const [key, s] of state.stepUps) if (now > s.expiresAtMs) { state.stepUps.delete(key); removed++ }
-    for (const [key, r] of state.replies) if (now > r.expiresAtMs) { state.replies.delete(key); removed++ }
-    for (const [key, h] of state.hpp) if (now > h.expiresAtMs + grace) { state.hpp.delete(key); removed++ }
+    for (const [id, a] of state.authorizations) {
+      if (now > a.expiresAtMs) {
+        state.authorizations.delete(id)
+        removed++
+      }
+    }
+    for (const [id, s] of state.sessions) {
+      if (now > s.expiresAtMs + grace) {
+        state.sessions.delete(id)
+        removed++
+      }
+    }
+    for (const [key, r] of state.idempotency) {
+      if (now > r.expiresAtMs) {
+        state.idempotency.delete(key)
+        removed++
+      }
+    }
+    for (const [key, s] of state.stepUps) {
+      if (now > s.expiresAtMs) {
+        state.stepUps.delete(key)
+        removed++
+      }
+    }
+    for (const [key, r] of state.replies) {
+      if (now > r.expiresAtMs) {
+        state.replies.delete(key)
+        removed++
+      }
+    }
+    for (const [key, h] of state.hpp) {
+      if (now > h.expiresAtMs + grace) {
+        state.hpp.delete(key)
+        removed++
+      }
+    }
   }
   domain.store.dropEmpty()
   return removed

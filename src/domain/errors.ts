@@ -11,7 +11,13 @@ export class KlarnaError extends Error {
   /** Fields some errors carry beside the three (a failed token charge: fraud_status, reason, step_up_id, …). */
   readonly extra: Record<string, unknown>
 
-  constructor (statusCode: number, errorCode: string, errorMessages: string[] = [], headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
+  constructor(
+    statusCode: number,
+    errorCode: string,
+    errorMessages: string[] = [],
+    headers: Record<string, string> = {},
+    extra: Record<string, unknown> = {},
+  ) {
     super(`${errorCode}: ${errorMessages.join('; ')}`)
     this.name = 'KlarnaError'
     this.statusCode = statusCode
@@ -23,37 +29,39 @@ export class KlarnaError extends Error {
 }
 
 /** 400 BAD_VALUE "Bad value: a, b[0].c": Klarna joins every bad field into one message. */
-export function badValue (fields: readonly string[]): KlarnaError {
+export function badValue(fields: readonly string[]): KlarnaError {
   const unique = [...new Set(fields)]
   return new KlarnaError(400, 'BAD_VALUE', [`Bad value: ${unique.join(', ')}`])
 }
 
-export function badRequest (message?: string): KlarnaError {
+export function badRequest(message?: string): KlarnaError {
   return new KlarnaError(400, 'BAD_REQUEST', message === undefined ? [] : [message])
 }
 
-export function unauthorized (): KlarnaError {
-  return new KlarnaError(401, 'UNAUTHORIZED', ['Invalid credentials'], { 'WWW-Authenticate': 'Basic realm="Klarna API"' })
+export function unauthorized(): KlarnaError {
+  return new KlarnaError(401, 'UNAUTHORIZED', ['Invalid credentials'], {
+    'WWW-Authenticate': 'Basic realm="Klarna API"',
+  })
 }
 
-export function invalidOperation (message: string): KlarnaError {
+export function invalidOperation(message: string): KlarnaError {
   return new KlarnaError(403, 'INVALID_OPERATION', [message])
 }
 
-export function forbidden (code: string, message: string): KlarnaError {
+export function forbidden(code: string, message: string): KlarnaError {
   return new KlarnaError(403, code, [message])
 }
 
-export function notFound (message: string, code = 'NOT_FOUND'): KlarnaError {
+export function notFound(message: string, code = 'NOT_FOUND'): KlarnaError {
   return new KlarnaError(404, code, [message])
 }
 
 /** 409 BAD_VALUE "Not matching fields: [a, b]" */
-export function notMatching (fields: readonly string[]): KlarnaError {
+export function notMatching(fields: readonly string[]): KlarnaError {
   return new KlarnaError(409, 'BAD_VALUE', [`Not matching fields: [${fields.join(', ')}]`])
 }
 
-export function conflict (message: string, code = 'BAD_VALUE'): KlarnaError {
+export function conflict(message: string, code = 'BAD_VALUE'): KlarnaError {
   return new KlarnaError(409, code, [message])
 }
 
@@ -72,6 +80,7 @@ export const messages = {
   stepUpRequired: 'The customer token cannot be charged without the customer: a step-up is required',
   currencyMismatch: "The payment method can't be used for orders in the specified currency",
   rejected: 'Rejected',
-  notTokenizable: (category: string, country: string) => `${category} is not valid for creating customer tokens in ${country}`,
-  intentNotAllowed: (intent: string, what: string) => `Not allowed to ${what} for intent ${intent}.`
+  notTokenizable: (category: string, country: string) =>
+    `${category} is not valid for creating customer tokens in ${country}`,
+  intentNotAllowed: (intent: string, what: string) => `Not allowed to ${what} for intent ${intent}.`,
 } as const

@@ -19,13 +19,15 @@ import type { HppSessionRecord, HppStatus } from './store.js'
 export interface HppCreate {
   payment_session_url: string
   merchant_urls?: HppSessionRecord['merchantUrls'] | undefined
-  options?: {
-    place_order_mode?: HppSessionRecord['placeOrderMode'] | undefined
-    payment_method_category?: string | undefined
-    payment_method_categories?: string[] | undefined
-    page_title?: string | undefined
-    [option: string]: unknown
-  } | undefined
+  options?:
+    | {
+        place_order_mode?: HppSessionRecord['placeOrderMode'] | undefined
+        payment_method_category?: string | undefined
+        payment_method_categories?: string[] | undefined
+        page_title?: string | undefined
+        [option: string]: unknown
+      }
+    | undefined
   profile_id?: string | undefined
 }
 
@@ -37,32 +39,55 @@ export interface HppLinks {
   qrUrl: (id: string) => string
 }
 
-const finalStatuses: ReadonlySet<HppStatus> = new Set(['COMPLETED', 'CANCELLED', 'FAILED', 'DISABLED', 'ERROR'])
+const finalStatuses: ReadonlySet<HppStatus> = new Set([
+  'COMPLETED',
+  'CANCELLED',
+  'FAILED',
+  'DISABLED',
+  'ERROR',
+])
 
 /** HPP's category names (PAY_LATER) to the Payments API's (pay_later); KLARNA is the one "klarna" category. */
 const categoryOf = (hpp: string) => hpp.toLowerCase()
 
 /** The Payments session id in a payment_session_url (…/payments/v1/sessions/{id}). */
-function paymentSessionId (url: string): string {
+function paymentSessionId(url: string): string {
   let path: string
   try {
     path = new URL(url, 'http://klarna-mock').pathname
   } catch {
     throw badValue(['payment_session_url'])
   }
-  if (/\/checkout\/v3\/orders\//.test(path)) throw badRequest('payment_session_url: Klarna Checkout orders are not supported by klarna-mock, only Payments sessions')
+  if (/\/checkout\/v3\/orders\//.test(path)) {
+    throw badRequest(
+      'payment_session_url: Klarna Checkout orders are not supported by klarna-mock, only Payments sessions',
+    )
+  }
   const match = /\/payments\/v1\/sessions\/([^/]+)\/?$/.exec(path)
   if (match?.[1] === undefined) throw badValue(['payment_session_url'])
   return decodeURIComponent(match[1])
 }
 
-export function createHppSession (domain: Domain, merchant: string, input: HppCreate, links: HppLinks) {
+export function createHppSession(domain: Domain, merchant: string, input: HppCreate, links: HppLinks) {
   const sessionId = paymentSessionId(input.payment_session_url)
   const session = getSession(domain, merchant, sessionId)
   assertOpen(session)
-  const wanted = input.options?.payment_method_categories ?? (input.options?.payment_method_category === undefined ? undefined : [input.options.payment_method_category])
-  const categories = wanted === undefined ? session.paymentMethodCategories : wanted.map(categoryOf).filter(c => session.paymentMethodCategories.includes(c))
-  if (categories.length === 0) throw badValue([input.options?.payment_method_categories === undefined ? 'options.payment_method_category' : 'options.payment_method_categories'])
+  const wanted =
+    input.options?.payment_method_categories ??
+    (input.options?.payment_method_category === undefined
+      ? undefined
+      : [input.options.payment_method_category])
+  const categories =
+    wanted === undefined
+      ? session.paymentMethodCategories
+      : wanted.map(categoryOf).filter((c) => session.paymentMethodCategories.includes(c))
+  if (categories.length === 0) {
+    throw badValue([
+      input.options?.payment_method_categories === undefined
+        ? 'options.payment_method_category'
+        : 'options.payment_method_categories',
+    ])
+  }
   const now = clockOf(domain, merchant).nowMs()
   const record: HppSessionRecord = {
     id: newId(),
@@ -75,13 +100,13 @@ export function createHppSession (domain: Domain, merchant: string, input: HppCr
     placeOrderMode: input.options?.place_order_mode ?? 'NONE',
     categories,
     ...(input.options?.page_title === undefined ? {} : { pageTitle: input.options.page_title }),
-    distributions: []
+    distributions: [],
   }
   domain.store.merchant(merchant).hpp.set(record.id, record)
   return creationView(record, links)
 }
 
-function creationView (record: HppSessionRecord, links: HppLinks) {
+function creationView(record: HppSessionRecord, links: HppLinks) {
   const sessionUrl = `${links.baseUrl}/hpp/v1/sessions/${record.id}`
   return {
     session_id: record.id,
@@ -89,13 +114,17 @@ function creationView (record: HppSessionRecord, links: HppLinks) {
     redirect_url: links.pageUrl(record.id),
     qr_code_url: links.qrUrl(record.id),
     distribution_url: `${sessionUrl}/distribution`,
-    distribution_module: { standalone_url: links.pageUrl(record.id), generation_url: `${sessionUrl}/distribution`, token: record.id },
-    expires_at: new Date(record.expiresAtMs).toISOString()
+    distribution_module: {
+      standalone_url: links.pageUrl(record.id),
+      generation_url: `${sessionUrl}/distribution`,
+      token: record.id,
+    },
+    expires_at: new Date(record.expiresAtMs).toISOString(),
   }
 }
 
 /** The HPP session; 404 when unknown or past its lifetime (unless it reached a final status). */
-export function getHppSession (domain: Domain, merchant: string, id: string): HppSessionRecord {
+export function getHppSession(domain: Domain, merchant: string, id: string): HppSessionRecord {
   const record = domain.store.find(merchant)?.hpp.get(id)
   const now = clockOf(domain, merchant).nowMs()
   if (record === undefined || (now > record.expiresAtMs && !finalStatuses.has(record.status))) {
@@ -104,7 +133,7 @@ export function getHppSession (domain: Domain, merchant: string, id: string): Hp
   return record
 }
 
-export function readHppSession (domain: Domain, merchant: string, id: string) {
+export function readHppSession(domain: Domain, merchant: string, id: string) {
   const r = getHppSession(domain, merchant, id)
   return {
     session_id: r.id,
@@ -112,12 +141,12 @@ export function readHppSession (domain: Domain, merchant: string, id: string) {
     updated_at: new Date(r.updatedAtMs).toISOString(),
     expires_at: new Date(r.expiresAtMs).toISOString(),
     ...(r.authorizationToken === undefined ? {} : { authorization_token: r.authorizationToken }),
-    ...(r.orderId === undefined ? {} : { order_id: r.orderId })
+    ...(r.orderId === undefined ? {} : { order_id: r.orderId }),
   }
 }
 
 /** Moves the session to `status` and queues the status_update callback. */
-function setStatus (domain: Domain, merchant: string, r: HppSessionRecord, status: HppStatus): void {
+function setStatus(domain: Domain, merchant: string, r: HppSessionRecord, status: HppStatus): void {
   const now = clockOf(domain, merchant).nowMs()
   r.status = status
   r.updatedAtMs = now
@@ -129,12 +158,12 @@ function setStatus (domain: Domain, merchant: string, r: HppSessionRecord, statu
       kind: 'hpp_status_update',
       url: fill(url, r),
       dueAtMs: now,
-      body: { event_id: newId(), session: readHppSession(domain, merchant, r.id) }
+      body: { event_id: newId(), session: readHppSession(domain, merchant, r.id) },
     })
   }
 }
 
-export function disableHppSession (domain: Domain, merchant: string, id: string): void {
+export function disableHppSession(domain: Domain, merchant: string, id: string): void {
   const r = getHppSession(domain, merchant, id)
   if (r.status === 'COMPLETED') throw badRequest('HPP session has already been successfully completed')
   if (r.status !== 'DISABLED') setStatus(domain, merchant, r, 'DISABLED')
@@ -142,20 +171,40 @@ export function disableHppSession (domain: Domain, merchant: string, id: string)
 
 export interface DistributionRequest {
   method: 'sms' | 'email' | 'token'
-  contact_information: { email?: string | undefined, phone?: string | undefined, phone_country?: string | undefined, access_id?: string | undefined }
+  contact_information: {
+    email?: string | undefined
+    phone?: string | undefined
+    phone_country?: string | undefined
+    access_id?: string | undefined
+  }
   template?: string | undefined
 }
 
 /** Nothing is sent (offline): the distribution is recorded on the session, and 201 answered. */
-export function distributeHppSession (domain: Domain, merchant: string, id: string, request: DistributionRequest): void {
+export function distributeHppSession(
+  domain: Domain,
+  merchant: string,
+  id: string,
+  request: DistributionRequest,
+): void {
   const r = getHppSession(domain, merchant, id)
-  if (finalStatuses.has(r.status)) throw badRequest(`HPP session is ${r.status}: its link can no longer be distributed`)
+  if (finalStatuses.has(r.status)) {
+    throw badRequest(`HPP session is ${r.status}: its link can no longer be distributed`)
+  }
   const c = request.contact_information
-  const missing = request.method === 'email'
-    ? (c.email === undefined ? ['contact_information.email'] : [])
-    : request.method === 'sms'
-      ? [...(c.phone === undefined ? ['contact_information.phone'] : []), ...(c.phone_country === undefined ? ['contact_information.phone_country'] : [])]
-      : (c.access_id === undefined ? ['contact_information.access_id'] : [])
+  const missing =
+    request.method === 'email'
+      ? c.email === undefined
+        ? ['contact_information.email']
+        : []
+      : request.method === 'sms'
+        ? [
+            ...(c.phone === undefined ? ['contact_information.phone'] : []),
+            ...(c.phone_country === undefined ? ['contact_information.phone_country'] : []),
+          ]
+        : c.access_id === undefined
+          ? ['contact_information.access_id']
+          : []
   if (missing.length > 0) throw badValue(missing)
   if (r.distributions.length >= 100) r.distributions.shift()
   r.distributions.push({ method: request.method, atMs: clockOf(domain, merchant).nowMs() })
@@ -163,7 +212,7 @@ export function distributeHppSession (domain: Domain, merchant: string, id: stri
 }
 
 /** Klarna's placeholders in merchant_urls: {{session_id}} (the HPP session), {{authorization_token}}, {{order_id}}. */
-function fill (url: string, r: HppSessionRecord): string {
+function fill(url: string, r: HppSessionRecord): string {
   return url
     .replaceAll('{{session_id}}', encodeURIComponent(r.id))
     .replaceAll('{{authorization_token}}', encodeURIComponent(r.authorizationToken ?? ''))
@@ -171,7 +220,7 @@ function fill (url: string, r: HppSessionRecord): string {
 }
 
 /** What the hosted page shows: the session, and whether the customer may still act on it. */
-export function openHostedPage (domain: Domain, merchant: string, id: string) {
+export function openHostedPage(domain: Domain, merchant: string, id: string) {
   const r = getHppSession(domain, merchant, id)
   const session = domain.store.find(merchant)?.sessions.get(r.paymentSessionId)
   if (r.status === 'WAITING') setStatus(domain, merchant, r, 'IN_PROGRESS')
@@ -191,7 +240,13 @@ export interface HppDecision {
   baseUrl: string
 }
 
-export function decideHpp (domain: Domain, merchant: string, id: string, action: HppAction, input: HppDecision): { status: HppStatus, location: string | undefined } {
+export function decideHpp(
+  domain: Domain,
+  merchant: string,
+  id: string,
+  action: HppAction,
+  input: HppDecision,
+): { status: HppStatus; location: string | undefined } {
   const r = getHppSession(domain, merchant, id)
   if (finalStatuses.has(r.status)) throw badRequest(`HPP session is ${r.status}`)
   const go = (status: HppStatus, url: string | undefined) => {
@@ -207,7 +262,7 @@ export function decideHpp (domain: Domain, merchant: string, id: string, action:
   try {
     result = authorize(domain, merchant, r.paymentSessionId, {
       payment_method_category: category,
-      ...(input.email === undefined || input.email === '' ? {} : { billing_address: { email: input.email } })
+      ...(input.email === undefined || input.email === '' ? {} : { billing_address: { email: input.email } }),
     })
   } catch (error) {
     if (error instanceof KlarnaError) return go('ERROR', r.merchantUrls.error)
@@ -225,13 +280,23 @@ export function decideHpp (domain: Domain, merchant: string, id: string, action:
       order_amount: authorized.order_amount,
       ...(authorized.order_tax_amount === undefined ? {} : { order_tax_amount: authorized.order_tax_amount }),
       order_lines: authorized.order_lines,
-      ...(authorization.billingAddress === undefined ? {} : { billing_address: authorization.billingAddress }),
-      ...(authorization.shippingAddress === undefined ? {} : { shipping_address: authorization.shippingAddress }),
+      ...(authorization.billingAddress === undefined
+        ? {}
+        : { billing_address: authorization.billingAddress }),
+      ...(authorization.shippingAddress === undefined
+        ? {}
+        : { shipping_address: authorization.shippingAddress }),
       ...(authorization.customer === undefined ? {} : { customer: authorization.customer }),
-      ...(session.data.merchant_reference1 === undefined ? {} : { merchant_reference1: session.data.merchant_reference1 }),
-      ...(session.data.merchant_reference2 === undefined ? {} : { merchant_reference2: session.data.merchant_reference2 })
+      ...(session.data.merchant_reference1 === undefined
+        ? {}
+        : { merchant_reference1: session.data.merchant_reference1 }),
+      ...(session.data.merchant_reference2 === undefined
+        ? {}
+        : { merchant_reference2: session.data.merchant_reference2 }),
     }
-    const order = createOrderFromAuthorization(domain, merchant, authorization.token, body, { baseUrl: input.baseUrl })
+    const order = createOrderFromAuthorization(domain, merchant, authorization.token, body, {
+      baseUrl: input.baseUrl,
+    })
     r.orderId = order.order_id
     if (r.placeOrderMode === 'CAPTURE_ORDER' && order.fraud_status === 'ACCEPTED') {
       captureOrder(domain, merchant, order.order_id, { captured_amount: authorized.order_amount })

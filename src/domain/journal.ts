@@ -24,7 +24,13 @@ export interface JournalEntry {
   responseBodyTruncated: boolean
 }
 
-export const keptHeaders = ['content-type', 'user-agent', 'klarna-idempotency-key', 'klarna-mock-scenario', 'x-klarna-integration-metadata'] as const
+export const keptHeaders = [
+  'content-type',
+  'user-agent',
+  'klarna-idempotency-key',
+  'klarna-mock-scenario',
+  'x-klarna-integration-metadata',
+] as const
 
 /** What an entry keeps of each body, each header value and the path. */
 export const MAX_BODY_BYTES = 16 * 1024
@@ -37,7 +43,7 @@ export const MAX_LIST_LIMIT = 1000
 const MAX_SHOWN_DEPTH = 32
 
 /** A copy of at most MAX_BODY_BYTES of `text` (a copy, so that a large body is not kept alive by a slice). */
-export function keepBody (text: string): { body: Buffer, truncated: boolean } {
+export function keepBody(text: string): { body: Buffer; truncated: boolean } {
   // A character is at most 3 UTF-8 bytes (a surrogate pair is 4 bytes for 2 characters).
   const head = text.length > MAX_BODY_BYTES ? text.slice(0, MAX_BODY_BYTES) : text
   const bytes = Buffer.from(head, 'utf8')
@@ -45,10 +51,10 @@ export function keepBody (text: string): { body: Buffer, truncated: boolean } {
   return { body: Buffer.from(bytes.subarray(0, MAX_BODY_BYTES)), truncated: true }
 }
 
-export const clip = (text: string, max: number): string => text.length > max ? text.slice(0, max) : text
+export const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max) : text)
 
 /** Depth of a parsed JSON value, without recursion. */
-function depthOf (value: unknown, limit: number): number {
+function depthOf(value: unknown, limit: number): number {
   let max = 0
   const stack: Array<[unknown, number]> = [[value, 1]]
   while (stack.length > 0) {
@@ -65,7 +71,7 @@ function depthOf (value: unknown, limit: number): number {
  * How a kept body is shown: the JSON value when it came whole, parses, and is not nested
  * absurdly deep; otherwise the text itself (a cut body, a malformed one, a deep one).
  */
-export function showBody (body: Buffer | null, truncated: boolean): unknown {
+export function showBody(body: Buffer | null, truncated: boolean): unknown {
   if (body === null || body.length === 0) return null
   const text = body.toString('utf8')
   if (truncated) return text
@@ -91,20 +97,20 @@ export class Journal {
   #next = 0
   #count = 0
 
-  constructor (limit: number) {
+  constructor(limit: number) {
     this.limit = Math.max(0, limit)
     this.#ring = new Array<JournalEntry | undefined>(this.limit)
   }
 
-  get enabled (): boolean {
+  get enabled(): boolean {
     return this.limit > 0
   }
 
-  get size (): number {
+  get size(): number {
     return this.#count
   }
 
-  add (entry: JournalEntry): void {
+  add(entry: JournalEntry): void {
     if (this.limit === 0) return
     this.#ring[this.#next] = entry
     this.#next = (this.#next + 1) % this.limit
@@ -112,12 +118,14 @@ export class Journal {
   }
 
   /** Newest first. */
-  * #newestFirst (): Generator<JournalEntry> {
-    for (let k = 0; k < this.#count; k++) yield this.#ring[(this.#next - 1 - k + this.limit) % this.limit] as JournalEntry
+  *#newestFirst(): Generator<JournalEntry> {
+    for (let k = 0; k < this.#count; k++) {
+      yield this.#ring[(this.#next - 1 - k + this.limit) % this.limit] as JournalEntry
+    }
   }
 
   /** Newest first; at most `limit` (default DEFAULT_LIST_LIMIT, at most MAX_LIST_LIMIT). */
-  list (filter: JournalFilter = {}): JournalEntry[] {
+  list(filter: JournalFilter = {}): JournalEntry[] {
     const limit = Math.min(filter.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT)
     const out: JournalEntry[] = []
     if (limit <= 0) return out
@@ -132,8 +140,9 @@ export class Journal {
   }
 
   /** Forgets every entry, or one merchant's. */
-  clear (merchant?: string): void {
-    const kept = merchant === undefined ? [] : [...this.#newestFirst()].filter(e => e.merchant !== merchant).reverse()
+  clear(merchant?: string): void {
+    const kept =
+      merchant === undefined ? [] : [...this.#newestFirst()].filter((e) => e.merchant !== merchant).reverse()
     this.#ring = new Array<JournalEntry | undefined>(this.limit)
     this.#next = 0
     this.#count = 0
@@ -142,7 +151,7 @@ export class Journal {
 }
 
 /** What GET /_mock/requests shows of an entry. */
-export function entryView (e: JournalEntry) {
+export function entryView(e: JournalEntry) {
   return {
     correlation_id: e.correlation_id,
     time: e.time,
@@ -157,6 +166,6 @@ export function entryView (e: JournalEntry) {
     request_body: showBody(e.requestBody, e.requestBodyTruncated),
     request_body_truncated: e.requestBodyTruncated,
     response_body: showBody(e.responseBody, e.responseBodyTruncated),
-    response_body_truncated: e.responseBodyTruncated
+    response_body_truncated: e.responseBodyTruncated,
   }
 }

@@ -14,7 +14,7 @@ import type { Session } from './store.js'
 
 const regions: Readonly<Record<string, string>> = { EU: 'eu1', NA: 'us1', OC: 'oc1' }
 
-export function linkCustomer (domain: Domain, merchant: string, session: Session): string {
+export function linkCustomer(domain: Domain, merchant: string, session: Session): string {
   const state = domain.store.merchant(merchant)
   const now = clockOf(domain, merchant).nowMs()
   const sent = session.data.customer?.customer_token

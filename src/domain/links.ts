@@ -23,33 +23,33 @@ export interface RedirectLink {
 export class LinkSigner {
   readonly #secret: Buffer
 
-  constructor (secret: string | undefined) {
+  constructor(secret: string | undefined) {
     this.#secret = secret === undefined || secret === '' ? randomBytes(32) : Buffer.from(secret, 'utf8')
   }
 
-  #mac (payload: string): Buffer {
+  #mac(payload: string): Buffer {
     return createHmac('sha256', this.#secret).update(payload).digest()
   }
 
   /** The base64url HMAC of `data`. */
-  mac (data: string): string {
+  mac(data: string): string {
     return this.#mac(data).toString('base64url')
   }
 
   /** Is `mac` the HMAC of `data` with this secret? */
-  check (data: string, mac: string): boolean {
+  check(data: string, mac: string): boolean {
     const given = Buffer.from(mac, 'base64url')
     const expected = this.#mac(data)
     return given.length === expected.length && timingSafeEqual(given, expected)
   }
 
-  sign (link: RedirectLink): string {
+  sign(link: RedirectLink): string {
     const payload = Buffer.from(JSON.stringify(link)).toString('base64url')
     return `${payload}.${this.mac(payload)}`
   }
 
   /** The link's content, or undefined when it was not signed with this secret or is malformed. */
-  verify (token: string): RedirectLink | undefined {
+  verify(token: string): RedirectLink | undefined {
     const [payload, mac, extra] = token.split('.')
     if (payload === undefined || mac === undefined || extra !== undefined) return undefined
     if (!this.check(payload, mac)) return undefined
@@ -73,28 +73,32 @@ export interface ClientTokenPayload {
 }
 
 /** The client_token: a real JWT (HS256 with the link secret), so any replica can check it. */
-export function signClientToken (signer: LinkSigner, payload: ClientTokenPayload): string {
-  const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: 'klarna-mock' })).toString('base64url')
+export function signClientToken(signer: LinkSigner, payload: ClientTokenPayload): string {
+  const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: 'klarna-mock' })).toString(
+    'base64url',
+  )
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
   return `${header}.${body}.${signer.mac(`${header}.${body}`)}`
 }
 
 /** The client_token's payload, or undefined when it is not one this mock signed. */
-export function verifyClientToken (signer: LinkSigner, token: string): ClientTokenPayload | undefined {
+export function verifyClientToken(signer: LinkSigner, token: string): ClientTokenPayload | undefined {
   const parts = token.split('.')
   if (parts.length !== 3) return undefined
   const [header, body, mac] = parts as [string, string, string]
   if (!signer.check(`${header}.${body}`, mac)) return undefined
   try {
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as ClientTokenPayload
-    return typeof payload.session_id === 'string' && typeof payload.merchant === 'string' ? payload : undefined
+    return typeof payload.session_id === 'string' && typeof payload.merchant === 'string'
+      ? payload
+      : undefined
   } catch {
     return undefined
   }
 }
 
 /** A redirect_url on this mock: `${baseUrl}/_mock/redirect?link=<signed link>` (a query: links can be long). */
-export function redirectUrl (signer: LinkSigner, baseUrl: string, link: RedirectLink): string {
+export function redirectUrl(signer: LinkSigner, baseUrl: string, link: RedirectLink): string {
   return `${baseUrl}/_mock/redirect?link=${signer.sign(link)}`
 }
 
@@ -102,11 +106,16 @@ export function redirectUrl (signer: LinkSigner, baseUrl: string, link: Redirect
  * The query of a hosted payment page link (/_mock/hpp?…): the merchant and the HPP session, signed,
  * so that the page, opened without credentials, reaches that merchant's session and no other.
  */
-export function hostedPageQuery (signer: LinkSigner, merchant: string, id: string): string {
+export function hostedPageQuery(signer: LinkSigner, merchant: string, id: string): string {
   return `m=${encodeURIComponent(merchant)}&id=${encodeURIComponent(id)}&sig=${signer.mac(`hpp\n${merchant}\n${id}`)}`
 }
 
 /** Is `sig` the signature of this merchant's HPP session? (timing-safe) */
-export function checkHostedPageSignature (signer: LinkSigner, merchant: string, id: string, sig: string): boolean {
+export function checkHostedPageSignature(
+  signer: LinkSigner,
+  merchant: string,
+  id: string,
+  sig: string,
+): boolean {
   return signer.check(`hpp\n${merchant}\n${id}`, sig)
 }

@@ -1,5 +1,10 @@
 import type { Address, OrderLine } from '../schemas/klarna.js'
-import type { CaptureRequest, RefundRequest, ShippingInfo, UpdateAuthorization } from '../schemas/order-management.js'
+import type {
+  CaptureRequest,
+  RefundRequest,
+  ShippingInfo,
+  UpdateAuthorization,
+} from '../schemas/order-management.js'
 import { clockOf, type Domain } from './context.js'
 import { badValue, KlarnaError } from './errors.js'
 import { newId } from './ids.js'
@@ -37,46 +42,51 @@ const DAY_MS = 24 * 3600 * 1000
 /** Captures or refunds one order may have: a bound on what a caller can make the mock keep. */
 export const MAX_CAPTURES_PER_ORDER = 1000
 /** Due-date extensions offered for invoice captures, and their fees in minor units (the mock's own figures). */
-const dueDateFees = [{ number_of_days: 7, amount: 195 }, { number_of_days: 14, amount: 295 }, { number_of_days: 28, amount: 395 }]
+const dueDateFees = [
+  { number_of_days: 7, amount: 195 },
+  { number_of_days: 14, amount: 295 },
+  { number_of_days: 28, amount: 395 },
+]
 
 export type OrderStatus = 'AUTHORIZED' | 'PART_CAPTURED' | 'CAPTURED' | 'CANCELLED' | 'EXPIRED' | 'CLOSED'
 
-const sum = (items: ReadonlyArray<{ amount: number }> | undefined) => (items ?? []).reduce((s, i) => s + i.amount, 0)
+const sum = (items: ReadonlyArray<{ amount: number }> | undefined) =>
+  (items ?? []).reduce((s, i) => s + i.amount, 0)
 
 const noSuchOrder = (id: string) => new KlarnaError(404, 'NO_SUCH_ORDER', [`Order ${id} cannot be found`])
 const notAllowed = (message: string) => new KlarnaError(403, 'NOT_ALLOWED', [message])
 
 /** This merchant's order, or 404 NO_SUCH_ORDER (unknown and another merchant's alike). */
-export function getOrder (domain: Domain, merchant: string, orderId: string): OrderRecord {
+export function getOrder(domain: Domain, merchant: string, orderId: string): OrderRecord {
   const order = domain.store.find(merchant)?.orders.get(orderId)
   if (order === undefined) throw noSuchOrder(orderId)
   return order
 }
 
-function touch (domain: Domain, merchant: string, order: OrderRecord): void {
+function touch(domain: Domain, merchant: string, order: OrderRecord): void {
   domain.store.merchant(merchant).orders.touch(order.id)
 }
 
 /** The expiry of an order placed now. */
-export function orderExpiry (createdAtMs: number): number {
+export function orderExpiry(createdAtMs: number): number {
   return createdAtMs + ORDER_AUTHORIZATION_DAYS * DAY_MS
 }
 
-export function fraudStatus (now: number, order: OrderRecord): string {
+export function fraudStatus(now: number, order: OrderRecord): string {
   const decision = order.fraudDecision
   if (decision !== undefined) return now >= decision.atMs ? decision.status : 'PENDING'
   return order.response.fraud_status
 }
 
-export function capturedAmount (order: OrderRecord): number {
+export function capturedAmount(order: OrderRecord): number {
   return sum(order.captures)
 }
 
-export function refundedAmount (order: OrderRecord): number {
+export function refundedAmount(order: OrderRecord): number {
   return sum(order.refunds)
 }
 
-export function orderStatus (now: number, order: OrderRecord): OrderStatus {
+export function orderStatus(now: number, order: OrderRecord): OrderStatus {
   if (order.cancelled === true || fraudStatus(now, order) === 'REJECTED') return 'CANCELLED'
   if (order.released === true) return 'CLOSED'
   const captured = capturedAmount(order)
@@ -85,19 +95,19 @@ export function orderStatus (now: number, order: OrderRecord): OrderStatus {
   return captured === 0 ? 'AUTHORIZED' : 'PART_CAPTURED'
 }
 
-export function remainingAuthorized (now: number, order: OrderRecord): number {
+export function remainingAuthorized(now: number, order: OrderRecord): number {
   const status = orderStatus(now, order)
   if (status !== 'AUTHORIZED' && status !== 'PART_CAPTURED') return 0
   return Math.max(0, order.orderAmount - capturedAmount(order))
 }
 
 /** A customer-friendly reference, as Klarna gives each order and capture. */
-export function klarnaReference (id: string): string {
+export function klarnaReference(id: string): string {
   return id.replace(/-/g, '').slice(0, 8)
 }
 
 /** The refunded amount of each capture: refunds are taken from the earliest captures first. */
-function refundsByCapture (order: OrderRecord): Map<string, number> {
+function refundsByCapture(order: OrderRecord): Map<string, number> {
   let left = refundedAmount(order)
   const out = new Map<string, number>()
   for (const c of order.captures ?? []) {
@@ -108,9 +118,9 @@ function refundsByCapture (order: OrderRecord): Map<string, number> {
   return out
 }
 
-const address = (a: Address | undefined) => a === undefined ? undefined : { ...a }
+const address = (a: Address | undefined) => (a === undefined ? undefined : { ...a })
 
-function captureView (domain: Domain, order: OrderRecord, c: CaptureRecord, refunded: Map<string, number>) {
+function captureView(domain: Domain, order: OrderRecord, c: CaptureRecord, refunded: Map<string, number>) {
   return {
     capture_id: c.id,
     klarna_reference: c.klarnaReference,
@@ -122,30 +132,34 @@ function captureView (domain: Domain, order: OrderRecord, c: CaptureRecord, refu
     ...(c.reference === undefined ? {} : { reference: c.reference }),
     billing_address: address(order.billingAddress),
     shipping_address: address(c.shippingAddress ?? order.shippingAddress ?? order.billingAddress),
-    shipping_info: c.shippingInfo ?? []
+    shipping_info: c.shippingInfo ?? [],
   }
 }
 
-function refundView (r: RefundRecord) {
+function refundView(r: RefundRecord) {
   return {
     refund_id: r.id,
     refunded_amount: r.amount,
     refunded_at: new Date(r.atMs).toISOString(),
     ...(r.description === undefined ? {} : { description: r.description }),
     order_lines: r.orderLines ?? [],
-    ...(r.reference === undefined ? {} : { reference: r.reference })
+    ...(r.reference === undefined ? {} : { reference: r.reference }),
   }
 }
 
 /** GET /ordermanagement/v1/orders/{order_id} */
-export function readOrder (domain: Domain, merchant: string, orderId: string) {
+export function readOrder(domain: Domain, merchant: string, orderId: string) {
   const order = getOrder(domain, merchant, orderId)
   const now = clockOf(domain, merchant).nowMs()
   const refunded = refundsByCapture(order)
   const ipm = domain.catalog.types.get(order.paymentMethodType ?? '')?.initial_payment_method
-  const customer = order.customer === undefined
-    ? undefined
-    : { date_of_birth: order.customer.date_of_birth, national_identification_number: order.customer.national_identification_number }
+  const customer =
+    order.customer === undefined
+      ? undefined
+      : {
+          date_of_birth: order.customer.date_of_birth,
+          national_identification_number: order.customer.national_identification_number,
+        }
   return {
     order_id: order.id,
     status: orderStatus(now, order),
@@ -168,44 +182,47 @@ export function readOrder (domain: Domain, merchant: string, orderId: string) {
     klarna_reference: klarnaReference(order.id),
     created_at: new Date(order.createdAtMs).toISOString(),
     expires_at: new Date(order.expiresAtMs ?? orderExpiry(order.createdAtMs)).toISOString(),
-    captures: (order.captures ?? []).map(c => captureView(domain, order, c, refunded)),
+    captures: (order.captures ?? []).map((c) => captureView(domain, order, c, refunded)),
     refunds: (order.refunds ?? []).map(refundView),
     shipping_info: order.shippingInfo ?? [],
-    ...(ipm === undefined ? {} : { initial_payment_method: { ...ipm } })
+    ...(ipm === undefined ? {} : { initial_payment_method: { ...ipm } }),
   }
 }
 
-export function listCaptures (domain: Domain, merchant: string, orderId: string) {
+export function listCaptures(domain: Domain, merchant: string, orderId: string) {
   const order = getOrder(domain, merchant, orderId)
-  const now = clockOf(domain, merchant).nowMs()
   const refunded = refundsByCapture(order)
-  return (order.captures ?? []).map(c => captureView(domain, order, c, refunded))
+  return (order.captures ?? []).map((c) => captureView(domain, order, c, refunded))
 }
 
-function findCapture (order: OrderRecord, captureId: string): CaptureRecord {
-  const capture = order.captures?.find(c => c.id === captureId)
-  if (capture === undefined) throw new KlarnaError(404, 'NO_SUCH_CAPTURE', [`Capture ${captureId} cannot be found for order ${order.id}`])
+function findCapture(order: OrderRecord, captureId: string): CaptureRecord {
+  const capture = order.captures?.find((c) => c.id === captureId)
+  if (capture === undefined) {
+    throw new KlarnaError(404, 'NO_SUCH_CAPTURE', [
+      `Capture ${captureId} cannot be found for order ${order.id}`,
+    ])
+  }
   return capture
 }
 
-export function readCapture (domain: Domain, merchant: string, orderId: string, captureId: string) {
+export function readCapture(domain: Domain, merchant: string, orderId: string, captureId: string) {
   const order = getOrder(domain, merchant, orderId)
-  const now = clockOf(domain, merchant).nowMs()
   return captureView(domain, order, findCapture(order, captureId), refundsByCapture(order))
 }
 
-export function readRefund (domain: Domain, merchant: string, orderId: string, refundId: string) {
+export function readRefund(domain: Domain, merchant: string, orderId: string, refundId: string) {
   const order = getOrder(domain, merchant, orderId)
-  const now = clockOf(domain, merchant).nowMs()
-  const refund = order.refunds?.find(r => r.id === refundId)
-  if (refund === undefined) throw new KlarnaError(404, 'NOT_FOUND', [`Refund ${refundId} cannot be found for order ${orderId}`])
+  const refund = order.refunds?.find((r) => r.id === refundId)
+  if (refund === undefined) {
+    throw new KlarnaError(404, 'NOT_FOUND', [`Refund ${refundId} cannot be found for order ${orderId}`])
+  }
   return refundView(refund)
 }
 
 const captureNotAllowed = () => new KlarnaError(403, 'CAPTURE_NOT_ALLOWED', ['Capture not allowed'])
 
 /** Adds a capture to an order the caller has checked (also used for auto_capture). */
-export function addCapture (now: number, order: OrderRecord, request: CaptureRequest): CaptureRecord {
+export function addCapture(now: number, order: OrderRecord, request: CaptureRequest): CaptureRecord {
   const id = newId()
   const capture: CaptureRecord = {
     id,
@@ -215,14 +232,19 @@ export function addCapture (now: number, order: OrderRecord, request: CaptureReq
     ...(request.description === undefined ? {} : { description: request.description }),
     ...(request.order_lines === undefined ? {} : { orderLines: request.order_lines }),
     ...(request.reference === undefined ? {} : { reference: request.reference }),
-    ...(request.shipping_info === undefined ? {} : { shippingInfo: request.shipping_info })
+    ...(request.shipping_info === undefined ? {} : { shippingInfo: request.shipping_info }),
   }
   order.captures = [...(order.captures ?? []), capture]
   return capture
 }
 
 /** POST …/captures */
-export function captureOrder (domain: Domain, merchant: string, orderId: string, request: CaptureRequest): CaptureRecord {
+export function captureOrder(
+  domain: Domain,
+  merchant: string,
+  orderId: string,
+  request: CaptureRequest,
+): CaptureRecord {
   const order = getOrder(domain, merchant, orderId)
   const now = clockOf(domain, merchant).nowMs()
   const status = orderStatus(now, order)
@@ -237,16 +259,27 @@ export function captureOrder (domain: Domain, merchant: string, orderId: string,
 }
 
 /** POST …/refunds */
-export function refundOrder (domain: Domain, merchant: string, orderId: string, request: RefundRequest): RefundRecord {
+export function refundOrder(
+  domain: Domain,
+  merchant: string,
+  orderId: string,
+  request: RefundRequest,
+): RefundRecord {
   const order = getOrder(domain, merchant, orderId)
   const now = clockOf(domain, merchant).nowMs()
   const captured = capturedAmount(order)
-  if (captured === 0) throw new KlarnaError(403, 'REFUND_NOT_ALLOWED', ['Order has no captures. Refund not possible'])
+  if (captured === 0) {
+    throw new KlarnaError(403, 'REFUND_NOT_ALLOWED', ['Order has no captures. Refund not possible'])
+  }
   if (request.refunded_amount <= 0) throw badValue(['refunded_amount'])
   if (request.refunded_amount > captured - refundedAmount(order)) {
-    throw new KlarnaError(403, 'REFUND_NOT_ALLOWED', ['Refunded amount is higher than the captured amount not yet refunded. Refund not possible'])
+    throw new KlarnaError(403, 'REFUND_NOT_ALLOWED', [
+      'Refunded amount is higher than the captured amount not yet refunded. Refund not possible',
+    ])
   }
-  if ((order.refunds?.length ?? 0) >= MAX_CAPTURES_PER_ORDER) throw new KlarnaError(403, 'REFUND_NOT_ALLOWED', ['Too many refunds. Refund not possible'])
+  if ((order.refunds?.length ?? 0) >= MAX_CAPTURES_PER_ORDER) {
+    throw new KlarnaError(403, 'REFUND_NOT_ALLOWED', ['Too many refunds. Refund not possible'])
+  }
   const id = newId()
   const refund: RefundRecord = {
     id,
@@ -254,7 +287,7 @@ export function refundOrder (domain: Domain, merchant: string, orderId: string, 
     atMs: now,
     ...(request.description === undefined ? {} : { description: request.description }),
     ...(request.order_lines === undefined ? {} : { orderLines: request.order_lines }),
-    ...(request.reference === undefined ? {} : { reference: request.reference })
+    ...(request.reference === undefined ? {} : { reference: request.reference }),
   }
   order.refunds = [...(order.refunds ?? []), refund]
   touch(domain, merchant, order)
@@ -262,27 +295,35 @@ export function refundOrder (domain: Domain, merchant: string, orderId: string, 
 }
 
 /** POST …/cancel */
-export function cancelOrder (domain: Domain, merchant: string, orderId: string): void {
+export function cancelOrder(domain: Domain, merchant: string, orderId: string): void {
   const order = getOrder(domain, merchant, orderId)
   const now = clockOf(domain, merchant).nowMs()
-  if (capturedAmount(order) > 0) throw new KlarnaError(403, 'CANCEL_NOT_ALLOWED', ['Order has previous captures. Cancel not possible'])
-  if (orderStatus(now, order) === 'CANCELLED') throw new KlarnaError(403, 'CANCEL_NOT_ALLOWED', ['Order is cancelled. Cancel not possible'])
+  if (capturedAmount(order) > 0) {
+    throw new KlarnaError(403, 'CANCEL_NOT_ALLOWED', ['Order has previous captures. Cancel not possible'])
+  }
+  if (orderStatus(now, order) === 'CANCELLED') {
+    throw new KlarnaError(403, 'CANCEL_NOT_ALLOWED', ['Order is cancelled. Cancel not possible'])
+  }
   order.cancelled = true
   touch(domain, merchant, order)
 }
 
 /** POST …/release-remaining-authorization */
-export function releaseRemaining (domain: Domain, merchant: string, orderId: string): void {
+export function releaseRemaining(domain: Domain, merchant: string, orderId: string): void {
   const order = getOrder(domain, merchant, orderId)
   const now = clockOf(domain, merchant).nowMs()
   const status = orderStatus(now, order)
-  if (status === 'CANCELLED') throw notAllowed('Order is cancelled. Remaining authorization cannot be released')
-  if (capturedAmount(order) === 0) throw notAllowed('Order has no captures. Remaining authorization cannot be released')
+  if (status === 'CANCELLED') {
+    throw notAllowed('Order is cancelled. Remaining authorization cannot be released')
+  }
+  if (capturedAmount(order) === 0) {
+    throw notAllowed('Order has no captures. Remaining authorization cannot be released')
+  }
   order.released = true
   touch(domain, merchant, order)
 }
 
-function assertUpdatable (now: number, order: OrderRecord, what: string): void {
+function assertUpdatable(now: number, order: OrderRecord, what: string): void {
   const status = orderStatus(now, order)
   if (status === 'CANCELLED' || status === 'EXPIRED' || status === 'CLOSED') {
     throw notAllowed(`Order is ${status.toLowerCase()}. ${what} cannot be updated`)
@@ -290,25 +331,43 @@ function assertUpdatable (now: number, order: OrderRecord, what: string): void {
 }
 
 /** PATCH …/authorization: a new order amount (and lines), never below what was captured. */
-export function updateAuthorization (domain: Domain, merchant: string, orderId: string, request: UpdateAuthorization): void {
+export function updateAuthorization(
+  domain: Domain,
+  merchant: string,
+  orderId: string,
+  request: UpdateAuthorization,
+): void {
   const order = getOrder(domain, merchant, orderId)
   const now = clockOf(domain, merchant).nowMs()
   assertUpdatable(now, order, 'Order authorization')
   const captured = capturedAmount(order)
   if (request.order_amount < captured) {
-    throw notAllowed(`Resulting authorization amount ${request.order_amount} cannot be less than the captured amount ${captured} for order. Order authorization cannot be updated`)
+    throw notAllowed(
+      `Resulting authorization amount ${request.order_amount} cannot be less than the captured amount ${captured} for order. Order authorization cannot be updated`,
+    )
   }
-  if (request.order_lines !== undefined && request.order_lines.length > 0 && expectedOrderAmount(request.order_lines) !== request.order_amount) {
+  if (
+    request.order_lines !== undefined &&
+    request.order_lines.length > 0 &&
+    expectedOrderAmount(request.order_lines) !== request.order_amount
+  ) {
     throw badValue(['order_amount'])
   }
   order.originalOrderAmount ??= order.orderAmount
   order.orderAmount = request.order_amount
-  if (request.order_lines !== undefined && request.order_lines.length > 0) order.orderLines = request.order_lines
+  if (request.order_lines !== undefined && request.order_lines.length > 0) {
+    order.orderLines = request.order_lines
+  }
   touch(domain, merchant, order)
 }
 
 /** PATCH …/merchant-references */
-export function updateMerchantReferences (domain: Domain, merchant: string, orderId: string, request: { merchant_reference1?: string | undefined, merchant_reference2?: string | undefined }): void {
+export function updateMerchantReferences(
+  domain: Domain,
+  merchant: string,
+  orderId: string,
+  request: { merchant_reference1?: string | undefined; merchant_reference2?: string | undefined },
+): void {
   const order = getOrder(domain, merchant, orderId)
   const now = clockOf(domain, merchant).nowMs()
   if (orderStatus(now, order) === 'CANCELLED') throw notAllowed('Can not update a cancelled order')
@@ -318,22 +377,36 @@ export function updateMerchantReferences (domain: Domain, merchant: string, orde
 }
 
 /** PATCH …/customer-details: the shipping address (the billing address cannot be changed). */
-export function updateCustomerDetails (domain: Domain, merchant: string, orderId: string, shipping: Address | undefined): void {
+export function updateCustomerDetails(
+  domain: Domain,
+  merchant: string,
+  orderId: string,
+  shipping: Address | undefined,
+): void {
   const order = getOrder(domain, merchant, orderId)
   const now = clockOf(domain, merchant).nowMs()
   assertUpdatable(now, order, 'Customer details')
-  if (shipping !== undefined) order.shippingAddress = { ...order.shippingAddress, ...normaliseAddress(shipping) }
+  if (shipping !== undefined) {
+    order.shippingAddress = { ...order.shippingAddress, ...normaliseAddress(shipping) }
+  }
   touch(domain, merchant, order)
 }
 
 /** POST …/shipping-info (order) and …/captures/{id}/shipping-info (capture). */
-export function appendShippingInfo (domain: Domain, merchant: string, orderId: string, info: ShippingInfo[], captureId?: string): void {
+export function appendShippingInfo(
+  domain: Domain,
+  merchant: string,
+  orderId: string,
+  info: ShippingInfo[],
+  captureId?: string,
+): void {
   const order = getOrder(domain, merchant, orderId)
-  const now = clockOf(domain, merchant).nowMs()
   if (captureId === undefined) {
     order.shippingInfo = [...(order.shippingInfo ?? []), ...info].slice(-500)
   } else {
-    if ((order.captures ?? []).length === 0) throw notAllowed('Order has no captures. Shipping info cannot be added')
+    if ((order.captures ?? []).length === 0) {
+      throw notAllowed('Order has no captures. Shipping info cannot be added')
+    }
     const capture = findCapture(order, captureId)
     capture.shippingInfo = [...(capture.shippingInfo ?? []), ...info].slice(-500)
   }
@@ -341,9 +414,8 @@ export function appendShippingInfo (domain: Domain, merchant: string, orderId: s
 }
 
 /** POST …/acknowledge: idempotent; Klarna stops re-sending the order's push notifications. */
-export function acknowledgeOrder (domain: Domain, merchant: string, orderId: string): void {
+export function acknowledgeOrder(domain: Domain, merchant: string, orderId: string): void {
   const order = getOrder(domain, merchant, orderId)
-  const now = clockOf(domain, merchant).nowMs()
   if (order.acknowledged !== true) {
     order.acknowledged = true
     touch(domain, merchant, order)
@@ -351,55 +423,72 @@ export function acknowledgeOrder (domain: Domain, merchant: string, orderId: str
 }
 
 /** POST …/extend-authorization-time */
-export function extendAuthorization (domain: Domain, merchant: string, orderId: string): void {
+export function extendAuthorization(domain: Domain, merchant: string, orderId: string): void {
   const order = getOrder(domain, merchant, orderId)
   const now = clockOf(domain, merchant).nowMs()
   const status = orderStatus(now, order)
   if (status === 'EXPIRED') throw notAllowed('Order is expired. Authorization time cannot be extended.')
   if (status === 'CANCELLED') throw notAllowed('Order is cancelled. Authorization time cannot be extended.')
-  if (status === 'CLOSED' || status === 'CAPTURED') throw notAllowed(`Order is ${status.toLowerCase()}. Authorization time cannot be extended.`)
+  if (status === 'CLOSED' || status === 'CAPTURED') {
+    throw notAllowed(`Order is ${status.toLowerCase()}. Authorization time cannot be extended.`)
+  }
   const type = order.paymentMethodType
   if (type === 'PAY_BY_CARD') throw notAllowed('Orders paid with Pay Now by card cannot be extended.')
-  if (order.purchaseCountry === 'US' && (type === 'FIXED_SUM_CREDIT' || type === 'SLICE_IT_BY_CARD')) throw notAllowed('Financing orders in the US cannot be extended.')
+  if (order.purchaseCountry === 'US' && (type === 'FIXED_SUM_CREDIT' || type === 'SLICE_IT_BY_CARD')) {
+    throw notAllowed('Financing orders in the US cannot be extended.')
+  }
   const latest = order.createdAtMs + MAX_ORDER_AUTHORIZATION_DAYS * DAY_MS
-  if (now >= latest) throw notAllowed(`Orders can be extended within ${MAX_ORDER_AUTHORIZATION_DAYS} days of their creation.`)
+  if (now >= latest) {
+    throw notAllowed(`Orders can be extended within ${MAX_ORDER_AUTHORIZATION_DAYS} days of their creation.`)
+  }
   order.expiresAtMs = Math.min(latest, now + ORDER_AUTHORIZATION_DAYS * DAY_MS)
   touch(domain, merchant, order)
 }
 
 /** Due dates exist for invoices: pay later in N days. */
-function assertInvoiceCapture (domain: Domain, order: OrderRecord): void {
+function assertInvoiceCapture(domain: Domain, order: OrderRecord): void {
   const apm = domain.catalog.types.get(order.paymentMethodType ?? '')?.authorized_payment_method
-  if (apm?.number_of_days === undefined) throw new KlarnaError(403, 'NOT_ALLOWED', ['Extension of due date is not possible for this payment method'])
+  if (apm?.number_of_days === undefined) {
+    throw new KlarnaError(403, 'NOT_ALLOWED', [
+      'Extension of due date is not possible for this payment method',
+    ])
+  }
 }
 
 /** GET …/captures/{id}/extend-due-date-options */
-export function dueDateOptions (domain: Domain, merchant: string, orderId: string, captureId: string) {
+export function dueDateOptions(domain: Domain, merchant: string, orderId: string, captureId: string) {
   const order = getOrder(domain, merchant, orderId)
-  const now = clockOf(domain, merchant).nowMs()
   findCapture(order, captureId)
   assertInvoiceCapture(domain, order)
-  return { currency: order.purchaseCurrency, options: dueDateFees.map(o => ({ ...o })) }
+  return { currency: order.purchaseCurrency, options: dueDateFees.map((o) => ({ ...o })) }
 }
 
 /** PATCH …/captures/{id}/extend-due-date */
-export function extendDueDate (domain: Domain, merchant: string, orderId: string, captureId: string, days: number): void {
+export function extendDueDate(
+  domain: Domain,
+  merchant: string,
+  orderId: string,
+  captureId: string,
+  days: number,
+): void {
   const order = getOrder(domain, merchant, orderId)
-  const now = clockOf(domain, merchant).nowMs()
   const capture = findCapture(order, captureId)
   assertInvoiceCapture(domain, order)
-  if (!dueDateFees.some(o => o.number_of_days === days)) {
-    throw new KlarnaError(403, 'NOT_ALLOWED', [`Extension of due date is not possible by ${days} days; options: ${dueDateFees.map(o => o.number_of_days).join(', ')}`])
+  if (!dueDateFees.some((o) => o.number_of_days === days)) {
+    throw new KlarnaError(403, 'NOT_ALLOWED', [
+      `Extension of due date is not possible by ${days} days; options: ${dueDateFees.map((o) => o.number_of_days).join(', ')}`,
+    ])
   }
-  if (capture.dueDateExtendedDays !== undefined) throw new KlarnaError(403, 'NOT_ALLOWED', ['The due date of this capture was already extended'])
+  if (capture.dueDateExtendedDays !== undefined) {
+    throw new KlarnaError(403, 'NOT_ALLOWED', ['The due date of this capture was already extended'])
+  }
   capture.dueDateExtendedDays = days
   touch(domain, merchant, order)
 }
 
 /** POST …/captures/{id}/trigger-send-out */
-export function triggerSendOut (domain: Domain, merchant: string, orderId: string, captureId: string): void {
+export function triggerSendOut(domain: Domain, merchant: string, orderId: string, captureId: string): void {
   const order = getOrder(domain, merchant, orderId)
-  const now = clockOf(domain, merchant).nowMs()
   if ((order.captures ?? []).length === 0) throw notAllowed('Order has no captures. Send out not possible')
   findCapture(order, captureId)
 }
@@ -429,9 +518,9 @@ export interface NewOrder {
 }
 
 /** Stores a placed order (from an authorization or a token); auto_capture captures it whole. */
-export function placeOrder (domain: Domain, merchant: string, input: NewOrder): OrderRecord {
+export function placeOrder(domain: Domain, merchant: string, input: NewOrder): OrderRecord {
   const now = clockOf(domain, merchant).nowMs()
-  const reference = (v: string | number | undefined) => v === undefined ? undefined : String(v)
+  const reference = (v: string | number | undefined) => (v === undefined ? undefined : String(v))
   const order: OrderRecord = {
     id: input.id,
     createdAtMs: now,
@@ -449,32 +538,50 @@ export function placeOrder (domain: Domain, merchant: string, input: NewOrder): 
     ...(input.billingAddress === undefined ? {} : { billingAddress: input.billingAddress }),
     ...(input.shippingAddress === undefined ? {} : { shippingAddress: input.shippingAddress }),
     ...(input.customer === undefined ? {} : { customer: input.customer }),
-    ...(input.merchantReference1 === undefined ? {} : { merchantReference1: reference(input.merchantReference1) }),
-    ...(input.merchantReference2 === undefined ? {} : { merchantReference2: reference(input.merchantReference2) }),
+    ...(input.merchantReference1 === undefined
+      ? {}
+      : { merchantReference1: reference(input.merchantReference1) }),
+    ...(input.merchantReference2 === undefined
+      ? {}
+      : { merchantReference2: reference(input.merchantReference2) }),
     ...(input.merchantData === undefined ? {} : { merchantData: input.merchantData }),
     expiresAtMs: orderExpiry(now),
-    ...(input.fraudDecision === undefined ? {} : { fraudDecision: input.fraudDecision })
+    ...(input.fraudDecision === undefined ? {} : { fraudDecision: input.fraudDecision }),
   }
-  if (input.autoCapture === true && order.response.fraud_status === 'ACCEPTED') addCapture(now, order, { captured_amount: order.orderAmount })
+  if (input.autoCapture === true && order.response.fraud_status === 'ACCEPTED') {
+    addCapture(now, order, { captured_amount: order.orderAmount })
+  }
   domain.store.merchant(merchant).orders.set(order.id, order)
   return order
 }
 
 /** An Order Management answer without a body: its status and headers. */
-export interface Reply { status: number, headers: Record<string, string> }
+export interface Reply {
+  status: number
+  headers: Record<string, string>
+}
 
 /**
  * Klarna-Idempotency-Key on Order Management calls: the first successful answer under a key is
  * kept 24 hours (virtual) and given again for the same key, whatever the body ("only the key
  * matters", the spec says). Errors are not kept: a retry after one is a new attempt.
  */
-export function withIdempotency (domain: Domain, merchant: string, key: string | undefined, run: () => Reply): Reply & { replayed: boolean } {
+export function withIdempotency(
+  domain: Domain,
+  merchant: string,
+  key: string | undefined,
+  run: () => Reply,
+): Reply & { replayed: boolean } {
   if (key === undefined) return { ...run(), replayed: false }
   if (key.trim() === '' || key.length > 255) throw badValue(['Klarna-Idempotency-Key'])
   const now = clockOf(domain, merchant).nowMs()
   const seen = domain.store.find(merchant)?.replies.get(key)
-  if (seen !== undefined && seen.expiresAtMs >= now) return { status: seen.status, headers: { ...seen.headers }, replayed: true }
+  if (seen !== undefined && seen.expiresAtMs >= now) {
+    return { status: seen.status, headers: { ...seen.headers }, replayed: true }
+  }
   const reply = run()
-  domain.store.merchant(merchant).replies.set(key, { ...reply, expiresAtMs: now + domain.settings.idempotencyWindowSeconds * 1000 })
+  domain.store
+    .merchant(merchant)
+    .replies.set(key, { ...reply, expiresAtMs: now + domain.settings.idempotencyWindowSeconds * 1000 })
   return { ...reply, replayed: false }
 }

@@ -33,11 +33,11 @@ export class Outbox {
   readonly #pending = new Map<number, Callback>()
   readonly limit: number
 
-  constructor (limit = DEFAULT_CALLBACK_LIMIT) {
+  constructor(limit = DEFAULT_CALLBACK_LIMIT) {
     this.limit = Math.max(1, limit)
   }
 
-  enqueue (c: Omit<Callback, 'id' | 'attempts' | 'state'>): Callback {
+  enqueue(c: Omit<Callback, 'id' | 'attempts' | 'state'>): Callback {
     const item: Callback = { ...c, id: this.#next++, attempts: 0, state: 'pending' }
     this.#items.set(item.id, item)
     this.#pending.set(item.id, item)
@@ -50,31 +50,33 @@ export class Outbox {
   }
 
   /** Marks a callback done (delivered or failed): it is no longer scanned. */
-  settle (c: Callback, state: 'delivered' | 'failed'): void {
+  settle(c: Callback, state: 'delivered' | 'failed'): void {
     c.state = state
     this.#pending.delete(c.id)
   }
 
   /** Pending callbacks due, each on its merchant's clock, that are not being sent already. */
-  due (nowOf: (merchant: string) => number, sending: ReadonlySet<number>): Callback[] {
+  due(nowOf: (merchant: string) => number, sending: ReadonlySet<number>): Callback[] {
     const out: Callback[] = []
-    for (const c of this.#pending.values()) if (c.dueAtMs <= nowOf(c.merchant) && !sending.has(c.id)) out.push(c)
+    for (const c of this.#pending.values()) {
+      if (c.dueAtMs <= nowOf(c.merchant) && !sending.has(c.id)) out.push(c)
+    }
     return out
   }
 
-  get size (): number {
+  get size(): number {
     return this.#items.size
   }
 
   /** Newest first, all or one merchant's. */
-  list (merchant?: string): Callback[] {
+  list(merchant?: string): Callback[] {
     const out: Callback[] = []
     for (const c of this.#items.values()) if (merchant === undefined || c.merchant === merchant) out.push(c)
     return out.reverse()
   }
 
   /** Forgets every callback, or one merchant's. */
-  clear (merchant?: string): void {
+  clear(merchant?: string): void {
     for (const [id, c] of this.#items) {
       if (merchant !== undefined && c.merchant !== merchant) continue
       this.#items.delete(id)

@@ -12,7 +12,7 @@ import type { Outcome } from './store.js'
  *                                     from it needs the customer present (step-up) to be charged
  * Anything else is approved with fraud_status ACCEPTED.
  */
-export function outcomeForEmail (email: string | undefined): Outcome {
+export function outcomeForEmail(email: string | undefined): Outcome {
   const local = (email ?? '').split('@')[0]?.toLowerCase() ?? ''
   const tags = local.split('+').slice(1)
   for (const tag of tags) {
@@ -22,7 +22,12 @@ export function outcomeForEmail (email: string | undefined): Outcome {
     if (/^auth_[a-z_]+$/.test(tag)) return { kind: 'approved', fraudStatus: 'ACCEPTED', stepUp: tag }
     const pend = /^pend-(accept|reject)-(\d{2})$/.exec(tag)
     if (pend !== null) {
-      return { kind: 'approved', fraudStatus: 'PENDING', resolvesTo: pend[1] === 'accept' ? 'ACCEPTED' : 'REJECTED', pendingMinutes: Number(pend[2]) }
+      return {
+        kind: 'approved',
+        fraudStatus: 'PENDING',
+        resolvesTo: pend[1] === 'accept' ? 'ACCEPTED' : 'REJECTED',
+        pendingMinutes: Number(pend[2]),
+      }
     }
   }
   return { kind: 'approved', fraudStatus: 'ACCEPTED' }

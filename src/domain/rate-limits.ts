@@ -10,9 +10,9 @@ import { KlarnaError } from './errors.js'
 
 export type RateLimitProfile = 'off' | 'playground' | 'production'
 
-const limits: Readonly<Record<Exclude<RateLimitProfile, 'off'>, { create: number, other: number }>> = {
+const limits: Readonly<Record<Exclude<RateLimitProfile, 'off'>, { create: number; other: number }>> = {
   playground: { create: 5, other: 50 },
-  production: { create: 40, other: 200 }
+  production: { create: 40, other: 200 },
 }
 
 /** The operations Klarna limits hardest. */
@@ -21,18 +21,21 @@ const createOperations = new Set(['createCreditSession', 'purchaseToken'])
 /** How many (merchant, category) windows are remembered; older ones are forgotten first. */
 const MAX_WINDOWS = 10_000
 
-export interface RateLimitResult { headers: Record<string, string>, error?: KlarnaError }
+export interface RateLimitResult {
+  headers: Record<string, string>
+  error?: KlarnaError
+}
 
 export class RateLimiter {
-  readonly #limits: { create: number, other: number }
-  readonly #windows = new Map<string, { second: number, count: number }>()
+  readonly #limits: { create: number; other: number }
+  readonly #windows = new Map<string, { second: number; count: number }>()
 
-  constructor (profile: Exclude<RateLimitProfile, 'off'>) {
+  constructor(profile: Exclude<RateLimitProfile, 'off'>) {
     this.#limits = limits[profile]
   }
 
   /** Counts one request; says what headers to send and whether it is over the limit. */
-  take (merchant: string, operation: string, nowMs: number): RateLimitResult {
+  take(merchant: string, operation: string, nowMs: number): RateLimitResult {
     const category = createOperations.has(operation) ? 'create' : 'other'
     const limit = this.#limits[category]
     const key = `${merchant}\u0000${category}`
@@ -49,9 +52,15 @@ export class RateLimiter {
     const headers = {
       'X-Ratelimit-Limit': `${limit}, ${limit};w=1`,
       'X-Ratelimit-Remaining': String(Math.max(0, limit - window.count)),
-      'X-Ratelimit-Reset': reset
+      'X-Ratelimit-Reset': reset,
     }
     if (window.count <= limit) return { headers }
-    return { headers, error: new KlarnaError(429, 'TOO_MANY_REQUESTS', ['Rate limit exceeded'], { ...headers, 'Retry-After': reset }) }
+    return {
+      headers,
+      error: new KlarnaError(429, 'TOO_MANY_REQUESTS', ['Rate limit exceeded'], {
+        ...headers,
+        'Retry-After': reset,
+      }),
+    }
   }
 }

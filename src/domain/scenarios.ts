@@ -16,12 +16,33 @@ import { openStepUp } from './step-up.js'
 
 /** Klarna operations a scenario can name in applies_to ("*" = all of them). */
 export const operations = [
-  'createCreditSession', 'readCreditSession', 'updateCreditSession',
-  'createOrder', 'cancelAuthorization', 'purchaseToken',
-  'readCustomerToken', 'patchCustomerToken', 'createTokenOrder',
-  'getOrder', 'acknowledgeOrder', 'updateAuthorization', 'captureOrder', 'getCaptures', 'getCapture', 'extendDueDate',
-  'getOptionsForExtendDueDate', 'appendShippingInfo', 'triggerSendOut', 'updateConsumerDetails', 'extendAuthorizationTime',
-  'updateMerchantReferences', 'refundOrder', 'getRefund', 'releaseRemainingAuthorization', 'appendOrderShippingInfo', 'cancelOrder'
+  'createCreditSession',
+  'readCreditSession',
+  'updateCreditSession',
+  'createOrder',
+  'cancelAuthorization',
+  'purchaseToken',
+  'readCustomerToken',
+  'patchCustomerToken',
+  'createTokenOrder',
+  'getOrder',
+  'acknowledgeOrder',
+  'updateAuthorization',
+  'captureOrder',
+  'getCaptures',
+  'getCapture',
+  'extendDueDate',
+  'getOptionsForExtendDueDate',
+  'appendShippingInfo',
+  'triggerSendOut',
+  'updateConsumerDetails',
+  'extendAuthorizationTime',
+  'updateMerchantReferences',
+  'refundOrder',
+  'getRefund',
+  'releaseRemainingAuthorization',
+  'appendOrderShippingInfo',
+  'cancelOrder',
 ] as const
 
 /** The operations made with an authorization token: where a scenario sticky to one can play. */
@@ -38,18 +59,31 @@ export interface Scenario {
 }
 
 /** Headers a scenario cannot set: they frame the response or identify it. */
-const reservedHeaders = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer', 'te', 'content-type', 'klarna-correlation-id', 'date'])
+const reservedHeaders = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'trailer',
+  'te',
+  'content-type',
+  'klarna-correlation-id',
+  'date',
+])
 
 export class ScenarioFileError extends Error {
   override name = 'ScenarioFileError'
 }
 
-function describeErrors (file: string, doc: unknown): string {
+function describeErrors(file: string, doc: unknown): string {
   const first = [...Value.Errors(ScenarioFile, doc)].slice(0, 3)
-  return first.map(e => `${file}: ${e.path === '' ? '(root)' : e.path.slice(1).replace(/\//g, '.')}: ${e.message}`).join('\n')
+  return first
+    .map((e) => `${file}: ${e.path === '' ? '(root)' : e.path.slice(1).replace(/\//g, '.')}: ${e.message}`)
+    .join('\n')
 }
 
-export function parseScenario (file: string, text: string): Scenario {
+export function parseScenario(file: string, text: string): Scenario {
   let doc: unknown
   try {
     doc = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text)
@@ -57,29 +91,46 @@ export function parseScenario (file: string, text: string): Scenario {
     // The YAML parser's message is a headline ending in "at line L, column C:" and a code frame:
     // keep the headline and the frame's source line, on one line.
     const [headline = '', ...frame] = (err as Error).message.split('\n')
-    const source = frame.map(l => l.trim()).find(l => l !== '' && !/^\^+$/.test(l))
-    throw new ScenarioFileError(`${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${headline.replace(/:$/, '')}${source === undefined ? '' : `: ${source}`}`)
+    const source = frame.map((l) => l.trim()).find((l) => l !== '' && !/^\^+$/.test(l))
+    throw new ScenarioFileError(
+      `${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${headline.replace(/:$/, '')}${source === undefined ? '' : `: ${source}`}`,
+    )
   }
   if (!Value.Check(ScenarioFile, doc)) throw new ScenarioFileError(describeErrors(file, doc))
   const s = doc
-  const outcomes = [s.error, s.success, s.fault, s.sequence].filter(x => x !== undefined).length
-  if (outcomes !== 1) throw new ScenarioFileError(`${file}: needs exactly one of error, success, fault, sequence`)
+  const outcomes = [s.error, s.success, s.fault, s.sequence].filter((x) => x !== undefined).length
+  if (outcomes !== 1) {
+    throw new ScenarioFileError(`${file}: needs exactly one of error, success, fault, sequence`)
+  }
   for (const [i, step] of (s.sequence ?? []).entries()) {
-    if ([step.error, step.success, step.fault, step.pass].filter(x => x !== undefined).length !== 1) {
+    if ([step.error, step.success, step.fault, step.pass].filter((x) => x !== undefined).length !== 1) {
       throw new ScenarioFileError(`${file}: sequence.${i}: needs exactly one of error, success, fault, pass`)
     }
   }
-  for (const header of Object.keys(s.error?.headers ?? {}).concat((s.sequence ?? []).flatMap(step => Object.keys(step.error?.headers ?? {})))) {
+  for (const header of Object.keys(s.error?.headers ?? {}).concat(
+    (s.sequence ?? []).flatMap((step) => Object.keys(step.error?.headers ?? {})),
+  )) {
     if (reservedHeaders.has(header.toLowerCase())) {
-      throw new ScenarioFileError(`${file}: headers.${header}: the mock sets this header itself (${[...reservedHeaders].join(', ')} cannot be forced)`)
+      throw new ScenarioFileError(
+        `${file}: headers.${header}: the mock sets this header itself (${[...reservedHeaders].join(', ')} cannot be forced)`,
+      )
     }
   }
   for (const op of s.applies_to) {
     if (op !== '*' && !(operations as readonly string[]).includes(op)) {
-      throw new ScenarioFileError(`${file}: applies_to: unknown operation "${op}" (known: ${operations.join(', ')}, or "*")`)
+      throw new ScenarioFileError(
+        `${file}: applies_to: unknown operation "${op}" (known: ${operations.join(', ')}, or "*")`,
+      )
     }
   }
-  const single: Step = s.error !== undefined ? { error: s.error } : s.success !== undefined ? { success: s.success } : s.fault !== undefined ? { fault: s.fault } : {}
+  const single: Step =
+    s.error !== undefined
+      ? { error: s.error }
+      : s.success !== undefined
+        ? { success: s.success }
+        : s.fault !== undefined
+          ? { fault: s.fault }
+          : {}
   const steps = s.sequence ?? Array.from({ length: s.times ?? 1 }, () => single)
   return {
     name: s.name,
@@ -87,12 +138,12 @@ export function parseScenario (file: string, text: string): Scenario {
     appliesTo: s.applies_to.includes('*') ? [...operations] : s.applies_to,
     steps,
     repeat: s.sequence === undefined && s.times === undefined,
-    file
+    file,
   }
 }
 
 /** Loads every scenario of the folders in order; a later folder's file replaces one of the same name. */
-export function loadScenarios (dirs: readonly string[]): Map<string, Scenario> {
+export function loadScenarios(dirs: readonly string[]): Map<string, Scenario> {
   const all = new Map<string, Scenario>()
   for (const dir of dirs) {
     let entries: string[]
@@ -110,7 +161,9 @@ export function loadScenarios (dirs: readonly string[]): Map<string, Scenario> {
       } catch (err) {
         throw new ScenarioFileError(`${file}: cannot read: ${(err as Error).message}`)
       }
-      if (!regular) throw new ScenarioFileError(`${file}: not a regular file (a scenario is a .yaml, .yml or .json file)`)
+      if (!regular) {
+        throw new ScenarioFileError(`${file}: not a regular file (a scenario is a .yaml, .yml or .json file)`)
+      }
       const scenario = parseScenario(file, readFileSync(file, 'utf8'))
       if (basename(entry, extname(entry)) !== scenario.name) {
         throw new ScenarioFileError(`${file}: name "${scenario.name}" must match the file name`)
@@ -121,7 +174,11 @@ export function loadScenarios (dirs: readonly string[]): Map<string, Scenario> {
   return all
 }
 
-interface Armed { scenario: Scenario, remaining: number, operation?: string | undefined }
+interface Armed {
+  scenario: Scenario
+  remaining: number
+  operation?: string | undefined
+}
 
 /** How many arms a merchant may have waiting at once. */
 export const MAX_ARMED_PER_MERCHANT = 100
@@ -134,23 +191,31 @@ export class Scenarios {
   #armed = new Map<string, Armed[]>()
   #progress = new Map<string, number>()
 
-  constructor (all: Map<string, Scenario>) {
+  constructor(all: Map<string, Scenario>) {
     this.#all = all
   }
 
-  list (): Scenario[] {
+  list(): Scenario[] {
     return [...this.#all.values()].sort((a, b) => a.name.localeCompare(b.name))
   }
 
   /** What GET /_mock/scenarios shows: status and code only where every pick answers one error. */
-  summaries (): Array<{ name: string, description: string, applies_to: string[], status?: number, error_code?: string }> {
-    return this.list().map(s => {
+  summaries(): Array<{
+    name: string
+    description: string
+    applies_to: string[]
+    status?: number
+    error_code?: string
+  }> {
+    return this.list().map((s) => {
       const only = s.steps.length === 1 || s.repeat ? s.steps[0] : undefined
       return {
         name: s.name,
         description: s.description,
         applies_to: s.appliesTo,
-        ...(only?.error === undefined ? {} : { status: only.error.status, error_code: only.error.error_code })
+        ...(only?.error === undefined
+          ? {}
+          : { status: only.error.status, error_code: only.error.error_code }),
       }
     })
   }
@@ -160,52 +225,66 @@ export class Scenarios {
    * must apply to a call made with that token, else it could never play and a test would pass
    * for the wrong reason.
    */
-  sticky (name: string): Scenario {
+  sticky(name: string): Scenario {
     const scenario = this.get(name)
-    if (!scenario.appliesTo.some(op => (authorizationOperations as readonly string[]).includes(op))) {
-      throw badRequest(`Scenario "${name}" applies to ${scenario.appliesTo.join(', ')}, never to a call made with an authorization token ` +
-        `(${authorizationOperations.join(', ')}): arm it instead (POST /_mock/scenarios/arm) or send it in the Klarna-Mock-Scenario header`)
+    if (!scenario.appliesTo.some((op) => (authorizationOperations as readonly string[]).includes(op))) {
+      throw badRequest(
+        `Scenario "${name}" applies to ${scenario.appliesTo.join(', ')}, never to a call made with an authorization token ` +
+          `(${authorizationOperations.join(', ')}): arm it instead (POST /_mock/scenarios/arm) or send it in the Klarna-Mock-Scenario header`,
+      )
     }
     return scenario
   }
 
   /** The named scenario, or a 400 listing the valid names. */
-  get (name: string): Scenario {
+  get(name: string): Scenario {
     const scenario = this.#all.get(name)
     if (scenario === undefined) {
-      throw badRequest(`Unknown scenario "${name}". Valid names: ${this.list().map(s => s.name).join(', ')}`)
+      throw badRequest(
+        `Unknown scenario "${name}". Valid names: ${this.list()
+          .map((s) => s.name)
+          .join(', ')}`,
+      )
     }
     return scenario
   }
 
   /** The named scenario for this operation, or a 400 that says what is wrong. */
-  resolve (name: string, operation: string): Scenario {
+  resolve(name: string, operation: string): Scenario {
     const scenario = this.get(name)
     if (!scenario.appliesTo.includes(operation)) {
-      throw badRequest(`Scenario "${name}" does not apply to ${operation}; it applies to ${scenario.appliesTo.join(', ')}`)
+      throw badRequest(
+        `Scenario "${name}" does not apply to ${operation}; it applies to ${scenario.appliesTo.join(', ')}`,
+      )
     }
     return scenario
   }
 
-  arm (merchant: string, name: string, times: number, operation?: string): void {
+  arm(merchant: string, name: string, times: number, operation?: string): void {
     const scenario = this.get(name)
     if (operation !== undefined) {
-      if (!(operations as readonly string[]).includes(operation)) throw badRequest(`Unknown operation "${operation}". Known: ${operations.join(', ')}`)
+      if (!(operations as readonly string[]).includes(operation)) {
+        throw badRequest(`Unknown operation "${operation}". Known: ${operations.join(', ')}`)
+      }
       this.resolve(name, operation)
     }
     const list = this.#armed.get(merchant) ?? []
     if (list.length >= MAX_ARMED_PER_MERCHANT) {
-      throw badRequest(`At most ${MAX_ARMED_PER_MERCHANT} scenarios can be armed at once; ${list.length} are waiting. Let them play or clear them (DELETE /_mock/scenarios/arm).`)
+      throw badRequest(
+        `At most ${MAX_ARMED_PER_MERCHANT} scenarios can be armed at once; ${list.length} are waiting. Let them play or clear them (DELETE /_mock/scenarios/arm).`,
+      )
     }
     list.push({ scenario, remaining: times, operation })
     this.#armed.set(merchant, list)
   }
 
   /** Takes one use of the first armed scenario that fits this call, if any. */
-  takeArmed (merchant: string, operation: string): Scenario | undefined {
+  takeArmed(merchant: string, operation: string): Scenario | undefined {
     const list = this.#armed.get(merchant)
     if (list === undefined) return undefined
-    const i = list.findIndex(a => (a.operation ?? operation) === operation && a.scenario.appliesTo.includes(operation))
+    const i = list.findIndex(
+      (a) => (a.operation ?? operation) === operation && a.scenario.appliesTo.includes(operation),
+    )
     const armed = list[i]
     if (armed === undefined) return undefined
     armed.remaining -= 1
@@ -215,49 +294,58 @@ export class Scenarios {
   }
 
   /** The step this pick of the scenario plays (per merchant), or undefined once a sequence is over. */
-  nextStep (merchant: string, scenario: Scenario): Step | undefined {
+  nextStep(merchant: string, scenario: Scenario): Step | undefined {
     if (scenario.repeat) return scenario.steps[0]
     const key = `${merchant}\u0000${scenario.name}`
     const n = this.#progress.get(key) ?? 0
     this.#progress.delete(key)
     this.#progress.set(key, n + 1)
-    if (this.#progress.size > MAX_SEQUENCE_POSITIONS) this.#progress.delete(this.#progress.keys().next().value as string)
+    if (this.#progress.size > MAX_SEQUENCE_POSITIONS) {
+      this.#progress.delete(this.#progress.keys().next().value as string)
+    }
     return scenario.steps[n]
   }
 
   /** Disarms everything and forgets sequence positions: everyone's, or one merchant's. */
-  reset (merchant?: string): void {
+  reset(merchant?: string): void {
     if (merchant === undefined) {
       this.#armed = new Map()
       this.#progress = new Map()
       return
     }
     this.#armed.delete(merchant)
-    for (const key of [...this.#progress.keys()]) if (key.startsWith(`${merchant}\u0000`)) this.#progress.delete(key)
+    for (const key of [...this.#progress.keys()]) {
+      if (key.startsWith(`${merchant}\u0000`)) this.#progress.delete(key)
+    }
   }
 
   /** What is armed for this merchant, in the order it will play. */
-  armed (merchant: string): Array<{ name: string, remaining: number, operation?: string | undefined }> {
-    return (this.#armed.get(merchant) ?? []).map(a => ({ name: a.scenario.name, remaining: a.remaining, ...(a.operation === undefined ? {} : { operation: a.operation }) }))
+  armed(merchant: string): Array<{ name: string; remaining: number; operation?: string | undefined }> {
+    return (this.#armed.get(merchant) ?? []).map((a) => ({
+      name: a.scenario.name,
+      remaining: a.remaining,
+      ...(a.operation === undefined ? {} : { operation: a.operation }),
+    }))
   }
 
   /** Disarms this merchant's arms, or those of one scenario; returns how many went. */
-  disarm (merchant: string, name?: string): number {
+  disarm(merchant: string, name?: string): number {
     const list = this.#armed.get(merchant) ?? []
-    const kept = name === undefined ? [] : list.filter(a => a.scenario.name !== name)
+    const kept = name === undefined ? [] : list.filter((a) => a.scenario.name !== name)
     if (kept.length === 0) this.#armed.delete(merchant)
     else this.#armed.set(merchant, kept)
     return list.length - kept.length
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** What a forced error quotes when the request names nothing known. */
 const fallback = { country: 'SE', currency: 'SEK', type: 'INVOICE' } as const
 
 /** Up to three leaf paths the request sent under its addresses and customer ("billing_address.city"). */
-function sentFields (body: unknown): string[] {
+function sentFields(body: unknown): string[] {
   if (!isRecord(body)) return []
   const out: string[] = []
   for (const part of ['billing_address', 'shipping_address', 'customer']) {
@@ -275,28 +363,49 @@ function sentFields (body: unknown): string[] {
  * answers: {purchase_country}, {purchase_currency} (sent, or the authorization's or the token's),
  * {payment_method_category} (the authorization's or the token's), {fields} (what the request sent
  * under its addresses and customer), {step_up_id} (a real step-up of the token in the path, so
- * the recovery loop works), {order_id} (the order in the path), and "{authorized_payment_method}" as a whole field (the token's).
+ * the recovery loop works), {order_id} (the order in the path), and "{authorized_payment_method}" as a whole
+ * field (the token's).
  * A request that names nothing known (an unknown token) gets the mock's defaults: SE, SEK, INVOICE.
  */
 
-export function requestTemplate (domain: Domain, merchant: string, params: Record<string, string>, body: unknown) {
+export function requestTemplate(
+  domain: Domain,
+  merchant: string,
+  params: Record<string, string>,
+  body: unknown,
+) {
   const state = domain.store.find(merchant)
-  const authorization = params.authorizationToken === undefined ? undefined : state?.authorizations.get(params.authorizationToken)
+  const authorization =
+    params.authorizationToken === undefined ? undefined : state?.authorizations.get(params.authorizationToken)
   const session = authorization === undefined ? undefined : state?.sessions.get(authorization.sessionId)
   const token = params.customerToken === undefined ? undefined : state?.tokens.get(params.customerToken)
   const sent = isRecord(body) ? body : {}
-  const upper = (v: unknown) => typeof v === 'string' ? v.toUpperCase() : undefined
+  const upper = (v: unknown) => (typeof v === 'string' ? v.toUpperCase() : undefined)
   let stepUpId: string | undefined
   const values: Record<string, () => string> = {
-    purchase_country: () => upper(sent.purchase_country) ?? session?.data.purchase_country ?? token?.purchaseCountry ?? fallback.country,
-    purchase_currency: () => upper(sent.purchase_currency) ?? session?.data.purchase_currency ?? token?.purchaseCurrency ?? fallback.currency,
-    payment_method_category: () => authorization?.paymentMethodCategory ?? token?.paymentMethodCategory ??
+    purchase_country: () =>
+      upper(sent.purchase_country) ??
+      session?.data.purchase_country ??
+      token?.purchaseCountry ??
+      fallback.country,
+    purchase_currency: () =>
+      upper(sent.purchase_currency) ??
+      session?.data.purchase_currency ??
+      token?.purchaseCurrency ??
+      fallback.currency,
+    payment_method_category: () =>
+      authorization?.paymentMethodCategory ??
+      token?.paymentMethodCategory ??
       (typeof sent.payment_method_category === 'string' ? sent.payment_method_category : 'pay_later'),
-    fields: () => { const f = sentFields(body); return f.length > 0 ? f.join(', ') : 'billing_address.postal_code' },
+    fields: () => {
+      const f = sentFields(body)
+      return f.length > 0 ? f.join(', ') : 'billing_address.postal_code'
+    },
     step_up_id: () => (stepUpId ??= token === undefined ? newId() : openStepUp(domain, merchant, token.id)),
-    order_id: () => params.order_id ?? ''
+    order_id: () => params.order_id ?? '',
   }
-  const text = (s: string): string => s.replace(/\{([a-z_]+)\}/g, (whole, name: string) => values[name]?.() ?? whole)
+  const text = (s: string): string =>
+    s.replace(/\{([a-z_]+)\}/g, (whole, name: string) => values[name]?.() ?? whole)
   const apm = () => {
     const type = token?.paymentMethodType ?? authorization?.paymentMethodType ?? fallback.type
     const found = domain.catalog.types.get(type)?.authorized_payment_method
@@ -305,7 +414,10 @@ export function requestTemplate (domain: Domain, merchant: string, params: Recor
   const fields = (extra: Record<string, unknown>): Record<string, unknown> => {
     const out: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(extra)) {
-      if (value === '{authorized_payment_method}') { const v = apm(); if (v !== undefined) out[key] = v } else out[key] = typeof value === 'string' ? text(value) : value
+      if (value === '{authorized_payment_method}') {
+        const v = apm()
+        if (v !== undefined) out[key] = v
+      } else out[key] = typeof value === 'string' ? text(value) : value
     }
     return out
   }

@@ -3,7 +3,15 @@ import { clockOf } from './context.js'
 import { badValue, KlarnaError, messages, notFound } from './errors.js'
 import { newId } from './ids.js'
 import { signClientToken } from './links.js'
-import { amountProblems, categoriesFor, findMarket, marketProblems, normaliseAddress, normaliseLocale, type Intent } from './rules.js'
+import {
+  amountProblems,
+  categoriesFor,
+  findMarket,
+  marketProblems,
+  normaliseAddress,
+  normaliseLocale,
+  type Intent,
+} from './rules.js'
 import type { Session } from './store.js'
 import { checkStepUp } from './step-up.js'
 import type { SessionCreate, SessionUpdate } from '../schemas/klarna.js'
@@ -13,7 +21,7 @@ import type { SessionCreate, SessionUpdate } from '../schemas/klarna.js'
 const defaultCustomerRead = { type: 'person' }
 
 /** Upper-cases codes, fills the default locale of the market, checks markets and amounts. */
-export function normaliseSession (domain: Domain, input: SessionCreate): SessionCreate {
+export function normaliseSession(domain: Domain, input: SessionCreate): SessionCreate {
   const data: SessionCreate = { ...input }
   data.purchase_country = input.purchase_country.toUpperCase()
   data.purchase_currency = input.purchase_currency.toUpperCase()
@@ -26,7 +34,7 @@ export function normaliseSession (domain: Domain, input: SessionCreate): Session
   return data
 }
 
-export function sessionProblems (domain: Domain, data: SessionCreate): string[] {
+export function sessionProblems(domain: Domain, data: SessionCreate): string[] {
   const bad = marketProblems(domain.catalog, data)
   const intent = data.intent ?? 'buy'
   bad.push(...amountProblems(data, { allowZero: intent === 'tokenize' }))
@@ -37,11 +45,19 @@ export function sessionProblems (domain: Domain, data: SessionCreate): string[] 
  * POST /payments/v1/sessions. `baseUrl` is where the browser finds the mock: it goes into the
  * client_token, a JWT the SDK stand-in (GET /kp/lib/v1/api.js) reads.
  */
-export function createSession (domain: Domain, merchant: string, input: SessionCreate, baseUrl: string): Session {
+export function createSession(
+  domain: Domain,
+  merchant: string,
+  input: SessionCreate,
+  baseUrl: string,
+): Session {
   const data = normaliseSession(domain, input)
   const bad = sessionProblems(domain, data)
   if (bad.length > 0) throw badValue(bad)
-  const stepUpId = data.step_up_id === undefined ? undefined : checkStepUp(domain, merchant, data.step_up_id, data.customer_token ?? data.customer?.customer_token)
+  const stepUpId =
+    data.step_up_id === undefined
+      ? undefined
+      : checkStepUp(domain, merchant, data.step_up_id, data.customer_token ?? data.customer?.customer_token)
   const now = clockOf(domain, merchant).nowMs()
   const id = newId()
   const session: Session = {
@@ -65,26 +81,30 @@ export function createSession (domain: Domain, merchant: string, input: SessionC
       merchant,
       session_type: 'PAYMENTS',
       client_event_base_url: baseUrl,
-      experiments: []
-    })
+      experiments: [],
+    }),
   }
   domain.store.merchant(merchant).sessions.set(id, session)
   return session
 }
 
 /** A live session of this merchant, or 404 "Invalid session id" (unknown, expired, another merchant's). */
-export function getSession (domain: Domain, merchant: string, id: string): Session {
+export function getSession(domain: Domain, merchant: string, id: string): Session {
   const session = domain.store.find(merchant)?.sessions.get(id)
-  if (session === undefined || clockOf(domain, merchant).nowMs() > session.expiresAtMs) throw notFound(messages.invalidSessionId)
+  if (session === undefined || clockOf(domain, merchant).nowMs() > session.expiresAtMs) {
+    throw notFound(messages.invalidSessionId)
+  }
   return session
 }
 
 /** The session must still take pre-purchase operations (update, authorize, order). */
-export function assertOpen (session: Session): void {
-  if (session.status === 'complete') throw new KlarnaError(404, 'SESSION_COMPLETED', [messages.sessionCompleted])
+export function assertOpen(session: Session): void {
+  if (session.status === 'complete') {
+    throw new KlarnaError(404, 'SESSION_COMPLETED', [messages.sessionCompleted])
+  }
 }
 
-export function updateSession (domain: Domain, merchant: string, id: string, update: SessionUpdate): void {
+export function updateSession(domain: Domain, merchant: string, id: string, update: SessionUpdate): void {
   const session = getSession(domain, merchant, id)
   assertOpen(session)
   const merged = normaliseSession(domain, { ...session.data, ...update } as SessionCreate)
@@ -96,9 +116,13 @@ export function updateSession (domain: Domain, merchant: string, id: string, upd
   domain.store.merchant(merchant).sessions.touch(id)
 }
 
-export function categoryView (domain: Domain, id: string) {
+export function categoryView(domain: Domain, id: string) {
   const url = `https://x.klarnacdn.net/payment-method/assets/badges/generic/${id === 'klarna' ? 'klarna' : 'black/klarna'}.svg`
-  return { identifier: id, name: domain.catalog.categories.get(id)?.name ?? id, asset_urls: { descriptive: url, standard: url } }
+  return {
+    identifier: id,
+    name: domain.catalog.categories.get(id)?.name ?? id,
+    asset_urls: { descriptive: url, standard: url },
+  }
 }
 
 /**
@@ -106,11 +130,14 @@ export function categoryView (domain: Domain, id: string) {
  * authorized, the customer's billing and shipping addresses and customer details as the customer
  * entered them in the widget (Klarna shares them only then).
  */
-export function readSession (domain: Domain, merchant: string, id: string) {
+export function readSession(domain: Domain, merchant: string, id: string) {
   const s = getSession(domain, merchant, id)
   const { billing_address: _billing, shipping_address: _shipping, customer: _customer, ...sent } = s.data
-  const authorization = s.authorizationToken === undefined ? undefined : domain.store.find(merchant)?.authorizations.get(s.authorizationToken)
-  const reference = (v: string | number | undefined) => v === undefined ? undefined : String(v)
+  const authorization =
+    s.authorizationToken === undefined
+      ? undefined
+      : domain.store.find(merchant)?.authorizations.get(s.authorizationToken)
+  const reference = (v: string | number | undefined) => (v === undefined ? undefined : String(v))
   return {
     ...sent,
     merchant_reference1: reference(sent.merchant_reference1),
@@ -120,13 +147,13 @@ export function readSession (domain: Domain, merchant: string, id: string) {
       : {
           billing_address: authorization.billingAddress,
           shipping_address: authorization.shippingAddress ?? authorization.billingAddress,
-          customer: { ...defaultCustomerRead, ...authorization.customer }
+          customer: { ...defaultCustomerRead, ...authorization.customer },
         }),
     intent: s.intent,
     client_token: s.clientToken,
     authorization_token: s.authorizationToken,
     expires_at: new Date(s.expiresAtMs).toISOString(),
     status: s.status,
-    payment_method_categories: s.paymentMethodCategories.map(c => categoryView(domain, c))
+    payment_method_categories: s.paymentMethodCategories.map((c) => categoryView(domain, c)),
   }
 }

@@ -21,37 +21,62 @@ import type { Authorization, CustomerToken } from './store.js'
 const stepUpLifetimeMs = (domain: Domain) => domain.settings.sessionLifetimeSeconds * 1000
 
 /** Registers a step-up for the token; returns its id. */
-export function openStepUp (domain: Domain, merchant: string, tokenId: string): string {
+export function openStepUp(domain: Domain, merchant: string, tokenId: string): string {
   const now = clockOf(domain, merchant).nowMs()
   const id = newId()
-  domain.store.merchant(merchant).stepUps.set(id, { id, tokenId, createdAtMs: now, expiresAtMs: now + stepUpLifetimeMs(domain) })
+  domain.store
+    .merchant(merchant)
+    .stepUps.set(id, { id, tokenId, createdAtMs: now, expiresAtMs: now + stepUpLifetimeMs(domain) })
   return id
 }
 
 /** The 403 of a token charge that needs the customer (with a step_up_id when the merchant supports step-up). */
-export function stepUpError (domain: Domain, merchant: string, token: CustomerToken, supported: boolean): KlarnaError {
+export function stepUpError(
+  domain: Domain,
+  merchant: string,
+  token: CustomerToken,
+  supported: boolean,
+): KlarnaError {
   const apm = domain.catalog.types.get(token.paymentMethodType)?.authorized_payment_method
-  return new KlarnaError(403, 'UNAVAILABLE_PAYMENT_METHOD', [messages.stepUpRequired], {}, {
-    fraud_status: 'REJECTED',
-    reason: 'STEP_UP_REQUIRED',
-    ...(apm === undefined ? {} : { authorized_payment_method: { ...apm } }),
-    ...(supported ? { step_up_id: openStepUp(domain, merchant, token.id) } : {})
-  })
+  return new KlarnaError(
+    403,
+    'UNAVAILABLE_PAYMENT_METHOD',
+    [messages.stepUpRequired],
+    {},
+    {
+      fraud_status: 'REJECTED',
+      reason: 'STEP_UP_REQUIRED',
+      ...(apm === undefined ? {} : { authorized_payment_method: { ...apm } }),
+      ...(supported ? { step_up_id: openStepUp(domain, merchant, token.id) } : {}),
+    },
+  )
 }
 
 /**
  * A session opened to recover: the step_up_id must be this merchant's and alive, and the
  * customer_token, if sent, the one it was issued for. Returns the step_up_id to keep.
  */
-export function checkStepUp (domain: Domain, merchant: string, stepUpId: string, customerToken: string | undefined): string {
+export function checkStepUp(
+  domain: Domain,
+  merchant: string,
+  stepUpId: string,
+  customerToken: string | undefined,
+): string {
   const stepUp = domain.store.find(merchant)?.stepUps.get(stepUpId)
-  if (stepUp === undefined || clockOf(domain, merchant).nowMs() > stepUp.expiresAtMs) throw badValue(['step_up_id'])
+  if (stepUp === undefined || clockOf(domain, merchant).nowMs() > stepUp.expiresAtMs) {
+    throw badValue(['step_up_id'])
+  }
   if (customerToken !== undefined && customerToken !== stepUp.tokenId) throw badValue(['customer_token'])
   return stepUpId
 }
 
 /** The order of the recovery session was placed: the token can be charged again, with the chosen method. */
-export function recoverToken (domain: Domain, merchant: string, stepUpId: string, authorization: Authorization): void {
+export function recoverToken(
+  domain: Domain,
+  merchant: string,
+  stepUpId: string,
+  authorization: Authorization,
+): void {
   const state = domain.store.merchant(merchant)
   const stepUp = state.stepUps.get(stepUpId)
   if (stepUp === undefined) return

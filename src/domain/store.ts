@@ -1,11 +1,30 @@
 import type {
-  AuthorizationRecord, CollectionName, CustomerTokenRecord, HppSessionRecord, IdempotencyRecord, LinkRecord, OrderRecord,
-  ReplyRecord, SessionRecord, StepUpRecord
+  AuthorizationRecord,
+  CollectionName,
+  CustomerTokenRecord,
+  HppSessionRecord,
+  IdempotencyRecord,
+  LinkRecord,
+  OrderRecord,
+  ReplyRecord,
+  SessionRecord,
+  StepUpRecord,
 } from '../schemas/state.js'
 
 export type {
-  AuthorizedOrder, Outcome, OrderRecord, IdempotencyRecord, TokenStatus, CollectionName, StepUpRecord, LinkRecord,
-  CaptureRecord, RefundRecord, ReplyRecord, HppSessionRecord, HppStatus
+  AuthorizedOrder,
+  Outcome,
+  OrderRecord,
+  IdempotencyRecord,
+  TokenStatus,
+  CollectionName,
+  StepUpRecord,
+  LinkRecord,
+  CaptureRecord,
+  RefundRecord,
+  ReplyRecord,
+  HppSessionRecord,
+  HppStatus,
 } from '../schemas/state.js'
 import type { Clock } from './clock.js'
 export type Session = SessionRecord
@@ -36,25 +55,25 @@ export interface StoreListener {
 export class Collection<V> extends Map<string, V> {
   readonly #notify: (key: string) => void
 
-  constructor (notify: (key: string) => void) {
+  constructor(notify: (key: string) => void) {
     super()
     this.#notify = notify
   }
 
-  override set (key: string, value: V): this {
+  override set(key: string, value: V): this {
     super.set(key, value)
     this.#notify(key)
     return this
   }
 
-  override delete (key: string): boolean {
+  override delete(key: string): boolean {
     const had = super.delete(key)
     if (had) this.#notify(key)
     return had
   }
 
   /** Says that the record under `key` was changed in place. */
-  touch (key: string): void {
+  touch(key: string): void {
     if (this.has(key)) this.#notify(key)
   }
 }
@@ -72,23 +91,33 @@ export class MerchantState {
   readonly replies: Collection<ReplyRecord>
   readonly hpp: Collection<HppSessionRecord>
 
-  constructor (notify: (collection: CollectionName, key: string) => void, clock: Clock) {
+  constructor(notify: (collection: CollectionName, key: string) => void, clock: Clock) {
     this.clock = clock
-    this.sessions = new Collection(key => notify('sessions', key))
-    this.authorizations = new Collection(key => notify('authorizations', key))
-    this.tokens = new Collection(key => notify('tokens', key))
-    this.orders = new Collection(key => notify('orders', key))
-    this.idempotency = new Collection(key => notify('idempotency', key))
-    this.stepUps = new Collection(key => notify('stepUps', key))
-    this.links = new Collection(key => notify('links', key))
-    this.replies = new Collection(key => notify('replies', key))
-    this.hpp = new Collection(key => notify('hpp', key))
+    this.sessions = new Collection((key) => notify('sessions', key))
+    this.authorizations = new Collection((key) => notify('authorizations', key))
+    this.tokens = new Collection((key) => notify('tokens', key))
+    this.orders = new Collection((key) => notify('orders', key))
+    this.idempotency = new Collection((key) => notify('idempotency', key))
+    this.stepUps = new Collection((key) => notify('stepUps', key))
+    this.links = new Collection((key) => notify('links', key))
+    this.replies = new Collection((key) => notify('replies', key))
+    this.hpp = new Collection((key) => notify('hpp', key))
   }
 
   /** How much it holds; a moved clock counts, so that the merchant's time is not forgotten. */
-  get size (): number {
-    return (this.clock.offsetMs === 0 ? 0 : 1) + this.sessions.size + this.authorizations.size + this.tokens.size + this.orders.size + this.idempotency.size +
-      this.stepUps.size + this.links.size + this.replies.size + this.hpp.size
+  get size(): number {
+    return (
+      (this.clock.offsetMs === 0 ? 0 : 1) +
+      this.sessions.size +
+      this.authorizations.size +
+      this.tokens.size +
+      this.orders.size +
+      this.idempotency.size +
+      this.stepUps.size +
+      this.links.size +
+      this.replies.size +
+      this.hpp.size
+    )
   }
 }
 
@@ -98,21 +127,21 @@ export class Store {
   #listener: StoreListener | undefined
 
   /** `newClock` makes each merchant's clock (the same real-time source and range for all). */
-  constructor (newClock: () => Clock) {
+  constructor(newClock: () => Clock) {
     this.#newClock = newClock
   }
 
   /** Only one listener: the state file. */
-  listen (listener: StoreListener | undefined): void {
+  listen(listener: StoreListener | undefined): void {
     this.#listener = listener
   }
 
-  #changed (merchant: string, collection: CollectionName, key: string): void {
+  #changed(merchant: string, collection: CollectionName, key: string): void {
     this.#listener?.changed(merchant, collection, key)
   }
 
   /** The merchant's compartment, created on first use: for calls that store something. */
-  merchant (id: string): MerchantState {
+  merchant(id: string): MerchantState {
     let state = this.#merchants.get(id)
     if (state === undefined) {
       const clock = this.#newClock()
@@ -124,29 +153,32 @@ export class Store {
   }
 
   /** The merchant's compartment if it has one: for lookups. */
-  find (id: string): MerchantState | undefined {
+  find(id: string): MerchantState | undefined {
     return this.#merchants.get(id)
   }
 
-  merchants (): IterableIterator<[string, MerchantState]> {
+  merchants(): IterableIterator<[string, MerchantState]> {
     return this.#merchants.entries()
   }
 
-  get merchantCount (): number {
+  get merchantCount(): number {
     return this.#merchants.size
   }
 
   /** Forgets compartments that hold nothing (their last records expired). */
-  dropEmpty (): number {
+  dropEmpty(): number {
     let dropped = 0
     for (const [id, state] of this.#merchants) {
-      if (state.size === 0) { this.#merchants.delete(id); dropped++ }
+      if (state.size === 0) {
+        this.#merchants.delete(id)
+        dropped++
+      }
     }
     return dropped
   }
 
   /** Forgets everything, or one merchant's everything (its clock too). */
-  reset (merchant?: string): void {
+  reset(merchant?: string): void {
     if (merchant !== undefined) {
       this.#merchants.delete(merchant)
       this.#listener?.cleared(merchant)

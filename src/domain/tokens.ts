@@ -16,7 +16,13 @@ import type { CustomerToken, TokenStatus } from './store.js'
  * an order. Tokens never expire. An unknown token answers as Klarna documents per call.
  */
 
-export function getToken (domain: Domain, merchant: string, tokenId: string, code = 'NOT_FOUND', message: string = messages.invalidCustomerToken): CustomerToken {
+export function getToken(
+  domain: Domain,
+  merchant: string,
+  tokenId: string,
+  code = 'NOT_FOUND',
+  message: string = messages.invalidCustomerToken,
+): CustomerToken {
   const token = domain.store.find(merchant)?.tokens.get(tokenId)
   if (token === undefined) throw notFound(message, code)
   return token
@@ -26,28 +32,34 @@ export function getToken (domain: Domain, merchant: string, tokenId: string, cod
  * GET …/tokens/{t}. An unknown token: recorded TOKEN_NOT_FOUND "Customer token not found"
  * (klarna/kco_rest_php#57); documented NOT_FOUND "Invalid customer-token ID".
  */
-export function readToken (domain: Domain, merchant: string, tokenId: string): CustomerTokenRead {
-  const token = domain.settings.fidelity === 'recorded'
-    ? getToken(domain, merchant, tokenId, 'TOKEN_NOT_FOUND', messages.tokenNotFound)
-    : getToken(domain, merchant, tokenId)
+export function readToken(domain: Domain, merchant: string, tokenId: string): CustomerTokenRead {
+  const token =
+    domain.settings.fidelity === 'recorded'
+      ? getToken(domain, merchant, tokenId, 'TOKEN_NOT_FOUND', messages.tokenNotFound)
+      : getToken(domain, merchant, tokenId)
   const type = domain.catalog.types.get(token.paymentMethodType)
   return {
     status: token.status,
     payment_method_type: token.paymentMethodType,
     ...(type?.card === undefined ? {} : { card: { ...type.card } }),
-    ...(type?.direct_debit === undefined ? {} : { direct_debit: { ...type.direct_debit } })
+    ...(type?.direct_debit === undefined ? {} : { direct_debit: { ...type.direct_debit } }),
   }
 }
 
 /** PATCH …/status {"status":"CANCELLED"} (any case). Cancelling is final. */
-export function cancelToken (domain: Domain, merchant: string, tokenId: string): void {
+export function cancelToken(domain: Domain, merchant: string, tokenId: string): void {
   const token = getToken(domain, merchant, tokenId, 'NOT_FOUND', messages.invalidTokenId)
   token.status = 'CANCELLED'
   domain.store.merchant(merchant).tokens.touch(tokenId)
 }
 
 /** Control API: Klarna may suspend a token and lift the suspension; a cancelled token stays cancelled. */
-export function setTokenStatus (domain: Domain, merchant: string, tokenId: string, status: TokenStatus): CustomerToken {
+export function setTokenStatus(
+  domain: Domain,
+  merchant: string,
+  tokenId: string,
+  status: TokenStatus,
+): CustomerToken {
   const token = getToken(domain, merchant, tokenId)
   if (token.status === 'CANCELLED' && status !== 'CANCELLED') {
     throw new KlarnaError(409, 'INVALID_OPERATION', ['A cancelled customer token cannot be reinstated'])
@@ -57,18 +69,32 @@ export function setTokenStatus (domain: Domain, merchant: string, tokenId: strin
   return token
 }
 
-export interface TokenOrderResult { body: Order, replayed: boolean }
+export interface TokenOrderResult {
+  body: Order
+  replayed: boolean
+}
 
 /** POST /customer-token/v1/tokens/{token}/order, with Klarna-Idempotency-Key (24 hours). */
-export function createTokenOrder (domain: Domain, merchant: string, tokenId: string, body: CustomerTokenOrder, { baseUrl, patch, idempotencyKey }: OrderCallOptions & { idempotencyKey?: string | undefined }): TokenOrderResult {
+export function createTokenOrder(
+  domain: Domain,
+  merchant: string,
+  tokenId: string,
+  body: CustomerTokenOrder,
+  { baseUrl, patch, idempotencyKey }: OrderCallOptions & { idempotencyKey?: string | undefined },
+): TokenOrderResult {
   const now = clockOf(domain, merchant).nowMs()
   const bodyHash = canonicalJson({ tokenId, body })
-  if (idempotencyKey !== undefined && (idempotencyKey.trim() === '' || idempotencyKey.length > 255)) throw badValue(['Klarna-Idempotency-Key'])
+  if (idempotencyKey !== undefined && (idempotencyKey.trim() === '' || idempotencyKey.length > 255)) {
+    throw badValue(['Klarna-Idempotency-Key'])
+  }
   if (idempotencyKey !== undefined) {
     const seen = domain.store.find(merchant)?.idempotency.get(idempotencyKey)
     if (seen !== undefined && seen.expiresAtMs >= now) {
       if (seen.bodyHash !== bodyHash) {
-        throw conflict(`Klarna-Idempotency-Key ${idempotencyKey} was already used with a different request`, 'IDEMPOTENCY_KEY_REUSED')
+        throw conflict(
+          `Klarna-Idempotency-Key ${idempotencyKey} was already used with a different request`,
+          'IDEMPOTENCY_KEY_REUSED',
+        )
       }
       return { body: seen.body, replayed: true }
     }
@@ -79,7 +105,7 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
   if (token.stepUpRequired === true) throw stepUpError(domain, merchant, token, body.step_up === 'SUPPORTED')
   const bad = [
     ...amountProblems(body, { allowZero: false }),
-    ...marketProblems(domain.catalog, { purchase_country: token.purchaseCountry, locale: body.locale })
+    ...marketProblems(domain.catalog, { purchase_country: token.purchaseCountry, locale: body.locale }),
   ]
   if (bad.length > 0) throw badValue(bad)
   // The token's payment method works in the currency of the market it was made in. Klarna
@@ -93,9 +119,14 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
   const confirmation = body.merchant_urls?.confirmation ?? token.merchantUrls?.confirmation
   const response: Order = {
     order_id: orderId,
-    redirect_url: redirectUrl(domain.links, baseUrl, { s: token.sessionId, o: orderId, c: confirmation, w: 'order placed with a customer token' }),
+    redirect_url: redirectUrl(domain.links, baseUrl, {
+      s: token.sessionId,
+      o: orderId,
+      c: confirmation,
+      w: 'order placed with a customer token',
+    }),
     ...orderOutcome(domain, { kind: 'approved', fraudStatus: 'ACCEPTED' }, token.paymentMethodType),
-    ...patch
+    ...patch,
   }
   placeOrder(domain, merchant, {
     id: orderId,
@@ -115,10 +146,14 @@ export function createTokenOrder (domain: Domain, merchant: string, tokenId: str
     merchantReference1: body.merchant_reference1,
     merchantReference2: body.merchant_reference2,
     merchantData: body.merchant_data,
-    autoCapture: body.auto_capture
+    autoCapture: body.auto_capture,
   })
   if (idempotencyKey !== undefined) {
-    state.idempotency.set(idempotencyKey, { bodyHash, expiresAtMs: now + domain.settings.idempotencyWindowSeconds * 1000, body: response })
+    state.idempotency.set(idempotencyKey, {
+      bodyHash,
+      expiresAtMs: now + domain.settings.idempotencyWindowSeconds * 1000,
+      body: response,
+    })
   }
   return { body: response, replayed: false }
 }

@@ -16,9 +16,12 @@ declare module 'fastify' {
 export type Credentials = ReadonlyMap<string, string> | null
 
 /** The operator's credential: it may act on every merchant through the control API. */
-export interface AdminCredential { username: string, password: string }
+export interface AdminCredential {
+  username: string
+  password: string
+}
 
-function equal (a: string, b: string): boolean {
+function equal(a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)
@@ -30,7 +33,11 @@ function equal (a: string, b: string): boolean {
  * listed pairs pass. The operator's username (--admin-credentials) is reserved: only its password
  * passes, and it marks the request as the operator's. Failure: 401 (src/http/errors.ts).
  */
-export async function registerAuth (app: FastifyInstance, credentials: Credentials, admin: AdminCredential | undefined): Promise<void> {
+export async function registerAuth(
+  app: FastifyInstance,
+  credentials: Credentials,
+  admin: AdminCredential | undefined,
+): Promise<void> {
   app.decorateRequest('merchant', '')
   app.decorateRequest('operator', false)
   await app.register(basicAuth, {
@@ -40,10 +47,13 @@ export async function registerAuth (app: FastifyInstance, credentials: Credentia
       if (admin !== undefined && username === admin.username) {
         if (!equal(admin.password, password)) throw unauthorized()
         request.operator = true
-      } else if (credentials !== null && !(credentials.has(username) && equal(credentials.get(username) ?? '', password))) {
+      } else if (
+        credentials !== null &&
+        !(credentials.has(username) && equal(credentials.get(username) ?? '', password))
+      ) {
         throw unauthorized()
       }
       request.merchant = username
-    }
+    },
   })
 }

@@ -12,17 +12,21 @@ export interface CallbackOptions {
   timeoutMs: number
 }
 
-export const defaultCallbackOptions: CallbackOptions = { enabled: true, retryDelaysMs: [1000, 2000], timeoutMs: 4000 }
+export const defaultCallbackOptions: CallbackOptions = {
+  enabled: true,
+  retryDelaysMs: [1000, 2000],
+  timeoutMs: 4000,
+}
 
 /**
  * Sends the callbacks of the outbox once due on the virtual clock: checked after every request
  * and once a second. A 2xx is success; anything else is retried as Klarna does, then given up.
  */
-export function registerCallbacks (app: FastifyInstance, options: CallbackOptions): void {
+export function registerCallbacks(app: FastifyInstance, options: CallbackOptions): void {
   const { outbox } = app.domain
   const sending = new Set<number>()
 
-  async function send (c: Callback): Promise<void> {
+  async function send(c: Callback): Promise<void> {
     sending.add(c.id)
     try {
       for (let attempt = 0; attempt <= options.retryDelaysMs.length; attempt++) {
@@ -32,7 +36,7 @@ export function registerCallbacks (app: FastifyInstance, options: CallbackOption
             method: 'POST',
             headers: { 'Content-Type': 'application/json', 'User-Agent': 'klarna-mock' },
             body: JSON.stringify(c.body),
-            signal: AbortSignal.timeout(options.timeoutMs)
+            signal: AbortSignal.timeout(options.timeoutMs),
           })
           await res.arrayBuffer().catch(() => undefined)
           c.lastResult = `HTTP ${res.status}`
@@ -56,7 +60,7 @@ export function registerCallbacks (app: FastifyInstance, options: CallbackOption
 
   const tick = () => {
     if (!options.enabled) return
-    for (const c of outbox.due(merchant => clockOf(app.domain, merchant).nowMs(), sending)) void send(c)
+    for (const c of outbox.due((merchant) => clockOf(app.domain, merchant).nowMs(), sending)) void send(c)
   }
   app.addHook('onResponse', async () => tick())
   const timer = setInterval(tick, 1000)

@@ -20,7 +20,10 @@ import type { FastifyBaseLogger } from 'fastify'
  * What cannot be answered at all: a client that closed or reset its connection.
  */
 
-function describe (err: { code?: string | undefined, reason?: string }, requestTimeoutMs: number): [number, string, string] {
+function describe(
+  err: { code?: string | undefined; reason?: string },
+  requestTimeoutMs: number,
+): [number, string, string] {
   if (/Content-Length/i.test(err.reason ?? '') && /Transfer-Encoding/i.test(err.reason ?? '')) {
     return [400, 'BAD_REQUEST', 'Content-Length and Transfer-Encoding cannot be sent together']
   }
@@ -28,7 +31,11 @@ function describe (err: { code?: string | undefined, reason?: string }, requestT
     case 'HPE_HEADER_OVERFLOW':
       return [431, 'BAD_REQUEST', 'Request headers are too large (16 KiB at most)']
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return [408, 'REQUEST_TIMEOUT', `The request was not received in full within ${Math.round(requestTimeoutMs / 1000)} seconds`]
+      return [
+        408,
+        'REQUEST_TIMEOUT',
+        `The request was not received in full within ${Math.round(requestTimeoutMs / 1000)} seconds`,
+      ]
     case 'HPE_INVALID_CONTENT_LENGTH':
       return [400, 'BAD_REQUEST', 'Invalid Content-Length header']
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
@@ -44,18 +51,33 @@ function describe (err: { code?: string | undefined, reason?: string }, requestT
 }
 
 /** The raw HTTP answer written to the socket. */
-export function clientErrorResponse (err: { code?: string | undefined, reason?: string }, requestTimeoutMs: number, correlationId: string = randomUUID()): string {
+export function clientErrorResponse(
+  err: { code?: string | undefined; reason?: string },
+  requestTimeoutMs: number,
+  correlationId: string = randomUUID(),
+): string {
   const [status, errorCode, message] = describe(err, requestTimeoutMs)
-  const body = JSON.stringify({ error_code: errorCode, error_messages: [message], correlation_id: correlationId })
-  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+  const body = JSON.stringify({
+    error_code: errorCode,
+    error_messages: [message],
+    correlation_id: correlationId,
+  })
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
     'Content-Type: application/json\r\n' +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     `Klarna-Correlation-Id: ${correlationId}\r\n` +
-    'Connection: close\r\n\r\n' + body
+    'Connection: close\r\n\r\n' +
+    body
+  )
 }
 
-export function clientErrorHandler (requestTimeoutMs: number) {
-  return function onClientError (this: { log: FastifyBaseLogger }, err: NodeJS.ErrnoException & { reason?: string }, socket: Socket): void {
+export function clientErrorHandler(requestTimeoutMs: number) {
+  return function onClientError(
+    this: { log: FastifyBaseLogger },
+    err: NodeJS.ErrnoException & { reason?: string },
+    socket: Socket,
+  ): void {
     if (err.code === 'ECONNRESET' || socket.destroyed) return
     this.log.debug({ err }, 'refused by the HTTP parser')
     // Bytes after a complete request that are not a request: Node's HTTP client writes a GET's

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { clockOf } from '../domain/context.js'
-import { clip, keepBody, keptHeaders, MAX_HEADER_CHARS, MAX_PATH_CHARS, type JournalEntry } from '../domain/journal.js'
+import {
+  clip,
+  keepBody,
+  keptHeaders,
+  MAX_HEADER_CHARS,
+  MAX_PATH_CHARS,
+  type JournalEntry,
+} from '../domain/journal.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,7 +21,7 @@ declare module 'fastify' {
  * answer) are journalled with status null. Nothing is parsed here: the journal parses bodies
  * only when it is read.
  */
-export function registerJournal (app: FastifyInstance): void {
+export function registerJournal(app: FastifyInstance): void {
   const journal = app.domain.journal
   if (!journal.enabled) return
   app.addHook('onRequest', async (request) => {
@@ -38,7 +45,7 @@ export function registerJournal (app: FastifyInstance): void {
       requestBody: null,
       requestBodyTruncated: false,
       responseBody: null,
-      responseBodyTruncated: false
+      responseBodyTruncated: false,
     }
     request.journalEntry = entry
     journal.add(entry)
@@ -67,7 +74,7 @@ export function registerJournal (app: FastifyInstance): void {
 }
 
 /** Called by the JSON parser with the body text as it came, before anything reads it. */
-export function journalRequestBody (entry: JournalEntry | undefined, text: string): void {
+export function journalRequestBody(entry: JournalEntry | undefined, text: string): void {
   if (entry === undefined || text === '') return
   const kept = keepBody(text)
   entry.requestBody = kept.body

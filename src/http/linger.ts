@@ -17,10 +17,10 @@ export const LINGER_BYTES = 64 * 1024 * 1024
  * Node's HTTP server closes such a connection with socket.destroySoon() once the response is
  * finished; this replaces that one call on this one socket.
  */
-export function lingerOnClose (socket: Socket): void {
+export function lingerOnClose(socket: Socket): void {
   if (socket.destroyed || (socket as { lingering?: boolean }).lingering === true) return
   ;(socket as { lingering?: boolean }).lingering = true
-  socket.destroySoon = function lingeringDestroySoon (this: Socket): void {
+  socket.destroySoon = function lingeringDestroySoon(this: Socket): void {
     let seen = 0
     const done = () => {
       clearTimeout(total)
@@ -28,14 +28,17 @@ export function lingerOnClose (socket: Socket): void {
       this.destroy()
     }
     const total = setTimeout(done, LINGER_MS)
-    let idle = setTimeout(done, LINGER_IDLE_MS)
+    const idle = setTimeout(done, LINGER_IDLE_MS)
     this.on('data', (chunk: Buffer) => {
       seen += chunk.length
       idle.refresh()
       if (seen > LINGER_BYTES) done()
     })
     this.once('end', done)
-    this.once('close', () => { clearTimeout(total); clearTimeout(idle) })
+    this.once('close', () => {
+      clearTimeout(total)
+      clearTimeout(idle)
+    })
     this.end()
     this.resume()
   }

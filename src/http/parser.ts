@@ -15,7 +15,7 @@ import { journalRequestBody } from './journal.js'
  * place, before validation; the journal keeps the body as it came. Iterative: bodies can be
  * nested thousands deep.
  */
-export function dropNulls (value: unknown): void {
+export function dropNulls(value: unknown): void {
   const stack: unknown[] = [value]
   while (stack.length > 0) {
     const v = stack.pop()
@@ -32,7 +32,7 @@ export function dropNulls (value: unknown): void {
   }
 }
 
-export function registerJsonParser (app: FastifyInstance): void {
+export function registerJsonParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {

@@ -5,7 +5,7 @@ import { RateLimiter, type RateLimitProfile } from '../domain/rate-limits.js'
  * --rate-limits playground|production: Klarna's limits on the Klarna endpoints (not /_mock), with
  * X-Ratelimit-* headers on every answer. Registered in the Klarna route plugins, after auth.
  */
-export function rateLimitHooks (app: FastifyInstance, profile: RateLimitProfile): void {
+export function rateLimitHooks(app: FastifyInstance, profile: RateLimitProfile): void {
   if (profile === 'off') return
   const limiter = new RateLimiter(profile)
   app.addHook('onRequest', async (request, reply) => {

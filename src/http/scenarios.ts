@@ -20,7 +20,7 @@ export const SCENARIO_HEADER = 'klarna-mock-scenario'
 export const APPLIED_HEADER = 'Klarna-Mock-Scenario-Applied'
 
 /** Every value of a header, one per line it was sent on (Node joins repeated custom headers with commas). */
-function headerValues (request: FastifyRequest, name: string): string[] {
+function headerValues(request: FastifyRequest, name: string): string[] {
   // inject() requests have no headersDistinct.
   const distinct = (request.raw.headersDistinct as Record<string, string[]> | undefined)?.[name]
   if (distinct !== undefined) return distinct
@@ -28,7 +28,7 @@ function headerValues (request: FastifyRequest, name: string): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value]
 }
 
-function pick (app: FastifyInstance, request: FastifyRequest, operation: string): Scenario | undefined {
+function pick(app: FastifyInstance, request: FastifyRequest, operation: string): Scenario | undefined {
   const scenarios = app.domain.scenarios
   const headers = headerValues(request, SCENARIO_HEADER)
   if (headers.length > 1) {
@@ -39,7 +39,8 @@ function pick (app: FastifyInstance, request: FastifyRequest, operation: string)
   const armed = scenarios.takeArmed(request.merchant, operation)
   if (armed !== undefined) return armed
   const token = (request.params as Record<string, string> | undefined)?.authorizationToken
-  const sticky = token === undefined ? undefined : peekAuthorization(app.domain, request.merchant, token)?.scenario
+  const sticky =
+    token === undefined ? undefined : peekAuthorization(app.domain, request.merchant, token)?.scenario
   if (sticky === undefined) return undefined
   const scenario = scenarios.get(sticky)
   return scenario.appliesTo.includes(operation) ? scenario : undefined
@@ -50,9 +51,11 @@ function pick (app: FastifyInstance, request: FastifyRequest, operation: string)
  * authorization token) and plays its step. A forced error is thrown before any handler runs, so
  * it changes no state.
  */
-export function scenarioHooks (app: FastifyInstance): void {
+export function scenarioHooks(app: FastifyInstance): void {
   const held = new Set<import('node:net').Socket>()
-  app.addHook('preClose', async () => { for (const socket of held) socket.destroy() })
+  app.addHook('preClose', async () => {
+    for (const socket of held) socket.destroy()
+  })
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const operation = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId
     if (operation === undefined) return
@@ -78,7 +81,11 @@ export function scenarioHooks (app: FastifyInstance): void {
     }
     const socket = request.raw.socket
     if (request.journalEntry !== undefined) {
-      Object.assign(request.journalEntry, { merchant: request.merchant, scenario: scenario.name, fault: fault?.kind ?? null })
+      Object.assign(request.journalEntry, {
+        merchant: request.merchant,
+        scenario: scenario.name,
+        fault: fault?.kind ?? null,
+      })
     }
     request.log.info({ scenario: scenario.name, fault: fault?.kind }, 'scenario fault')
     reply.hijack()
@@ -88,7 +95,10 @@ export function scenarioHooks (app: FastifyInstance): void {
     }
     held.add(socket)
     const timer = setTimeout(() => socket.destroy(), fault?.ms ?? 300000)
-    socket.once('close', () => { clearTimeout(timer); held.delete(socket) })
+    socket.once('close', () => {
+      clearTimeout(timer)
+      held.delete(socket)
+    })
     return reply
   })
 
@@ -97,7 +107,12 @@ export function scenarioHooks (app: FastifyInstance): void {
   app.addHook('preValidation', async (request: FastifyRequest) => {
     const e = request.scenarioError
     if (e === undefined) return
-    const template = requestTemplate(app.domain, request.merchant, (request.params ?? {}) as Record<string, string>, request.body)
+    const template = requestTemplate(
+      app.domain,
+      request.merchant,
+      (request.params ?? {}) as Record<string, string>,
+      request.body,
+    )
     const { status, error_code: code, error_messages: texts, headers, ...extra } = e
     throw new KlarnaError(status, code, texts.map(template.text), headers ?? {}, template.fields(extra))
   })

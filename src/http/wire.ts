@@ -8,21 +8,37 @@ import { lingerOnClose } from './linger.js'
  * the real service sends it), and Klarna-Correlation-Id (the request id) goes on every response.
  */
 
-const special = new Map([['www-authenticate', 'WWW-Authenticate'], ['etag', 'ETag']])
+const special = new Map([
+  ['www-authenticate', 'WWW-Authenticate'],
+  ['etag', 'ETag'],
+])
 
-export function canonicalHeaderName (name: string): string {
-  return special.get(name) ?? name.split('-').map(p => p.charAt(0).toUpperCase() + p.slice(1)).join('-')
+export function canonicalHeaderName(name: string): string {
+  return (
+    special.get(name) ??
+    name
+      .split('-')
+      .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+      .join('-')
+  )
 }
 
-export function registerWire (app: FastifyInstance): void {
+export function registerWire(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     // Answered before the body was read, and closing: read the rest first, so the client sees the answer.
-    if (!request.raw.complete && String(reply.getHeader('connection')).toLowerCase() === 'close') lingerOnClose(request.raw.socket)
+    if (!request.raw.complete && String(reply.getHeader('connection')).toLowerCase() === 'close') {
+      lingerOnClose(request.raw.socket)
+    }
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value === undefined || name === 'content-length') continue
       reply.removeHeader(name)
       // Klarna sends "application/json" without a charset (recorded): JSON is UTF-8 by definition.
-      reply.raw.setHeader(canonicalHeaderName(name), name === 'content-type' && typeof value === 'string' && value.startsWith('application/json') ? 'application/json' : value)
+      reply.raw.setHeader(
+        canonicalHeaderName(name),
+        name === 'content-type' && typeof value === 'string' && value.startsWith('application/json')
+          ? 'application/json'
+          : value,
+      )
     }
     if (request.noCorrelationHeader !== true) reply.raw.setHeader('Klarna-Correlation-Id', request.id)
     return payload

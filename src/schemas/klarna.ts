@@ -8,15 +8,25 @@ import { CaseInsensitiveEnum, Country, Currency, Locale } from './common.js'
  */
 
 const S = (max: number, min = 0) => Type.String({ minLength: min, maxLength: max })
-const Int = (opts: { minimum?: number, maximum?: number } = {}) => Type.Integer(opts)
+const Int = (opts: { minimum?: number; maximum?: number } = {}) => Type.Integer(opts)
 
 /** An e-mail address, or empty: plugins send "" for a field they have no value for (klarna/sfcc-klarna-payments). */
-const Email = Type.String({ maxLength: 99, pattern: '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', description: 'An e-mail address.', examples: ['customer@email.se'] })
+const Email = Type.String({
+  maxLength: 99,
+  pattern: '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+  description: 'An e-mail address.',
+  examples: ['customer@email.se'],
+})
 
 export const Address = Type.Object({
   attention: Type.Optional(S(99)),
   city: Type.Optional(S(99)),
-  country: Type.Optional(Type.String({ pattern: '^(?:[A-Za-z]{2})?$', description: 'ISO 3166 alpha-2 country (any case); empty means not given.' })),
+  country: Type.Optional(
+    Type.String({
+      pattern: '^(?:[A-Za-z]{2})?$',
+      description: 'ISO 3166 alpha-2 country (any case); empty means not given.',
+    }),
+  ),
   email: Type.Optional(Email),
   family_name: Type.Optional(S(99)),
   given_name: Type.Optional(S(99)),
@@ -26,21 +36,46 @@ export const Address = Type.Object({
   region: Type.Optional(S(99)),
   street_address: Type.Optional(S(99)),
   street_address2: Type.Optional(S(99)),
-  title: Type.Optional(S(20))
+  title: Type.Optional(S(20)),
 })
 export type Address = Static<typeof Address>
 
 export const Customer = Type.Object({
-  customer_token: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Account linking (intent buy_and_link): the customer_token of a returning, linked customer.' })),
-  date_of_birth: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD, a real date.', examples: ['1970-07-10'] })),
+  customer_token: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description:
+        'Account linking (intent buy_and_link): the customer_token of a returning, linked customer.',
+    }),
+  ),
+  date_of_birth: Type.Optional(
+    Type.String({ format: 'date', description: 'YYYY-MM-DD, a real date.', examples: ['1970-07-10'] }),
+  ),
   gender: Type.Optional(Type.String()),
   last_four_ssn: Type.Optional(Type.String({ pattern: '^([0-9]{4}|[0-9]{9})$' })),
   national_identification_number: Type.Optional(Type.String()),
-  organization_entity_type: Type.Optional(Type.Union(['LIMITED_COMPANY', 'PUBLIC_LIMITED_COMPANY', 'ENTREPRENEURIAL_COMPANY', 'LIMITED_PARTNERSHIP_LIMITED_COMPANY', 'LIMITED_PARTNERSHIP', 'GENERAL_PARTNERSHIP', 'REGISTERED_SOLE_TRADER', 'SOLE_TRADER', 'CIVIL_LAW_PARTNERSHIP', 'PUBLIC_INSTITUTION', 'OTHER'].map(v => Type.Literal(v)))),
+  organization_entity_type: Type.Optional(
+    Type.Union(
+      [
+        'LIMITED_COMPANY',
+        'PUBLIC_LIMITED_COMPANY',
+        'ENTREPRENEURIAL_COMPANY',
+        'LIMITED_PARTNERSHIP_LIMITED_COMPANY',
+        'LIMITED_PARTNERSHIP',
+        'GENERAL_PARTNERSHIP',
+        'REGISTERED_SOLE_TRADER',
+        'SOLE_TRADER',
+        'CIVIL_LAW_PARTNERSHIP',
+        'PUBLIC_INSTITUTION',
+        'OTHER',
+      ].map((v) => Type.Literal(v)),
+    ),
+  ),
   organization_registration_id: Type.Optional(Type.String()),
   title: Type.Optional(Type.String()),
   type: Type.Optional(Type.String({ pattern: '^(person|organization)$' })),
-  vat_id: Type.Optional(Type.String())
+  vat_id: Type.Optional(Type.String()),
 })
 export type Customer = Static<typeof Customer>
 
@@ -51,12 +86,12 @@ export const CustomerRead = Type.Object({
   organization_registration_id: Type.Optional(Type.String()),
   title: Type.Optional(Type.String()),
   type: Type.Optional(Type.String()),
-  vat_id: Type.Optional(Type.String())
+  vat_id: Type.Optional(Type.String()),
 })
 
 export const CustomerReadCreateToken = Type.Object({
   date_of_birth: Type.Optional(Type.String()),
-  gender: Type.Optional(Type.String())
+  gender: Type.Optional(Type.String()),
 })
 
 export const ProductIdentifiers = Type.Object({
@@ -65,23 +100,37 @@ export const ProductIdentifiers = Type.Object({
   global_trade_item_number: Type.Optional(S(50)),
   manufacturer_part_number: Type.Optional(S(70)),
   color: Type.Optional(S(64)),
-  size: Type.Optional(S(64))
+  size: Type.Optional(S(64)),
 })
 
 export const Subscription = Type.Object({
   name: S(255, 1),
-  interval: Type.Union([Type.Literal('DAY'), Type.Literal('WEEK'), Type.Literal('MONTH'), Type.Literal('YEAR')]),
-  interval_count: Int({ minimum: 1 })
+  interval: Type.Union([
+    Type.Literal('DAY'),
+    Type.Literal('WEEK'),
+    Type.Literal('MONTH'),
+    Type.Literal('YEAR'),
+  ]),
+  interval_count: Int({ minimum: 1 }),
 })
 
-export const OrderLineTypes = ['physical', 'discount', 'shipping_fee', 'sales_tax', 'digital', 'gift_card', 'store_credit', 'surcharge'] as const
+export const OrderLineTypes = [
+  'physical',
+  'discount',
+  'shipping_fee',
+  'sales_tax',
+  'digital',
+  'gift_card',
+  'store_credit',
+  'surcharge',
+] as const
 
 export const OrderLine = Type.Object({
   name: S(255, 1),
   quantity: Int({ minimum: 0 }),
   unit_price: Int({ maximum: 200000000 }),
   total_amount: Int({ maximum: 200000000 }),
-  type: Type.Optional(Type.Union(OrderLineTypes.map(t => Type.Literal(t)))),
+  type: Type.Optional(Type.Union(OrderLineTypes.map((t) => Type.Literal(t)))),
   reference: Type.Optional(S(255)),
   tax_rate: Type.Optional(Int({ minimum: 0, maximum: 10000 })),
   total_tax_amount: Type.Optional(Int()),
@@ -91,7 +140,7 @@ export const OrderLine = Type.Object({
   image_url: Type.Optional(S(1024)),
   product_url: Type.Optional(S(1024)),
   product_identifiers: Type.Optional(ProductIdentifiers),
-  subscription: Type.Optional(Subscription)
+  subscription: Type.Optional(Subscription),
 })
 export type OrderLine = Static<typeof OrderLine>
 
@@ -106,7 +155,7 @@ export const MerchantUrls = Type.Object({
   confirmation: Type.Optional(S(2000)),
   notification: Type.Optional(S(2000)),
   push: Type.Optional(S(2000)),
-  authorization: Type.Optional(S(2000))
+  authorization: Type.Optional(S(2000)),
 })
 
 const Color = Type.String({ pattern: '^#[A-Fa-f0-9]{6}$' })
@@ -115,14 +164,17 @@ const OptionsObject = Type.Object({
   color_border_selected: Type.Optional(Color),
   color_details: Type.Optional(Color),
   color_text: Type.Optional(Color),
-  radius_border: Type.Optional(Type.String())
+  radius_border: Type.Optional(Type.String()),
 })
-/** An empty JSON array stands for "no options": PHP's json_encode(array()) sends [] (krokedil/klarna-payments-for-woocommerce). */
+/**
+ * An empty JSON array stands for "no options": PHP's json_encode(array()) sends []
+ * (krokedil/klarna-payments-for-woocommerce).
+ */
 export const Options = Type.Union([OptionsObject, Type.Array(Type.Unknown(), { maxItems: 0 })])
 
 export const Attachment = Type.Object({
   content_type: Type.String(),
-  body: Type.String()
+  body: Type.String(),
 })
 
 /**
@@ -130,8 +182,14 @@ export const Attachment = Type.Object({
  * payment" page adds buy_and_default_tokenize (mixed payments) and buy_and_link (account linking),
  * and klarna/sfcc-klarna-payments sends buy_and_default_tokenize. What each allows: src/domain/rules.ts.
  */
-export const intents = ['buy', 'tokenize', 'buy_and_tokenize', 'buy_and_default_tokenize', 'buy_and_link'] as const
-export const IntentSchema = Type.Union(intents.map(i => Type.Literal(i)))
+export const intents = [
+  'buy',
+  'tokenize',
+  'buy_and_tokenize',
+  'buy_and_default_tokenize',
+  'buy_and_link',
+] as const
+export const IntentSchema = Type.Union(intents.map((i) => Type.Literal(i)))
 export type Intent = Static<typeof IntentSchema>
 
 const sessionFields = {
@@ -153,17 +211,34 @@ const sessionFields = {
   order_tax_amount: Type.Optional(Int({ minimum: 0 })),
   purchase_country: Country,
   purchase_currency: Currency,
-  shipping_address: Type.Optional(Address)
+  shipping_address: Type.Optional(Address),
 }
 
 /** POST /payments/v1/sessions. Klarna reports purchase_currency, purchase_country first. */
-const { purchase_currency: sessionCurrency, purchase_country: sessionCountry, ...otherSessionFields } = sessionFields
+const {
+  purchase_currency: sessionCurrency,
+  purchase_country: sessionCountry,
+  ...otherSessionFields
+} = sessionFields
 export const SessionCreate = Type.Object({
   purchase_currency: sessionCurrency,
   purchase_country: sessionCountry,
   ...otherSessionFields,
-  step_up_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: "Recovering a failed token charge: the step_up_id of the token order's 403 (Klarna's \"Recover token charge failure\")." })),
-  customer_token: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'With step_up_id: the customer token being recovered.' }))
+  step_up_id: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description:
+        'Recovering a failed token charge: the step_up_id of the token order\'s 403 (Klarna\'s "Recover token charge failure").',
+    }),
+  ),
+  customer_token: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'With step_up_id: the customer token being recovered.',
+    }),
+  ),
 })
 export type SessionCreate = Static<typeof SessionCreate>
 
@@ -174,13 +249,13 @@ export type SessionUpdate = Static<typeof SessionUpdate>
 export const PaymentMethodCategory = Type.Object({
   identifier: Type.String(),
   name: Type.String(),
-  asset_urls: Type.Object({ descriptive: Type.String(), standard: Type.String() })
+  asset_urls: Type.Object({ descriptive: Type.String(), standard: Type.String() }),
 })
 
 export const MerchantSession = Type.Object({
   session_id: Type.String(),
   client_token: Type.String(),
-  payment_method_categories: Type.Array(PaymentMethodCategory)
+  payment_method_categories: Type.Array(PaymentMethodCategory),
 })
 
 export const SessionRead = Type.Object({
@@ -207,7 +282,7 @@ export const SessionRead = Type.Object({
   purchase_country: Type.Optional(Type.String()),
   purchase_currency: Type.Optional(Type.String()),
   shipping_address: Type.Optional(Address),
-  status: Type.Optional(Type.Union([Type.Literal('complete'), Type.Literal('incomplete')]))
+  status: Type.Optional(Type.Union([Type.Literal('complete'), Type.Literal('incomplete')])),
 })
 
 /** POST /payments/v1/authorizations/{token}/order */
@@ -227,14 +302,14 @@ export const CreateOrderRequest = Type.Object({
   merchant_reference2: Type.Optional(MerchantReference),
   merchant_data: Type.Optional(S(6000)),
   custom_payment_method_ids: Type.Optional(Type.Array(Type.String())),
-  attachment: Type.Optional(Attachment)
+  attachment: Type.Optional(Attachment),
 })
 export type CreateOrderRequest = Static<typeof CreateOrderRequest>
 
 export const AuthorizedPaymentMethod = Type.Object({
   type: Type.String(),
   number_of_days: Type.Optional(Type.Integer()),
-  number_of_installments: Type.Optional(Type.Integer())
+  number_of_installments: Type.Optional(Type.Integer()),
 })
 
 export const Order = Type.Object({
@@ -242,7 +317,11 @@ export const Order = Type.Object({
   redirect_url: Type.Optional(Type.String()),
   fraud_status: Type.String(),
   authorized_payment_method: Type.Optional(AuthorizedPaymentMethod),
-  customer_token: Type.Optional(Type.String({ description: 'Account linking (intent buy_and_link): the customer_token to keep for this customer.' }))
+  customer_token: Type.Optional(
+    Type.String({
+      description: 'Account linking (intent buy_and_link): the customer_token to keep for this customer.',
+    }),
+  ),
 })
 export type Order = Static<typeof Order>
 
@@ -254,7 +333,7 @@ export const CustomerTokenCreationRequest = Type.Object({
   description: S(255, 1),
   intended_use: CaseInsensitiveEnum(['SUBSCRIPTION']),
   billing_address: Type.Optional(Address),
-  customer: Type.Optional(Customer)
+  customer: Type.Optional(Customer),
 })
 export type CustomerTokenCreationRequest = Static<typeof CustomerTokenCreationRequest>
 
@@ -263,11 +342,15 @@ export const CustomerTokenCreationResponse = Type.Object({
   redirect_url: Type.Optional(Type.String()),
   payment_method_reference: Type.Optional(Type.String()),
   billing_address: Type.Optional(Address),
-  customer: Type.Optional(CustomerReadCreateToken)
+  customer: Type.Optional(CustomerReadCreateToken),
 })
 export type CustomerTokenCreationResponse = Static<typeof CustomerTokenCreationResponse>
 
-export const Card = Type.Object({ brand: Type.String(), expiry_date: Type.String(), masked_number: Type.String() })
+export const Card = Type.Object({
+  brand: Type.String(),
+  expiry_date: Type.String(),
+  masked_number: Type.String(),
+})
 export const DirectDebit = Type.Object({ masked_number: Type.String() })
 
 /** GET /customer-token/v1/tokens/{token} */
@@ -275,13 +358,13 @@ export const CustomerTokenRead = Type.Object({
   status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED'), Type.Literal('CANCELLED')]),
   payment_method_type: Type.String(),
   card: Type.Optional(Card),
-  direct_debit: Type.Optional(DirectDebit)
+  direct_debit: Type.Optional(DirectDebit),
 })
 export type CustomerTokenRead = Static<typeof CustomerTokenRead>
 
 /** PATCH /customer-token/v1/tokens/{token}/status */
 export const TokenStatusUpdate = Type.Object({
-  status: CaseInsensitiveEnum(['CANCELLED'])
+  status: CaseInsensitiveEnum(['CANCELLED']),
 })
 
 /** POST /customer-token/v1/tokens/{token}/order */
@@ -298,8 +381,11 @@ export const CustomerTokenOrder = Type.Object({
   shipping_address: Type.Optional(Address),
   attachment: Type.Optional(Attachment),
   locale: Type.Optional(Locale),
-  step_up: Type.Optional(Type.Union([Type.Literal('SUPPORTED'), Type.Literal('NOT_SUPPORTED')], {
-    description: 'SUPPORTED: the customer is present and can recover a failed charge in a new session (a step_up_id comes with the 403).'
-  }))
+  step_up: Type.Optional(
+    Type.Union([Type.Literal('SUPPORTED'), Type.Literal('NOT_SUPPORTED')], {
+      description:
+        'SUPPORTED: the customer is present and can recover a failed charge in a new session (a step_up_id comes with the 403).',
+    }),
+  ),
 })
 export type CustomerTokenOrder = Static<typeof CustomerTokenOrder>

@@ -7,12 +7,32 @@ import { Address, Customer, IntentSchema, MerchantUrls, OrderLine } from './klar
 export const Health = Type.Object({ status: Type.Literal('ok') })
 
 export const authorizeFields = {
-  payment_method_category: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Category the customer picks (default pay_later): klarna, pay_later, pay_now, pay_over_time, direct_bank_transfer, direct_debit.' })),
-  payment_method_type: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Mock extension: the token's payment method type (e.g. PAY_BY_CARD for a card token). Default: the category's." })),
+  payment_method_category: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        'Category the customer picks (default pay_later): klarna, pay_later, pay_now, pay_over_time, direct_bank_transfer, direct_debit.',
+    }),
+  ),
+  payment_method_type: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        "Mock extension: the token's payment method type (e.g. PAY_BY_CARD for a card token). Default: the category's.",
+    }),
+  ),
   billing_address: Type.Optional(Address),
   shipping_address: Type.Optional(Address),
   customer: Type.Optional(Customer),
-  scenario: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'A scenario applied to every call made with the authorization token.' }))
+  scenario: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: 'A scenario applied to every call made with the authorization token.',
+    }),
+  ),
 }
 
 export const AuthorizeRequest = Type.Object(authorizeFields)
@@ -22,7 +42,7 @@ export const AuthorizeResponse = Type.Object({
   show_form: Type.Boolean(),
   authorization_token: Type.Optional(Type.String()),
   finalize_required: Type.Optional(Type.Boolean()),
-  reason: Type.Optional(Type.String())
+  reason: Type.Optional(Type.String()),
 })
 
 export const MintRequest = Type.Object({
@@ -34,23 +54,26 @@ export const MintRequest = Type.Object({
   order_tax_amount: Type.Optional(Type.Integer({ minimum: 0 })),
   order_lines: Type.Optional(Type.Array(OrderLine, { minItems: 1, maxItems: 1000 })),
   merchant_urls: Type.Optional(MerchantUrls),
-  ...authorizeFields
+  ...authorizeFields,
 })
 
 export const MintResponse = Type.Object({
   authorization_token: Type.String(),
   session_id: Type.String(),
-  expires_at: Type.String({ format: 'date-time' })
+  expires_at: Type.String({ format: 'date-time' }),
 })
 
-export const ClockAdvance = Type.Object({
-  advance_seconds: Type.Number({ minimum: 0, maximum: 10 * 365 * 24 * 3600 })
-}, { required: ['advance_seconds'] })
+export const ClockAdvance = Type.Object(
+  {
+    advance_seconds: Type.Number({ minimum: 0, maximum: 10 * 365 * 24 * 3600 }),
+  },
+  { required: ['advance_seconds'] },
+)
 
 export const ClockResponse = Type.Object({ now: Type.String({ format: 'date-time' }) })
 
 export const TokenStatusControl = Type.Object({
-  status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED'), Type.Literal('CANCELLED')])
+  status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED'), Type.Literal('CANCELLED')]),
 })
 
 export const TokenStatusControlResponse = Type.Object({ token_id: Type.String(), status: Type.String() })
@@ -66,10 +89,15 @@ export const JournalEntrySchema = Type.Object({
   scenario: Type.Union([Type.String(), Type.Null()]),
   fault: Type.Union([Type.String(), Type.Null()]),
   request_headers: Type.Record(Type.String(), Type.String()),
-  request_body: Type.Unknown({ description: 'The body as received: its JSON value, or its text when it is not JSON, nested deeper than 32 levels, or cut.' }),
-  request_body_truncated: Type.Boolean({ description: 'The body was longer than 16 KiB and is shown cut, as text.' }),
+  request_body: Type.Unknown({
+    description:
+      'The body as received: its JSON value, or its text when it is not JSON, nested deeper than 32 levels, or cut.',
+  }),
+  request_body_truncated: Type.Boolean({
+    description: 'The body was longer than 16 KiB and is shown cut, as text.',
+  }),
   response_body: Type.Unknown(),
-  response_body_truncated: Type.Boolean()
+  response_body_truncated: Type.Boolean(),
 })
 
 export const CallbackEntry = Type.Object({
@@ -81,5 +109,5 @@ export const CallbackEntry = Type.Object({
   due_at: Type.String({ format: 'date-time' }),
   state: Type.String(),
   attempts: Type.Integer(),
-  last_result: Type.Union([Type.String(), Type.Null()])
+  last_result: Type.Union([Type.String(), Type.Null()]),
 })

@@ -26,7 +26,7 @@ export const SessionRecord = Type.Object({
   authorizationToken: Type.Optional(Id),
   orderId: Type.Optional(Id),
   /** A session opened to recover a failed token charge (step_up_id of the token order's 403). */
-  stepUpId: Type.Optional(Id)
+  stepUpId: Type.Optional(Id),
 })
 export type SessionRecord = Static<typeof SessionRecord>
 
@@ -37,9 +37,9 @@ export const Outcome = Type.Union([
     resolvesTo: Type.Optional(Type.Union([Type.Literal('ACCEPTED'), Type.Literal('REJECTED')])),
     pendingMinutes: Type.Optional(Type.Integer({ minimum: 0 })),
     /** The playground's authentication flow (e-mail tag auth_…): a token made from it needs a step-up to be charged. */
-    stepUp: Type.Optional(Type.String())
+    stepUp: Type.Optional(Type.String()),
   }),
-  Type.Object({ kind: Type.Literal('rejected'), reason: Type.String() })
+  Type.Object({ kind: Type.Literal('rejected'), reason: Type.String() }),
 ])
 export type Outcome = Static<typeof Outcome>
 
@@ -48,7 +48,7 @@ export const AuthorizedOrder = Type.Object({
   purchase_currency: Type.String(),
   order_amount: Type.Integer(),
   order_tax_amount: Type.Optional(Type.Integer()),
-  order_lines: Type.Array(OrderLine)
+  order_lines: Type.Array(OrderLine),
 })
 export type AuthorizedOrder = Static<typeof AuthorizedOrder>
 
@@ -70,11 +70,15 @@ export const AuthorizationRecord = Type.Object({
   /** Set once an order was made from this authorization: its canonical body and answer. */
   order: Type.Optional(Type.Object({ body: Type.String(), response: Order })),
   /** Name of a scenario applied to every call made with this token. */
-  scenario: Type.Optional(Type.String())
+  scenario: Type.Optional(Type.String()),
 })
 export type AuthorizationRecord = Static<typeof AuthorizationRecord>
 
-export const TokenStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED'), Type.Literal('CANCELLED')])
+export const TokenStatus = Type.Union([
+  Type.Literal('ACTIVE'),
+  Type.Literal('SUSPENDED'),
+  Type.Literal('CANCELLED'),
+])
 export type TokenStatus = Static<typeof TokenStatus>
 
 export const CustomerTokenRecord = Type.Object({
@@ -93,7 +97,7 @@ export const CustomerTokenRecord = Type.Object({
   authorizationToken: Id,
   merchantUrls: Type.Optional(Type.Object({ confirmation: Type.Optional(Type.String()) })),
   /** Charges need the customer present to step up (playground e-mail +auth_…), until a step-up recovers the token. */
-  stepUpRequired: Type.Optional(Type.Boolean())
+  stepUpRequired: Type.Optional(Type.Boolean()),
 })
 export type CustomerTokenRecord = Static<typeof CustomerTokenRecord>
 
@@ -108,7 +112,7 @@ export const CaptureRecord = Type.Object({
   reference: Type.Optional(Type.String()),
   shippingInfo: Type.Optional(Type.Array(ShippingInfo)),
   shippingAddress: Type.Optional(Address),
-  dueDateExtendedDays: Type.Optional(Type.Integer({ minimum: 0 }))
+  dueDateExtendedDays: Type.Optional(Type.Integer({ minimum: 0 })),
 })
 export type CaptureRecord = Static<typeof CaptureRecord>
 
@@ -118,7 +122,7 @@ export const RefundRecord = Type.Object({
   atMs: EpochMs,
   description: Type.Optional(Type.String()),
   orderLines: Type.Optional(Type.Array(OrderLine)),
-  reference: Type.Optional(Type.String())
+  reference: Type.Optional(Type.String()),
 })
 export type RefundRecord = Static<typeof RefundRecord>
 
@@ -152,13 +156,15 @@ export const OrderRecord = Type.Object({
   /** When the authorization lapses: captures are refused after it. */
   expiresAtMs: Type.Optional(EpochMs),
   /** A pending order's fraud decision, and when it is made. */
-  fraudDecision: Type.Optional(Type.Object({ status: Type.Union([Type.Literal('ACCEPTED'), Type.Literal('REJECTED')]), atMs: EpochMs })),
+  fraudDecision: Type.Optional(
+    Type.Object({ status: Type.Union([Type.Literal('ACCEPTED'), Type.Literal('REJECTED')]), atMs: EpochMs }),
+  ),
   cancelled: Type.Optional(Type.Boolean()),
   released: Type.Optional(Type.Boolean()),
   acknowledged: Type.Optional(Type.Boolean()),
   captures: Type.Optional(Type.Array(CaptureRecord)),
   refunds: Type.Optional(Type.Array(RefundRecord)),
-  shippingInfo: Type.Optional(Type.Array(ShippingInfo))
+  shippingInfo: Type.Optional(Type.Array(ShippingInfo)),
 })
 export type OrderRecord = Static<typeof OrderRecord>
 
@@ -166,7 +172,7 @@ export type OrderRecord = Static<typeof OrderRecord>
 export const IdempotencyRecord = Type.Object({
   bodyHash: Type.String(),
   expiresAtMs: EpochMs,
-  body: Order
+  body: Order,
 })
 export type IdempotencyRecord = Static<typeof IdempotencyRecord>
 
@@ -174,7 +180,7 @@ export type IdempotencyRecord = Static<typeof IdempotencyRecord>
 export const ReplyRecord = Type.Object({
   expiresAtMs: EpochMs,
   status: Type.Integer(),
-  headers: Type.Record(Type.String(), Type.String())
+  headers: Type.Record(Type.String(), Type.String()),
 })
 export type ReplyRecord = Static<typeof ReplyRecord>
 
@@ -183,7 +189,7 @@ export const StepUpRecord = Type.Object({
   id: Id,
   tokenId: Id,
   createdAtMs: EpochMs,
-  expiresAtMs: EpochMs
+  expiresAtMs: EpochMs,
 })
 export type StepUpRecord = Static<typeof StepUpRecord>
 
@@ -191,10 +197,9 @@ export type StepUpRecord = Static<typeof StepUpRecord>
 export const LinkRecord = Type.Object({
   token: Type.String({ minLength: 1, maxLength: 1024 }),
   createdAtMs: EpochMs,
-  lastUsedAtMs: EpochMs
+  lastUsedAtMs: EpochMs,
 })
 export type LinkRecord = Static<typeof LinkRecord>
-
 
 /** A Hosted Payment Page session (HPP API v1) over a Payments session. */
 export const HppSessionRecord = Type.Object({
@@ -205,13 +210,17 @@ export const HppSessionRecord = Type.Object({
   expiresAtMs: EpochMs,
   status: HppStatus,
   merchantUrls: HppMerchantUrls,
-  placeOrderMode: Type.Union([Type.Literal('NONE'), Type.Literal('PLACE_ORDER'), Type.Literal('CAPTURE_ORDER')]),
+  placeOrderMode: Type.Union([
+    Type.Literal('NONE'),
+    Type.Literal('PLACE_ORDER'),
+    Type.Literal('CAPTURE_ORDER'),
+  ]),
   /** The Payments categories the page offers (from options; all the session's when none). */
   categories: Type.Array(Type.String()),
   pageTitle: Type.Optional(Type.String({ maxLength: 1024 })),
   authorizationToken: Type.Optional(Id),
   orderId: Type.Optional(Id),
-  distributions: Type.Array(Type.Object({ method: Type.String(), atMs: EpochMs }), { maxItems: 100 })
+  distributions: Type.Array(Type.Object({ method: Type.String(), atMs: EpochMs }), { maxItems: 100 }),
 })
 export type HppSessionRecord = Static<typeof HppSessionRecord>
 
@@ -225,7 +234,7 @@ export const collectionSchemas = {
   stepUps: StepUpRecord,
   links: LinkRecord,
   replies: ReplyRecord,
-  hpp: HppSessionRecord
+  hpp: HppSessionRecord,
 } as const
 export type { HppStatus } from './hpp.js'
 export type CollectionName = keyof typeof collectionSchemas

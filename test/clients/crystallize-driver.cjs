@@ -4,9 +4,13 @@
 'use strict'
 const { Klarna } = require('@crystallize/node-klarna')
 const plan = JSON.parse(process.argv[2])
-const klarna = new Klarna({ username: plan.username, password: plan.password, apiEndpoint: 'api.playground.klarna.com' })
+const klarna = new Klarna({
+  username: plan.username,
+  password: plan.password,
+  apiEndpoint: 'api.playground.klarna.com',
+})
 
-async function main () {
+async function main() {
   const out = {}
   for (const step of plan.steps) {
     if (step.call === undefined) {
@@ -20,4 +24,7 @@ async function main () {
   }
   process.stdout.write(JSON.stringify(out))
 }
-main().catch(err => { process.stderr.write(String(err && err.stack)); process.exit(1) })
+main().catch((err) => {
+  process.stderr.write(String(err && err.stack))
+  process.exit(1)
+})

@@ -6,5 +6,8 @@ const http = require('node:http')
 const https = require('node:https')
 const port = Number(process.env.MOCK_PORT)
 https.request = function (options, callback) {
-  return http.request({ ...options, hostname: '127.0.0.1', host: '127.0.0.1', port, protocol: 'http:', agent: undefined }, callback)
+  return http.request(
+    { ...options, hostname: '127.0.0.1', host: '127.0.0.1', port, protocol: 'http:', agent: undefined },
+    callback,
+  )
 }

@@ -1,5 +1,5 @@
 /** Klarna's own example cart (GB, 25 % VAT, one discounted line), valid under every amount rule. */
-export function gbSession (over: Record<string, unknown> = {}): Record<string, unknown> {
+export function gbSession(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     purchase_country: 'GB',
     purchase_currency: 'GBP',
@@ -8,27 +8,60 @@ export function gbSession (over: Record<string, unknown> = {}): Record<string, u
     order_amount: 10000,
     order_tax_amount: 2000,
     order_lines: [
-      { type: 'physical', reference: '123050', name: 'Tomatoes', quantity: 10, quantity_unit: 'kg', unit_price: 600, tax_rate: 2500, total_amount: 6000, total_tax_amount: 1200 },
-      { type: 'physical', reference: '543670', name: 'Bananas', quantity: 1, quantity_unit: 'bag', unit_price: 5000, tax_rate: 2500, total_amount: 4000, total_discount_amount: 1000, total_tax_amount: 800 }
+      {
+        type: 'physical',
+        reference: '123050',
+        name: 'Tomatoes',
+        quantity: 10,
+        quantity_unit: 'kg',
+        unit_price: 600,
+        tax_rate: 2500,
+        total_amount: 6000,
+        total_tax_amount: 1200,
+      },
+      {
+        type: 'physical',
+        reference: '543670',
+        name: 'Bananas',
+        quantity: 1,
+        quantity_unit: 'bag',
+        unit_price: 5000,
+        tax_rate: 2500,
+        total_amount: 4000,
+        total_discount_amount: 1000,
+        total_tax_amount: 800,
+      },
     ],
     merchant_urls: { confirmation: 'https://shop.example/confirm?sid={session.id}&oid={order.id}' },
-    ...over
+    ...over,
   }
 }
 
 /** The order request matching gbSession(). */
-export function gbOrder (over: Record<string, unknown> = {}): Record<string, unknown> {
+export function gbOrder(over: Record<string, unknown> = {}): Record<string, unknown> {
   const { intent: _intent, merchant_urls: _urls, ...order } = gbSession()
   return { ...order, ...over }
 }
 
 /** A monthly subscription charge in SEK for a token made in SE. */
-export function seTokenOrder (over: Record<string, unknown> = {}): Record<string, unknown> {
+export function seTokenOrder(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     purchase_currency: 'SEK',
     order_amount: 9900,
     order_tax_amount: 1980,
-    order_lines: [{ type: 'digital', reference: 'sub-1', name: 'Monthly box', quantity: 1, unit_price: 9900, tax_rate: 2500, total_amount: 9900, total_tax_amount: 1980, subscription: { name: 'Monthly box', interval: 'MONTH', interval_count: 1 } }],
-    ...over
+    order_lines: [
+      {
+        type: 'digital',
+        reference: 'sub-1',
+        name: 'Monthly box',
+        quantity: 1,
+        unit_price: 9900,
+        tax_rate: 2500,
+        total_amount: 9900,
+        total_tax_amount: 1980,
+        subscription: { name: 'Monthly box', interval: 'MONTH', interval_count: 1 },
+      },
+    ],
+    ...over,
   }
 }

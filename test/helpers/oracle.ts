@@ -19,26 +19,45 @@ import { packageRoot } from '../../src/paths.js'
  */
 export const exceptions: Record<string, string> = {
   'must NOT have additional properties (step_up_id)':
-    "Klarna's \"Recover token charge failure\" and \"Step-up\" pages: a failed customer-present token charge answers a step_up_id; the published Customer Token spec's ErrorV2 predates it.",
+    'Klarna\'s "Recover token charge failure" and "Step-up" pages: a failed customer-present token charge answers a step_up_id; the published Customer Token spec\'s ErrorV2 predates it.',
   'must NOT have additional properties (customer_token)':
-    "Klarna's \"Account linking\" page: the order answer of an intent buy_and_link session carries the customer_token; the published Payments spec's order predates it.",
+    'Klarna\'s "Account linking" page: the order answer of an intent buy_and_link session carries the customer_token; the published Payments spec\'s order predates it.',
   '/type must be equal to one of the allowed values':
     'The Order Management spec writes the order line types as one enum value, "physical|discount|shipping_fee|…" (a pattern pasted into an enum); every real type fails it.',
   '/intent must be equal to one of the allowed values':
-    "Klarna's \"Initiate a payment\" page lists intents buy_and_default_tokenize (mixed payments) and buy_and_link (account linking), which the published spec's enum lacks."
+    'Klarna\'s "Initiate a payment" page lists intents buy_and_default_tokenize (mixed payments) and buy_and_link (account linking), which the published spec\'s enum lacks.',
 }
 
-interface Spec { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string, items?: { $ref?: string } } }> }> }>>, components: { schemas: Record<string, unknown> } }
+interface Spec {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        responses: Record<
+          string,
+          { content?: Record<string, { schema: { $ref?: string; items?: { $ref?: string } } }> }
+        >
+      }
+    >
+  >
+  components: { schemas: Record<string, unknown> }
+}
 
-function strict (schema: unknown): unknown {
+function strict(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strict)
   if (schema === null || typeof schema !== 'object') return schema
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(schema)) {
     if (k === 'example' || k === 'examples') continue
-    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([p, s]) => [p, strict(s)])) : strict(v)
+    out[k] =
+      k === 'properties'
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([p, s]) => [p, strict(s)]))
+        : strict(v)
   }
-  if (out.type === 'object' && out.properties !== undefined && out.additionalProperties === undefined) out.additionalProperties = false
+  if (out.type === 'object' && out.properties !== undefined && out.additionalProperties === undefined) {
+    out.additionalProperties = false
+  }
   return out
 }
 
@@ -47,7 +66,12 @@ const ajv = new Ajv({ strict: false, allErrors: true })
 const addFormats = (formats as unknown as { default: (a: Ajv) => void }).default ?? formats
 addFormats(ajv)
 
-const specs = ['klarna-payments-v1.yml', 'klarna-customer-token-v1.yml', 'klarna-order-management-v1.yml', 'klarna-hpp-v1.yml'].map((file, i) => {
+const specs = [
+  'klarna-payments-v1.yml',
+  'klarna-customer-token-v1.yml',
+  'klarna-order-management-v1.yml',
+  'klarna-hpp-v1.yml',
+].map((file, i) => {
   const doc = parse(readFileSync(join(packageRoot, 'test', 'openapi', file), 'utf8')) as Spec
   const id = `spec${i}`
   ajv.addSchema({ $id: id, components: { schemas: strict(doc.components.schemas) } })
@@ -60,12 +84,16 @@ const cache = new Map<string, ValidateFunction | null>()
 const klarnaError = {
   type: 'object',
   required: ['error_code', 'error_messages', 'correlation_id'],
-  properties: { error_code: { type: 'string' }, error_messages: { type: 'array', items: { type: 'string' } }, correlation_id: { type: 'string' } },
-  additionalProperties: false
+  properties: {
+    error_code: { type: 'string' },
+    error_messages: { type: 'array', items: { type: 'string' } },
+    correlation_id: { type: 'string' },
+  },
+  additionalProperties: false,
 }
 
 /** The validator for (method, Fastify route url, status), or null when the route is not Klarna's. */
-export function validatorFor (method: string, routeUrl: string, status: number): ValidateFunction | null {
+export function validatorFor(method: string, routeUrl: string, status: number): ValidateFunction | null {
   const key = `${method} ${routeUrl} ${status}`
   if (cache.has(key)) return cache.get(key) ?? null
   const specPath = routeUrl.replace(/:(\w+)/g, '{$1}')
@@ -79,20 +107,32 @@ export function validatorFor (method: string, routeUrl: string, status: number):
     const arrayOf = declared?.items?.$ref
     if (arrayOf !== undefined) found = ajv.compile({ type: 'array', items: { $ref: pointer(arrayOf) } })
     else if (declared?.$ref !== undefined) found = ajv.compile({ $ref: pointer(declared.$ref) })
-    else if (status >= 400) found = doc.components.schemas.ErrorV2 !== undefined ? ajv.compile({ $ref: pointer('#/components/schemas/ErrorV2') }) : ajv.compile(klarnaError)
+    else if (status >= 400) {
+      found =
+        doc.components.schemas.ErrorV2 !== undefined
+          ? ajv.compile({ $ref: pointer('#/components/schemas/ErrorV2') })
+          : ajv.compile(klarnaError)
+    }
   }
   cache.set(key, found)
   return found
 }
 
-export interface Violation { route: string, status: number, errors: string[], body: unknown }
+export interface Violation {
+  route: string
+  status: number
+  errors: string[]
+  body: unknown
+}
 
 /** Adds the oracle to an app; violations are collected in the array returned. */
-export function watch (app: FastifyInstance): Violation[] {
+export function watch(app: FastifyInstance): Violation[] {
   const violations: Violation[] = []
   app.addHook('onSend', async (request, reply, payload) => {
     const route = request.routeOptions.url
-    if (route === undefined || typeof payload !== 'string' || payload === '' || route.startsWith('/_mock')) return payload
+    if (route === undefined || typeof payload !== 'string' || payload === '' || route.startsWith('/_mock')) {
+      return payload
+    }
     const validate = validatorFor(request.method, route, reply.statusCode)
     if (validate === null) return payload
     // The opt-in playground 401 (--unauthorized-body html) is an HTML page, not a Klarna body.
@@ -102,14 +142,24 @@ export function watch (app: FastifyInstance): Violation[] {
     try {
       body = JSON.parse(payload)
     } catch {
-      violations.push({ route: `${request.method} ${route}`, status: reply.statusCode, errors: [`not JSON (${type})`], body: payload.slice(0, 200) })
+      violations.push({
+        route: `${request.method} ${route}`,
+        status: reply.statusCode,
+        errors: [`not JSON (${type})`],
+        body: payload.slice(0, 200),
+      })
       return payload
     }
     if (!validate(body)) {
       const errors = (validate.errors ?? [])
-        .map(e => `${e.instancePath} ${e.message ?? ''}${e.params !== undefined && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`)
-        .filter(e => !Object.keys(exceptions).some(x => e.includes(x)))
-      if (errors.length > 0) violations.push({ route: `${request.method} ${route}`, status: reply.statusCode, errors, body })
+        .map(
+          (e) =>
+            `${e.instancePath} ${e.message ?? ''}${e.params !== undefined && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+        )
+        .filter((e) => !Object.keys(exceptions).some((x) => e.includes(x)))
+      if (errors.length > 0) {
+        violations.push({ route: `${request.method} ${route}`, status: reply.statusCode, errors, body })
+      }
     }
     return payload
   })

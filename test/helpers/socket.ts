@@ -4,7 +4,10 @@ import type { MockOptions } from '../../src/config.js'
 import { build, type Tap } from './app.js'
 
 /** The app on a real port of 127.0.0.1, for tests where the wire matters. */
-export async function listen (t: Tap, options: MockOptions = {}): Promise<{ app: FastifyInstance, port: number, url: string }> {
+export async function listen(
+  t: Tap,
+  options: MockOptions = {},
+): Promise<{ app: FastifyInstance; port: number; url: string }> {
   const app = await build(t, options)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
@@ -12,16 +15,32 @@ export async function listen (t: Tap, options: MockOptions = {}): Promise<{ app:
   return { app, port: address.port, url: `http://127.0.0.1:${address.port}` }
 }
 
-export interface RawResponse { status: number, rawHeaders: string[], headers: IncomingHttpHeaders, body: string }
+export interface RawResponse {
+  status: number
+  rawHeaders: string[]
+  headers: IncomingHttpHeaders
+  body: string
+}
 
 /** One HTTP request with full control of headers and body framing; the raw header names come back. */
-export async function raw (port: number, method: string, path: string, headers: Record<string, string>, chunks: string[] = [], opts: { chunked?: boolean } = {}): Promise<RawResponse> {
+export async function raw(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  chunks: string[] = [],
+  opts: { chunked?: boolean } = {},
+): Promise<RawResponse> {
   return await new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, res => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       let body = ''
       res.setEncoding('utf8')
-      res.on('data', (c: string) => { body += c })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, headers: res.headers, body }))
+      res.on('data', (c: string) => {
+        body += c
+      })
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, headers: res.headers, body }),
+      )
     })
     req.on('error', reject)
     if (opts.chunked === true) req.setHeader('Transfer-Encoding', 'chunked')

@@ -5,14 +5,24 @@ import { packageRoot } from '../../src/paths.js'
 /** The compiled server (npm test builds it first), as a user starts it. */
 export const serverJs = join(packageRoot, 'dist', 'server.js')
 
-export interface Started { child: ChildProcess, url: string, output: () => string }
+export interface Started {
+  child: ChildProcess
+  url: string
+  output: () => string
+}
 
 /** Starts the server and resolves once it logs the URL it listens on. */
-export async function startServer (args: string[], env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, [serverJs, ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startServer(args: string[], env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, [serverJs, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   return await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`no listen line: ${out}`)) }, 15000)
+    const timer = setTimeout(() => {
+      child.kill()
+      reject(new Error(`no listen line: ${out}`))
+    }, 15000)
     const onData = (chunk: Buffer) => {
       out += chunk.toString()
       const m = /listening on (http:\/\/[^\s"]+)/.exec(out)
@@ -23,24 +33,37 @@ export async function startServer (args: string[], env: Record<string, string> =
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', onData)
-    child.on('exit', code => { clearTimeout(timer); reject(new Error(`exited ${String(code)}: ${out}`)) })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`exited ${String(code)}: ${out}`))
+    })
   })
 }
 
 /** Runs the CLI to completion. */
-export async function runCli (args: string[], env: Record<string, string> = {}): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, [serverJs, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [serverJs, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString() })
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
-  const code = await new Promise<number | null>(resolve => child.on('exit', resolve))
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString()
+  })
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString()
+  })
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
   return { code, stdout, stderr }
 }
 
-export async function stop (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+export async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode
-  const exited = new Promise<number | null>(resolve => child.on('exit', resolve))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
   child.kill(signal)
   return await exited
 }

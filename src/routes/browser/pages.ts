@@ -10,7 +10,7 @@
  *   klarna-mock-category  a payment method category (hosted page: radio buttons)
  */
 
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** JSON for a <script> block: nothing in it can close the element. */
 const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c')
@@ -23,24 +23,38 @@ const style = `
   button { font: inherit; padding: 10px 16px; margin: 12px 8px 0 0; border-radius: 6px; border: 1px solid #17120f; background: #fff; cursor: pointer }
   button.primary { background: #17120f; color: #fff } .muted { color: #6b6b6b; font-size: 13px }`
 
-function page (title: string, body: string, script = ''): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+function page(title: string, body: string, script = ''): string {
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<title>${escapeHtml(title)}</title><style>${style}</style></head><body><span class="label">klarna-mock</span>${body}` +
     `${script === '' ? '' : `<script>${script}</script>`}</body></html>`
+  )
 }
 
-export interface CategoryView { id: string, name: string }
+export interface CategoryView {
+  id: string
+  name: string
+}
 
 /** What load() shows in the merchant's container. */
-export function widgetPage (categories: CategoryView[], amount: string): string {
-  return page('klarna-mock payment method', `<h1>${categories.map(c => escapeHtml(c.name)).join(', ')}</h1>` +
-    `<p data-testid="klarna-mock-widget">${escapeHtml(amount)}: a stand-in for Klarna's payment method widget.</p>` +
-    `<p class="muted">${categories.map(c => `<code>${escapeHtml(c.id)}</code>`).join(' ')}</p>`)
+export function widgetPage(categories: CategoryView[], amount: string): string {
+  return page(
+    'klarna-mock payment method',
+    `<h1>${categories.map((c) => escapeHtml(c.name)).join(', ')}</h1>` +
+      `<p data-testid="klarna-mock-widget">${escapeHtml(amount)}: a stand-in for Klarna's payment method widget.</p>` +
+      `<p class="muted">${categories.map((c) => `<code>${escapeHtml(c.id)}</code>`).join(' ')}</p>`,
+  )
 }
 
 /** The authorize dialog: the customer approves or declines; the SDK stand-in gets the decision by postMessage. */
-export function authorizePage (category: CategoryView, amount: string, email: string, purpose: string): string {
-  const body = `<h1>${escapeHtml(category.name)}</h1><p>${escapeHtml(amount)}</p>` +
+export function authorizePage(
+  category: CategoryView,
+  amount: string,
+  email: string,
+  purpose: string,
+): string {
+  const body =
+    `<h1>${escapeHtml(category.name)}</h1><p>${escapeHtml(amount)}</p>` +
     '<label>E-mail (a playground test e-mail decides the outcome)<input type="email" id="email" data-testid="klarna-mock-email" ' +
     `value="${escapeHtml(email)}" autocomplete="off"></label>` +
     `<button class="primary" id="approve" data-testid="klarna-mock-approve">${purpose === 'finalize' ? 'Continue' : 'Approve'}</button>` +
@@ -55,19 +69,38 @@ export function authorizePage (category: CategoryView, amount: string, email: st
   return page('klarna-mock authorization', body, script)
 }
 
-export function reviewPage (category: string, amount: string): string {
-  return page('klarna-mock payment review', `<h1>Payment review</h1><p data-testid="klarna-mock-review">${escapeHtml(category)}: ${escapeHtml(amount)}</p>`)
+export function reviewPage(category: string, amount: string): string {
+  return page(
+    'klarna-mock payment review',
+    `<h1>Payment review</h1><p data-testid="klarna-mock-review">${escapeHtml(category)}: ${escapeHtml(amount)}</p>`,
+  )
 }
 
 /** The hosted payment page (HPP). `decisionUrl` takes the customer's choice; the answer says where to go. */
-export function hostedPage (options: { title: string, amount: string, categories: CategoryView[], email: string, status: string, decisionUrl: string }): string {
+export function hostedPage(options: {
+  title: string
+  amount: string
+  categories: CategoryView[]
+  email: string
+  status: string
+  decisionUrl: string
+}): string {
   if (options.status !== 'IN_PROGRESS' && options.status !== 'WAITING' && options.status !== 'BACK') {
-    return page('klarna-mock payment page', `<h1>This payment page is ${escapeHtml(options.status)}</h1>` +
-      `<p data-testid="klarna-mock-status">${escapeHtml(options.status)}</p>`)
+    return page(
+      'klarna-mock payment page',
+      `<h1>This payment page is ${escapeHtml(options.status)}</h1>` +
+        `<p data-testid="klarna-mock-status">${escapeHtml(options.status)}</p>`,
+    )
   }
-  const radios = options.categories.map((c, i) => `<label><input type="radio" name="category" value="${escapeHtml(c.id)}" ` +
-    `data-testid="klarna-mock-category"${i === 0 ? ' checked' : ''}> ${escapeHtml(c.name)}</label>`).join('')
-  const body = `<h1>${escapeHtml(options.title)}</h1><p>${escapeHtml(options.amount)}</p>${radios}` +
+  const radios = options.categories
+    .map(
+      (c, i) =>
+        `<label><input type="radio" name="category" value="${escapeHtml(c.id)}" ` +
+        `data-testid="klarna-mock-category"${i === 0 ? ' checked' : ''}> ${escapeHtml(c.name)}</label>`,
+    )
+    .join('')
+  const body =
+    `<h1>${escapeHtml(options.title)}</h1><p>${escapeHtml(options.amount)}</p>${radios}` +
     '<label>E-mail (a playground test e-mail decides the outcome)<input type="email" id="email" data-testid="klarna-mock-email" ' +
     `value="${escapeHtml(options.email)}" autocomplete="off"></label>` +
     '<button class="primary" data-action="approve" data-testid="klarna-mock-approve">Pay</button>' +

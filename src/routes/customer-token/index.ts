@@ -8,7 +8,13 @@ import { examples, withExample } from '../../schemas/examples.js'
 import { CustomerTokenOrder, CustomerTokenRead, Order, TokenStatusUpdate } from '../../schemas/klarna.js'
 import { TokenParams } from '../../schemas/params.js'
 
-const errors = { 400: KlarnaErrorBody, 401: KlarnaErrorBody, 403: KlarnaErrorBody, 404: KlarnaErrorBody, 409: KlarnaErrorBody }
+const errors = {
+  400: KlarnaErrorBody,
+  401: KlarnaErrorBody,
+  403: KlarnaErrorBody,
+  404: KlarnaErrorBody,
+  409: KlarnaErrorBody,
+}
 const tags = ['Customer Token API v1']
 
 /** Klarna Customer Token API v1: read a token, cancel it, charge it. */
@@ -18,55 +24,70 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
   scenarioHooks(app)
   const d = app.domain
 
-  app.get('/customer-token/v1/tokens/:customerToken', {
-    schema: {
-      operationId: 'readCustomerToken',
-      tags,
-      summary: 'Read a customer token',
-      description: 'Its status (ACTIVE, SUSPENDED, CANCELLED) and payment method, with the card or direct-debit details where it has them.',
-      params: TokenParams,
-      response: { 200: CustomerTokenRead, ...errors }
-    }
-  }, async (request) => readToken(d, request.merchant, request.params.customerToken))
+  app.get(
+    '/customer-token/v1/tokens/:customerToken',
+    {
+      schema: {
+        operationId: 'readCustomerToken',
+        tags,
+        summary: 'Read a customer token',
+        description:
+          'Its status (ACTIVE, SUSPENDED, CANCELLED) and payment method, with the card or direct-debit details where it has them.',
+        params: TokenParams,
+        response: { 200: CustomerTokenRead, ...errors },
+      },
+    },
+    async (request) => readToken(d, request.merchant, request.params.customerToken),
+  )
 
-  app.patch('/customer-token/v1/tokens/:customerToken/status', {
-    schema: {
-      operationId: 'patchCustomerToken',
-      tags,
-      summary: 'Cancel a customer token',
-      description: 'Status CANCELLED (any letter case) is final: every later charge is a 403 TOKEN_CANCELLED. 202 with no body.',
-      params: TokenParams,
-      body: withExample(TokenStatusUpdate, examples.tokenStatus),
-      response: { 202: { type: 'null' }, ...errors }
-    }
-  }, async (request, reply) => {
-    cancelToken(d, request.merchant, request.params.customerToken)
-    return reply.code(202).send()
-  })
+  app.patch(
+    '/customer-token/v1/tokens/:customerToken/status',
+    {
+      schema: {
+        operationId: 'patchCustomerToken',
+        tags,
+        summary: 'Cancel a customer token',
+        description:
+          'Status CANCELLED (any letter case) is final: every later charge is a 403 TOKEN_CANCELLED. 202 with no body.',
+        params: TokenParams,
+        body: withExample(TokenStatusUpdate, examples.tokenStatus),
+        response: { 202: { type: 'null' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      cancelToken(d, request.merchant, request.params.customerToken)
+      return reply.code(202).send()
+    },
+  )
 
-  app.post('/customer-token/v1/tokens/:customerToken/order', {
-    schema: {
-      operationId: 'createTokenOrder',
-      tags,
-      summary: 'Charge a customer token',
-      // Not a `headers` schema: validation drops what a schema does not declare (see app.ts),
-      // which would strip every other header. The key is checked in the domain instead.
-      description: 'Places an order on the token. Header Klarna-Idempotency-Key (optional, 1-255 characters): the same key within 24 ' +
-        'hours returns the same order without charging again. step_up SUPPORTED: a charge that needs the customer answers a step_up_id.',
-      params: TokenParams,
-      body: withExample(CustomerTokenOrder, examples.tokenOrder),
-      response: { 200: Order, ...errors }
-    }
-  }, async (request, reply) => {
-    const key = request.headers['klarna-idempotency-key']
-    const result = createTokenOrder(d, request.merchant, request.params.customerToken, request.body, {
-      baseUrl: baseUrl(request),
-      patch: request.scenarioPatch,
-      idempotencyKey: Array.isArray(key) ? key[0] : key
-    })
-    if (result.replayed) reply.header('Klarna-Idempotent-Replayed', 'true')
-    return result.body
-  })
+  app.post(
+    '/customer-token/v1/tokens/:customerToken/order',
+    {
+      schema: {
+        operationId: 'createTokenOrder',
+        tags,
+        summary: 'Charge a customer token',
+        // Not a `headers` schema: validation drops what a schema does not declare (see app.ts),
+        // which would strip every other header. The key is checked in the domain instead.
+        description:
+          'Places an order on the token. Header Klarna-Idempotency-Key (optional, 1-255 characters): the same key within 24 ' +
+          'hours returns the same order without charging again. step_up SUPPORTED: a charge that needs the customer answers a step_up_id.',
+        params: TokenParams,
+        body: withExample(CustomerTokenOrder, examples.tokenOrder),
+        response: { 200: Order, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers['klarna-idempotency-key']
+      const result = createTokenOrder(d, request.merchant, request.params.customerToken, request.body, {
+        baseUrl: baseUrl(request),
+        patch: request.scenarioPatch,
+        idempotencyKey: Array.isArray(key) ? key[0] : key,
+      })
+      if (result.replayed) reply.header('Klarna-Idempotent-Replayed', 'true')
+      return result.body
+    },
+  )
 }
 
 export default customerToken

@@ -3,13 +3,25 @@ import type { FastifyRequest } from 'fastify'
 import { KlarnaError } from '../../domain/errors.js'
 import { KlarnaErrorBody } from '../../schemas/common.js'
 
-export const errors = { 400: KlarnaErrorBody, 401: KlarnaErrorBody, 403: KlarnaErrorBody, 404: KlarnaErrorBody }
+export const errors = {
+  400: KlarnaErrorBody,
+  401: KlarnaErrorBody,
+  403: KlarnaErrorBody,
+  404: KlarnaErrorBody,
+}
 export const tags = ['Control API (/_mock)']
 export const noContent = { 204: { type: 'null' } } as const
 
 /** `?merchant=`: whose state a control call acts on (the operator only; `*` is everyone). */
 export const MerchantQuery = Type.Object({
-  merchant: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Operator only: the merchant to act on, or * for every merchant (where the call allows it).' }))
+  merchant: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description:
+        'Operator only: the merchant to act on, or * for every merchant (where the call allows it).',
+    }),
+  ),
 })
 
 /**
@@ -17,12 +29,18 @@ export const MerchantQuery = Type.Object({
  * named by `?merchant=` (`*` = everyone, where `all` allows it). Anyone else naming another
  * merchant gets 403: nothing crosses merchants without the operator credential.
  */
-export function target (request: FastifyRequest, { all = false } = {}): string | undefined {
+export function target(request: FastifyRequest, { all = false } = {}): string | undefined {
   const asked = (request.query as { merchant?: string } | undefined)?.merchant
   if (asked === undefined || asked === request.merchant) return request.merchant
-  if (!request.operator) throw new KlarnaError(403, 'FORBIDDEN', ['Only the operator can act on another merchant (see --admin-credentials)'])
+  if (!request.operator) {
+    throw new KlarnaError(403, 'FORBIDDEN', [
+      'Only the operator can act on another merchant (see --admin-credentials)',
+    ])
+  }
   if (asked === '*') {
-    if (!all) throw new KlarnaError(400, 'BAD_REQUEST', ['Name one merchant: this call cannot act on all of them'])
+    if (!all) {
+      throw new KlarnaError(400, 'BAD_REQUEST', ['Name one merchant: this call cannot act on all of them'])
+    }
     return undefined
   }
   return asked

@@ -9,7 +9,19 @@ import ui from './ui.js'
 
 /** The test-control API under /_mock: no Klarna path starts with it. */
 const mock: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/health', { schema: { tags, security: [], summary: 'Health', description: 'Answers 200 while the server serves; no credentials.', response: { 200: Health } } }, async () => ({ status: 'ok' as const }))
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags,
+        security: [],
+        summary: 'Health',
+        description: 'Answers 200 while the server serves; no credentials.',
+        response: { 200: Health },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  )
   await app.register(redirect)
 
   // Everything else needs the merchant's Basic credentials.

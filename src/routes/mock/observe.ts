@@ -13,68 +13,97 @@ import { errors, MerchantQuery, noContent, oneTarget, tags, target } from './com
 const observe: FastifyPluginAsyncTypebox = async (app) => {
   const d = app.domain
 
-  app.get('/requests', {
-    schema: {
-      tags,
-      summary: 'The request journal',
-      description: `The caller's requests, newest first: 100 entries unless ?limit= says otherwise (at most ${MAX_LIST_LIMIT}).`,
-      querystring: Type.Composite([MerchantQuery, Type.Object({
-        path: Type.Optional(Type.String()),
-        status: Type.Optional(Type.String({ pattern: '^[1-5][0-9][0-9]$' })),
-        limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' }))
-      })]),
-      response: { 200: Type.Array(JournalEntrySchema), ...errors }
-    }
-  }, async (request) => {
-    const q = request.query
-    return d.journal.list({
-      merchant: target(request, { all: true }),
-      path: q.path,
-      status: q.status === undefined ? undefined : Number(q.status),
-      limit: q.limit === undefined ? undefined : Number(q.limit)
-    }).map(entryView)
-  })
+  app.get(
+    '/requests',
+    {
+      schema: {
+        tags,
+        summary: 'The request journal',
+        description: `The caller's requests, newest first: 100 entries unless ?limit= says otherwise (at most ${MAX_LIST_LIMIT}).`,
+        querystring: Type.Composite([
+          MerchantQuery,
+          Type.Object({
+            path: Type.Optional(Type.String()),
+            status: Type.Optional(Type.String({ pattern: '^[1-5][0-9][0-9]$' })),
+            limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
+          }),
+        ]),
+        response: { 200: Type.Array(JournalEntrySchema), ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query
+      return d.journal
+        .list({
+          merchant: target(request, { all: true }),
+          path: q.path,
+          status: q.status === undefined ? undefined : Number(q.status),
+          limit: q.limit === undefined ? undefined : Number(q.limit),
+        })
+        .map(entryView)
+    },
+  )
 
-  app.get('/objects', {
-    schema: {
-      tags,
-      summary: "The merchant's objects",
-      description: 'Sessions, authorizations, customer tokens, orders and HPP sessions (newest first, at most 200 of each), each with its state on the merchant\'s virtual clock; the clock; whether the journal is on. What the dashboard (/_mock/ui) shows.',
-      querystring: MerchantQuery,
-      response: { 200: Type.Unknown(), ...errors }
-    }
-  }, async (request) => ({
-    ...merchantOverview(d, oneTarget(request)),
-    journal: { enabled: d.journal.limit > 0, limit: d.journal.limit },
-    operator: request.operator
-  }))
+  app.get(
+    '/objects',
+    {
+      schema: {
+        tags,
+        summary: "The merchant's objects",
+        description:
+          "Sessions, authorizations, customer tokens, orders and HPP sessions (newest first, at most 200 of each), each with its state on the merchant's virtual clock; the clock; whether the journal is on. What the dashboard (/_mock/ui) shows.",
+        querystring: MerchantQuery,
+        response: { 200: Type.Unknown(), ...errors },
+      },
+    },
+    async (request) => ({
+      ...merchantOverview(d, oneTarget(request)),
+      journal: { enabled: d.journal.limit > 0, limit: d.journal.limit },
+      operator: request.operator,
+    }),
+  )
 
-  app.delete('/requests', {
-    schema: { tags, summary: 'Clear the journal', description: "Clears the caller's journal entries.", querystring: MerchantQuery, response: { ...noContent, ...errors } }
-  }, async (request, reply) => {
-    d.journal.clear(target(request, { all: true }))
-    return reply.code(204).send()
-  })
+  app.delete(
+    '/requests',
+    {
+      schema: {
+        tags,
+        summary: 'Clear the journal',
+        description: "Clears the caller's journal entries.",
+        querystring: MerchantQuery,
+        response: { ...noContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      d.journal.clear(target(request, { all: true }))
+      return reply.code(204).send()
+    },
+  )
 
-  app.get('/callbacks', {
-    schema: {
-      tags,
-      summary: 'The callbacks',
-      description: "Klarna's callbacks to the caller's URLs: sent, failed and still due (newest first).",
-      querystring: MerchantQuery,
-      response: { 200: Type.Array(CallbackEntry), ...errors }
-    }
-  }, async (request) => d.outbox.list(target(request, { all: true })).map(c => ({
-    id: c.id,
-    merchant: c.merchant,
-    kind: c.kind,
-    url: c.url,
-    body: c.body,
-    due_at: new Date(c.dueAtMs).toISOString(),
-    state: c.state,
-    attempts: c.attempts,
-    last_result: c.lastResult ?? null
-  })))
+  app.get(
+    '/callbacks',
+    {
+      schema: {
+        tags,
+        summary: 'The callbacks',
+        description: "Klarna's callbacks to the caller's URLs: sent, failed and still due (newest first).",
+        querystring: MerchantQuery,
+        response: { 200: Type.Array(CallbackEntry), ...errors },
+      },
+    },
+    async (request) =>
+      d.outbox.list(target(request, { all: true })).map((c) => ({
+        id: c.id,
+        merchant: c.merchant,
+        kind: c.kind,
+        url: c.url,
+        body: c.body,
+        due_at: new Date(c.dueAtMs).toISOString(),
+        state: c.state,
+        attempts: c.attempts,
+        last_result: c.lastResult ?? null,
+      })),
+  )
 }
 
 export default observe

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import { notFound } from '../../domain/errors.js'
 import { tags } from './common.js'
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /**
  * Where every redirect_url the mock hands out leads. Opened by a browser, without credentials:
@@ -11,29 +11,35 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0
  * or a small page saying what happened.
  */
 const redirect: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/redirect', {
-    schema: {
-      tags,
-      security: [],
-      summary: 'Follow a redirect_url',
-      description: 'Where redirect_url links lead (opened by a browser, no credentials). The link is signed and self-contained: it works on any replica that shares the link secret.',
-      querystring: Type.Object({ link: Type.String({ minLength: 1, maxLength: 8192 }) })
-    }
-  }, async (request, reply) => {
-    const link = app.domain.links.verify(request.query.link)
-    if (link === undefined) throw notFound('Unknown redirect')
-    if (link.c !== undefined && link.c !== '') {
-      const target = link.c
-        .replaceAll('{session.id}', encodeURIComponent(link.s))
-        .replaceAll('{order.id}', encodeURIComponent(link.o ?? ''))
-      return reply.code(302).header('Location', target).send()
-    }
-    const html = `<!doctype html><html><head><meta charset="utf-8"><title>klarna-mock</title></head><body>` +
-      `<h1>klarna-mock: ${escapeHtml(link.w)}</h1><p>Session ${escapeHtml(link.s)}` +
-      `${link.o === undefined ? '' : `, order ${escapeHtml(link.o)}`}.</p>` +
-      '<p>No merchant_urls.confirmation was given, so there is nowhere to send you.</p></body></html>'
-    return reply.code(200).type('text/html; charset=utf-8').send(html)
-  })
+  app.get(
+    '/redirect',
+    {
+      schema: {
+        tags,
+        security: [],
+        summary: 'Follow a redirect_url',
+        description:
+          'Where redirect_url links lead (opened by a browser, no credentials). The link is signed and self-contained: it works on any replica that shares the link secret.',
+        querystring: Type.Object({ link: Type.String({ minLength: 1, maxLength: 8192 }) }),
+      },
+    },
+    async (request, reply) => {
+      const link = app.domain.links.verify(request.query.link)
+      if (link === undefined) throw notFound('Unknown redirect')
+      if (link.c !== undefined && link.c !== '') {
+        const target = link.c
+          .replaceAll('{session.id}', encodeURIComponent(link.s))
+          .replaceAll('{order.id}', encodeURIComponent(link.o ?? ''))
+        return reply.code(302).header('Location', target).send()
+      }
+      const html =
+        `<!doctype html><html><head><meta charset="utf-8"><title>klarna-mock</title></head><body>` +
+        `<h1>klarna-mock: ${escapeHtml(link.w)}</h1><p>Session ${escapeHtml(link.s)}` +
+        `${link.o === undefined ? '' : `, order ${escapeHtml(link.o)}`}.</p>` +
+        '<p>No merchant_urls.confirmation was given, so there is nowhere to send you.</p></body></html>'
+      return reply.code(200).type('text/html; charset=utf-8').send(html)
+    },
+  )
 }
 
 export default redirect

@@ -5,63 +5,98 @@ import { ArmRequest, ScenarioListEntry } from '../../schemas/scenario.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import { errors, MerchantQuery, noContent, oneTarget, tags } from './common.js'
 
-const ArmedEntry = Type.Object({ name: Type.String(), remaining: Type.Integer(), operation: Type.Optional(Type.String()) })
+const ArmedEntry = Type.Object({
+  name: Type.String(),
+  remaining: Type.Integer(),
+  operation: Type.Optional(Type.String()),
+})
 
 /** The scenario catalogue, and what a merchant has armed: list, arm, clear. */
 const scenarios: FastifyPluginAsyncTypebox = async (app) => {
   const d = app.domain
 
-  app.get('/scenarios', {
-    schema: { tags, summary: 'List the scenarios', description: 'Every loaded scenario: shipped and from --scenarios folders.', response: { 200: Type.Array(ScenarioListEntry) } }
-  }, async () => d.scenarios.summaries())
+  app.get(
+    '/scenarios',
+    {
+      schema: {
+        tags,
+        summary: 'List the scenarios',
+        description: 'Every loaded scenario: shipped and from --scenarios folders.',
+        response: { 200: Type.Array(ScenarioListEntry) },
+      },
+    },
+    async () => d.scenarios.summaries(),
+  )
 
-  app.post('/scenarios/arm', {
-    schema: {
-      tags,
-      summary: 'Arm a scenario',
-      description: "Plays the scenario on this merchant's next calls (times, optionally one operation).",
-      querystring: MerchantQuery,
-      body: withExample(ArmRequest, examples.arm),
-      response: { 200: ArmRequest, ...errors }
-    }
-  }, async (request) => {
-    const { name, times = 1, operation } = request.body
-    d.scenarios.arm(oneTarget(request), name, times, operation)
-    return { name, times, ...(operation === undefined ? {} : { operation }) }
-  })
+  app.post(
+    '/scenarios/arm',
+    {
+      schema: {
+        tags,
+        summary: 'Arm a scenario',
+        description: "Plays the scenario on this merchant's next calls (times, optionally one operation).",
+        querystring: MerchantQuery,
+        body: withExample(ArmRequest, examples.arm),
+        response: { 200: ArmRequest, ...errors },
+      },
+    },
+    async (request) => {
+      const { name, times = 1, operation } = request.body
+      d.scenarios.arm(oneTarget(request), name, times, operation)
+      return { name, times, ...(operation === undefined ? {} : { operation }) }
+    },
+  )
 
-  app.get('/scenarios/arm', {
-    schema: {
-      tags,
-      summary: 'List the armed scenarios',
-      description: "What is armed for this merchant, in the order it will play, with the uses left.",
-      querystring: MerchantQuery,
-      response: { 200: Type.Array(ArmedEntry), ...errors }
-    }
-  }, async (request) => d.scenarios.armed(oneTarget(request)))
+  app.get(
+    '/scenarios/arm',
+    {
+      schema: {
+        tags,
+        summary: 'List the armed scenarios',
+        description: 'What is armed for this merchant, in the order it will play, with the uses left.',
+        querystring: MerchantQuery,
+        response: { 200: Type.Array(ArmedEntry), ...errors },
+      },
+    },
+    async (request) => d.scenarios.armed(oneTarget(request)),
+  )
 
-  app.delete('/scenarios/arm', {
-    schema: { tags, summary: 'Disarm every scenario', description: "Clears everything armed for this merchant.", querystring: MerchantQuery, response: { ...noContent, ...errors } }
-  }, async (request, reply) => {
-    d.scenarios.disarm(oneTarget(request))
-    return reply.code(204).send()
-  })
+  app.delete(
+    '/scenarios/arm',
+    {
+      schema: {
+        tags,
+        summary: 'Disarm every scenario',
+        description: 'Clears everything armed for this merchant.',
+        querystring: MerchantQuery,
+        response: { ...noContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      d.scenarios.disarm(oneTarget(request))
+      return reply.code(204).send()
+    },
+  )
 
-  app.delete('/scenarios/arm/:name', {
-    schema: {
-      tags,
-      summary: 'Disarm one scenario',
-      description: "Clears this merchant's arms of the named scenario; 404 if none was armed.",
-      params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }),
-      querystring: MerchantQuery,
-      response: { ...noContent, ...errors }
-    }
-  }, async (request, reply) => {
-    if (d.scenarios.disarm(oneTarget(request), request.params.name) === 0) {
-      throw new KlarnaError(404, 'NOT_FOUND', [`Scenario "${request.params.name}" is not armed`])
-    }
-    return reply.code(204).send()
-  })
+  app.delete(
+    '/scenarios/arm/:name',
+    {
+      schema: {
+        tags,
+        summary: 'Disarm one scenario',
+        description: "Clears this merchant's arms of the named scenario; 404 if none was armed.",
+        params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }),
+        querystring: MerchantQuery,
+        response: { ...noContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      if (d.scenarios.disarm(oneTarget(request), request.params.name) === 0) {
+        throw new KlarnaError(404, 'NOT_FOUND', [`Scenario "${request.params.name}" is not armed`])
+      }
+      return reply.code(204).send()
+    },
+  )
 }
 
 export default scenarios

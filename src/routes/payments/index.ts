@@ -1,5 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { createCustomerToken, createOrderFromAuthorization, cancelAuthorization } from '../../domain/authorizations.js'
+import {
+  createCustomerToken,
+  createOrderFromAuthorization,
+  cancelAuthorization,
+} from '../../domain/authorizations.js'
 import { createSession, readSession, updateSession, categoryView } from '../../domain/sessions.js'
 import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
@@ -7,12 +11,24 @@ import { scenarioHooks } from '../../http/scenarios.js'
 import { KlarnaErrorBody } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import {
-  CreateOrderRequest, CustomerTokenCreationRequest, CustomerTokenCreationResponse, MerchantSession, Order,
-  SessionCreate, SessionRead, SessionUpdate
+  CreateOrderRequest,
+  CustomerTokenCreationRequest,
+  CustomerTokenCreationResponse,
+  MerchantSession,
+  Order,
+  SessionCreate,
+  SessionRead,
+  SessionUpdate,
 } from '../../schemas/klarna.js'
 import { AuthorizationParams, SessionParams } from '../../schemas/params.js'
 
-const errors = { 400: KlarnaErrorBody, 401: KlarnaErrorBody, 403: KlarnaErrorBody, 404: KlarnaErrorBody, 409: KlarnaErrorBody }
+const errors = {
+  400: KlarnaErrorBody,
+  401: KlarnaErrorBody,
+  403: KlarnaErrorBody,
+  404: KlarnaErrorBody,
+  409: KlarnaErrorBody,
+}
 const tags = ['Payments API v1']
 const noContent = { 204: { type: 'null' } } as const
 
@@ -23,87 +39,129 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
   scenarioHooks(app)
   const d = app.domain
 
-  app.post('/payments/v1/sessions', {
-    schema: {
-      operationId: 'createCreditSession',
-      tags,
-      summary: 'Create a payment session',
-      description: 'Opens a session for 48 hours with the cart, the market and the intent; answers the session id, the client_token for ' +
-        'the browser widget, and the payment method categories the market offers. Amounts and taxes are checked as Klarna checks them.',
-      body: withExample(SessionCreate, examples.session),
-      response: { 200: MerchantSession, ...errors }
-    }
-  }, async (request) => {
-    const s = createSession(d, request.merchant, request.body, baseUrl(request))
-    return { session_id: s.id, client_token: s.clientToken, payment_method_categories: s.paymentMethodCategories.map(c => categoryView(d, c)) }
-  })
+  app.post(
+    '/payments/v1/sessions',
+    {
+      schema: {
+        operationId: 'createCreditSession',
+        tags,
+        summary: 'Create a payment session',
+        description:
+          'Opens a session for 48 hours with the cart, the market and the intent; answers the session id, the client_token for ' +
+          'the browser widget, and the payment method categories the market offers. Amounts and taxes are checked as Klarna checks them.',
+        body: withExample(SessionCreate, examples.session),
+        response: { 200: MerchantSession, ...errors },
+      },
+    },
+    async (request) => {
+      const s = createSession(d, request.merchant, request.body, baseUrl(request))
+      return {
+        session_id: s.id,
+        client_token: s.clientToken,
+        payment_method_categories: s.paymentMethodCategories.map((c) => categoryView(d, c)),
+      }
+    },
+  )
 
-  app.get('/payments/v1/sessions/:session_id', {
-    schema: {
-      operationId: 'readCreditSession',
-      tags,
-      summary: 'Read a payment session',
-      description: "What the merchant sent, the status, the expiry, and once authorized the customer's addresses and details.",
-      params: SessionParams,
-      response: { 200: SessionRead, ...errors }
-    }
-  }, async (request) => readSession(d, request.merchant, request.params.session_id))
+  app.get(
+    '/payments/v1/sessions/:session_id',
+    {
+      schema: {
+        operationId: 'readCreditSession',
+        tags,
+        summary: 'Read a payment session',
+        description:
+          "What the merchant sent, the status, the expiry, and once authorized the customer's addresses and details.",
+        params: SessionParams,
+        response: { 200: SessionRead, ...errors },
+      },
+    },
+    async (request) => readSession(d, request.merchant, request.params.session_id),
+  )
 
-  app.post('/payments/v1/sessions/:session_id', {
-    schema: {
-      operationId: 'updateCreditSession',
-      tags,
-      summary: 'Update a payment session',
-      description: 'Changes the cart or any other field before the order is placed; 204 with no body.',
-      params: SessionParams,
-      body: withExample(SessionUpdate, examples.sessionUpdate),
-      response: { ...noContent, ...errors }
-    }
-  }, async (request, reply) => {
-    updateSession(d, request.merchant, request.params.session_id, request.body)
-    return reply.code(204).send()
-  })
+  app.post(
+    '/payments/v1/sessions/:session_id',
+    {
+      schema: {
+        operationId: 'updateCreditSession',
+        tags,
+        summary: 'Update a payment session',
+        description: 'Changes the cart or any other field before the order is placed; 204 with no body.',
+        params: SessionParams,
+        body: withExample(SessionUpdate, examples.sessionUpdate),
+        response: { ...noContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      updateSession(d, request.merchant, request.params.session_id, request.body)
+      return reply.code(204).send()
+    },
+  )
 
-  app.post('/payments/v1/authorizations/:authorizationToken/order', {
-    schema: {
-      operationId: 'createOrder',
-      tags,
-      summary: 'Place the order of an authorization',
-      description: 'Within 60 minutes of the authorization, with the cart and addresses that were authorized. The same body again ' +
-        'answers the same order; a different one is a 409.',
-      params: AuthorizationParams,
-      body: withExample(CreateOrderRequest, examples.order),
-      response: { 200: Order, ...errors }
-    }
-  }, async (request) => createOrderFromAuthorization(d, request.merchant, request.params.authorizationToken, request.body,
-    { baseUrl: baseUrl(request), patch: request.scenarioPatch }))
+  app.post(
+    '/payments/v1/authorizations/:authorizationToken/order',
+    {
+      schema: {
+        operationId: 'createOrder',
+        tags,
+        summary: 'Place the order of an authorization',
+        description:
+          'Within 60 minutes of the authorization, with the cart and addresses that were authorized. The same body again ' +
+          'answers the same order; a different one is a 409.',
+        params: AuthorizationParams,
+        body: withExample(CreateOrderRequest, examples.order),
+        response: { 200: Order, ...errors },
+      },
+    },
+    async (request) =>
+      createOrderFromAuthorization(d, request.merchant, request.params.authorizationToken, request.body, {
+        baseUrl: baseUrl(request),
+        patch: request.scenarioPatch,
+      }),
+  )
 
-  app.delete('/payments/v1/authorizations/:authorizationToken', {
-    schema: {
-      operationId: 'cancelAuthorization',
-      tags,
-      summary: 'Cancel an authorization',
-      description: 'The authorization token is unknown to every call after it; 204 with no body.',
-      params: AuthorizationParams,
-      response: { ...noContent, ...errors }
-    }
-  }, async (request, reply) => {
-    cancelAuthorization(d, request.merchant, request.params.authorizationToken)
-    return reply.code(204).send()
-  })
+  app.delete(
+    '/payments/v1/authorizations/:authorizationToken',
+    {
+      schema: {
+        operationId: 'cancelAuthorization',
+        tags,
+        summary: 'Cancel an authorization',
+        description: 'The authorization token is unknown to every call after it; 204 with no body.',
+        params: AuthorizationParams,
+        response: { ...noContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      cancelAuthorization(d, request.merchant, request.params.authorizationToken)
+      return reply.code(204).send()
+    },
+  )
 
-  app.post('/payments/v1/authorizations/:authorizationToken/customer-token', {
-    schema: {
-      operationId: 'purchaseToken',
-      tags,
-      summary: 'Create a customer token from an authorization',
-      description: 'Once per authorization, within its 60 minutes, for intents that allow it, where the payment method can be tokenized ' +
-        'in the country. The token can then be charged with the Customer Token API.',
-      params: AuthorizationParams,
-      body: withExample(CustomerTokenCreationRequest, examples.customerToken),
-      response: { 200: CustomerTokenCreationResponse, ...errors }
-    }
-  }, async (request) => createCustomerToken(d, request.merchant, request.params.authorizationToken, request.body, baseUrl(request)))
+  app.post(
+    '/payments/v1/authorizations/:authorizationToken/customer-token',
+    {
+      schema: {
+        operationId: 'purchaseToken',
+        tags,
+        summary: 'Create a customer token from an authorization',
+        description:
+          'Once per authorization, within its 60 minutes, for intents that allow it, where the payment method can be tokenized ' +
+          'in the country. The token can then be charged with the Customer Token API.',
+        params: AuthorizationParams,
+        body: withExample(CustomerTokenCreationRequest, examples.customerToken),
+        response: { 200: CustomerTokenCreationResponse, ...errors },
+      },
+    },
+    async (request) =>
+      createCustomerToken(
+        d,
+        request.merchant,
+        request.params.authorizationToken,
+        request.body,
+        baseUrl(request),
+      ),
+  )
 }
 
 export default payments
