@@ -5,11 +5,12 @@ import { checkOptions, defaults, type MockOptions, type ResolvedOptions } from '
 import { loadCatalog } from './domain/catalog.js'
 import { Clock } from './domain/clock.js'
 import { defaultSettings, longestLifetimeMs, type Domain } from './domain/context.js'
-import { badRequest } from './domain/errors.js'
+import { errors } from './domain/errors.js'
 import { Journal } from './domain/journal.js'
 import { LinkSigner } from './domain/links.js'
 import { Outbox } from './domain/outbox.js'
-import { loadScenarios, Scenarios } from './domain/scenarios.js'
+import { loadScenarios } from './domain/scenario-files.js'
+import { Scenarios } from './domain/scenarios.js'
 import { Store } from './domain/store.js'
 import { registerAuth } from './http/auth.js'
 import { defaultCallbackOptions, registerCallbacks } from './http/callbacks.js'
@@ -62,11 +63,11 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
     // Klarna's ids are at most 255 characters (session_id ≤ 255); longer ones are refused below.
     routerOptions: { maxParamLength: 255 },
     frameworkErrors: (error, request, reply) => {
-      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'Path parameter is too long' : 'Invalid URL'
+      const answer = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? errors.paramTooLong() : errors.invalidUrl()
       // Answered before routing: the onSend hooks do not run, so the wire headers are set here.
       reply.raw.setHeader('Klarna-Correlation-Id', request.id)
       reply.raw.setHeader('Content-Type', 'application/json')
-      void sendKlarnaError(request, reply, badRequest(message))
+      void sendKlarnaError(request, reply, answer)
     },
     // allErrors: every bad field is named; no coercion ("100" is not an integer); fields Klarna
     // does not define are dropped before any rule sees them (lenient, and nothing unknown is stored).

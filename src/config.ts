@@ -3,7 +3,7 @@ import type { CatalogFiles } from './domain/catalog.js'
 import type { CallbackOptions } from './http/callbacks.js'
 import type { Durability } from './persistence.js'
 import type { RateLimitProfile } from './domain/rate-limits.js'
-import type { Fidelity } from './domain/context.js'
+import { defaultSettings, type Fidelity } from './domain/context.js'
 
 /** Everything the app factory takes. The CLI (src/cli.ts, run by src/server.ts) maps flags and environment onto it. */
 export interface MockOptions {
@@ -68,7 +68,7 @@ export interface MockOptions {
 export const defaults = {
   port: 4545,
   host: '127.0.0.1',
-  authorizationLifetimeSeconds: 3600,
+  authorizationLifetimeSeconds: defaultSettings.authorizationLifetimeSeconds,
   bodyLimit: 1024 * 1024,
   journalLimit: 1000,
   requestTimeoutSeconds: 30,
@@ -159,8 +159,8 @@ export function checkOptions(options: Record<string, unknown>): ResolvedOptions 
         `unknown option "${name}"${hint}; the options are ${Object.keys(optionKinds).join(', ')}`,
       )
     }
-    const bad = (what: string) =>
-      new OptionsError(`option ${name} must be ${what}, got ${JSON.stringify(value) ?? typeof value}`)
+    const bad = (expected: string) =>
+      new OptionsError(`option ${name} must be ${expected}, got ${JSON.stringify(value) ?? typeof value}`)
     switch (kind) {
       case 'seconds':
         if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -205,23 +205,25 @@ export function checkOptions(options: Record<string, unknown>): ResolvedOptions 
   return out as ResolvedOptions
 }
 
-function credentialsOption(value: unknown, bad: (what: string) => Error): Credentials {
-  const what = 'a Map, an object { user: "password" }, a list of "user:password", or null'
+function credentialsOption(value: unknown, bad: (expected: string) => Error): Credentials {
+  const expected = 'a Map, an object { user: "password" }, a list of "user:password", or null'
   if (value === null) return null
   if (value instanceof Map) return value as Credentials
   if (Array.isArray(value)) {
-    if (!value.every((v) => typeof v === 'string')) throw bad(what)
+    if (!value.every((v) => typeof v === 'string')) throw bad(expected)
     return parseCredentials(value.join('\n'), 'file')
   }
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
-    if (!entries.every(([user, pw]) => user !== '' && typeof pw === 'string' && pw !== '')) throw bad(what)
+    if (!entries.every(([user, pw]) => user !== '' && typeof pw === 'string' && pw !== '')) {
+      throw bad(expected)
+    }
     return new Map(entries as Array<[string, string]>)
   }
-  throw bad(what)
+  throw bad(expected)
 }
 
-function adminOption(value: unknown, bad: (what: string) => Error): AdminCredential {
+function adminOption(value: unknown, bad: (expected: string) => Error): AdminCredential {
   if (typeof value === 'string') {
     const i = value.indexOf(':')
     if (i > 0 && i < value.length - 1) return { username: value.slice(0, i), password: value.slice(i + 1) }

@@ -40,7 +40,7 @@ export interface RunningMock {
  * Starts klarna-mock in this process on a free port, for a Node test suite:
  *
  *   const mock = await startMock()
- *   const auth = mock.authorize({ purchase_country: 'GB' })
+ *   const authorization = mock.authorize({ purchase_country: 'GB' })
  *   // point your Klarna client at mock.url ...
  *   await mock.close()
  */
@@ -50,7 +50,7 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
   await app.listen({ port, host })
   const address = app.server.address()
   const actualPort = address !== null && typeof address === 'object' ? address.port : port
-  const d = app.domain
+  const domain = app.domain
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`
   return {
     url,
@@ -58,12 +58,12 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
     close: async () => {
       await app.close()
     },
-    reset: (merchant?: string) => resetAll(d, merchant),
+    reset: (merchant?: string) => resetAll(domain, merchant),
     advanceClock: (seconds: number, merchant = 'merchant') => {
-      const now = d.store.merchant(merchant).clock.advance(seconds)
-      sweepExpired(d, merchant)
+      const now = domain.store.merchant(merchant).clock.advance(seconds)
+      sweepExpired(domain, merchant)
       return now
     },
-    authorize: ({ merchant = 'merchant', ...input } = {}) => mintAuthorization(d, merchant, input, url),
+    authorize: ({ merchant = 'merchant', ...input } = {}) => mintAuthorization(domain, merchant, input, url),
   }
 }

@@ -17,7 +17,7 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { FastifyInstance } from 'fastify'
 import type { Domain } from './domain/context.js'
-import { KlarnaError } from './domain/errors.js'
+import { errors } from './domain/errors.js'
 import type { Collection } from './domain/store.js'
 import { collectionNames, collectionSchemas, type CollectionName } from './schemas/state.js'
 
@@ -492,9 +492,7 @@ export class StateWriter {
     } catch (err) {
       this.failure = err as Error
       this.#onError(err as Error)
-      throw new KlarnaError(503, 'SERVICE_UNAVAILABLE', [
-        `The mock could not write its state file: ${(err as Error).message}`,
-      ])
+      throw errors.stateFileUnwritable({ reason: (err as Error).message })
     }
     this.#written++
     return true

@@ -2,9 +2,9 @@ import t from 'tap'
 import { readdirSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
-import { loadScenarios, parseScenario } from '../src/domain/scenarios.js'
+import { loadScenarios, parseScenario } from '../src/domain/scenario-files.js'
 import { scenariosDir } from '../src/paths.js'
-import { basic, build, call, createCustomerToken, errorOf, mint } from './helpers/app.js'
+import { basic, build, call, createCustomerToken, errorOf, mint, tokenRequest } from './helpers/app.js'
 import { gbOrder, gbSession, seTokenOrder } from './helpers/data.js'
 import { listen, raw } from './helpers/socket.js'
 
@@ -239,13 +239,7 @@ t.test('a forced error changes no state', async (t) => {
         app,
         'POST',
         `/payments/v1/authorizations/${second.authorization_token}/customer-token`,
-        {
-          purchase_country: 'SE',
-          purchase_currency: 'SEK',
-          locale: 'sv-SE',
-          description: 'x',
-          intended_use: 'SUBSCRIPTION',
-        },
+        tokenRequest({ description: 'x' }),
         h,
       )
     ).statusCode,

@@ -1,4 +1,4 @@
-import { KlarnaError } from './errors.js'
+import { errors } from './errors.js'
 
 /** The last instant an ISO 8601 date with a four-digit year can show: 9999-12-31T23:59:59.999Z. */
 export const MAX_DATE_MS = 253402300799999
@@ -52,13 +52,13 @@ export class Clock {
   /** Moves virtual time forward; returns the new time. */
   advance(seconds: number): Date {
     if (!Number.isFinite(seconds) || seconds < 0) {
-      throw new KlarnaError(400, 'BAD_VALUE', ['Bad value: advance_seconds (a number of seconds, 0 or more)'])
+      throw errors.badValue({ fields: 'advance_seconds (a number of seconds, 0 or more)' })
     }
     const offset = this.#offsetMs + Math.round(seconds * 1000)
     if (this.#source() + offset > this.latestMs) {
-      throw new KlarnaError(400, 'BAD_VALUE', [
-        `Bad value: advance_seconds (the virtual clock cannot pass ${new Date(this.latestMs).toISOString()}: later dates, with the lifetimes added, would not fit Klarna's date format)`,
-      ])
+      throw errors.badValue({
+        fields: `advance_seconds (the virtual clock cannot pass ${new Date(this.latestMs).toISOString()}: later dates, with the lifetimes added, would not fit Klarna's date format)`,
+      })
     }
     this.#offsetMs = offset
     this.#listener?.()

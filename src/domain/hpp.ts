@@ -1,7 +1,8 @@
 import type { CreateOrderRequest } from '../schemas/klarna.js'
-import { authorize, createOrderFromAuthorization } from './authorizations.js'
+import { authorize } from './authorizations.js'
+import { createOrderFromAuthorization } from './authorization-orders.js'
 import { clockOf, type Domain } from './context.js'
-import { badRequest, badValue, KlarnaError, messages, notFound } from './errors.js'
+import { KlarnaError, errors } from './errors.js'
 import { newId } from './ids.js'
 import { captureOrder } from './order-management.js'
 import { intentRules } from './rules.js'
@@ -56,15 +57,16 @@ function paymentSessionId(url: string): string {
   try {
     path = new URL(url, 'http://klarna-mock').pathname
   } catch {
-    throw badValue(['payment_session_url'])
+    throw errors.badValue({ fields: ['payment_session_url'] })
   }
   if (/\/checkout\/v3\/orders\//.test(path)) {
-    throw badRequest(
-      'payment_session_url: Klarna Checkout orders are not supported by klarna-mock, only Payments sessions',
-    )
+    throw errors.mockBadRequest({
+      message:
+        'payment_session_url: Klarna Checkout orders are not supported by klarna-mock, only Payments sessions',
+    })
   }
   const match = /\/payments\/v1\/sessions\/([^/]+)\/?$/.exec(path)
-  if (match?.[1] === undefined) throw badValue(['payment_session_url'])
+  if (match?.[1] === undefined) throw errors.badValue({ fields: ['payment_session_url'] })
   return decodeURIComponent(match[1])
 }
 
@@ -82,11 +84,13 @@ export function createHppSession(domain: Domain, merchant: string, input: HppCre
       ? session.paymentMethodCategories
       : wanted.map(categoryOf).filter((c) => session.paymentMethodCategories.includes(c))
   if (categories.length === 0) {
-    throw badValue([
-      input.options?.payment_method_categories === undefined
-        ? 'options.payment_method_category'
-        : 'options.payment_method_categories',
-    ])
+    throw errors.badValue({
+      fields: [
+        input.options?.payment_method_categories === undefined
+          ? 'options.payment_method_category'
+          : 'options.payment_method_categories',
+      ],
+    })
   }
   const now = clockOf(domain, merchant).nowMs()
   const record: HppSessionRecord = {
@@ -128,7 +132,7 @@ export function getHppSession(domain: Domain, merchant: string, id: string): Hpp
   const record = domain.store.find(merchant)?.hpp.get(id)
   const now = clockOf(domain, merchant).nowMs()
   if (record === undefined || (now > record.expiresAtMs && !finalStatuses.has(record.status))) {
-    throw notFound(messages.hppSessionNotFound)
+    throw errors.hppSessionNotFound()
   }
   return record
 }
@@ -165,7 +169,7 @@ function setStatus(domain: Domain, merchant: string, r: HppSessionRecord, status
 
 export function disableHppSession(domain: Domain, merchant: string, id: string): void {
   const r = getHppSession(domain, merchant, id)
-  if (r.status === 'COMPLETED') throw badRequest('HPP session has already been successfully completed')
+  if (r.status === 'COMPLETED') throw errors.hppCompleted()
   if (r.status !== 'DISABLED') setStatus(domain, merchant, r, 'DISABLED')
 }
 
@@ -189,7 +193,7 @@ export function distributeHppSession(
 ): void {
   const r = getHppSession(domain, merchant, id)
   if (finalStatuses.has(r.status)) {
-    throw badRequest(`HPP session is ${r.status}: its link can no longer be distributed`)
+    throw errors.hppNotDistributable({ status: r.status })
   }
   const c = request.contact_information
   const missing =
@@ -205,7 +209,7 @@ export function distributeHppSession(
         : c.access_id === undefined
           ? ['contact_information.access_id']
           : []
-  if (missing.length > 0) throw badValue(missing)
+  if (missing.length > 0) throw errors.badValue({ fields: missing })
   if (r.distributions.length >= 100) r.distributions.shift()
   r.distributions.push({ method: request.method, atMs: clockOf(domain, merchant).nowMs() })
   domain.store.merchant(merchant).hpp.touch(r.id)
@@ -248,7 +252,7 @@ export function decideHpp(
   input: HppDecision,
 ): { status: HppStatus; location: string | undefined } {
   const r = getHppSession(domain, merchant, id)
-  if (finalStatuses.has(r.status)) throw badRequest(`HPP session is ${r.status}`)
+  if (finalStatuses.has(r.status)) throw errors.hppFinal({ status: r.status })
   const go = (status: HppStatus, url: string | undefined) => {
     setStatus(domain, merchant, r, status)
     return { status, location: url === undefined || url === '' ? undefined : fill(url, r) }
@@ -257,7 +261,9 @@ export function decideHpp(
   if (action === 'back') return go('BACK', r.merchantUrls.back)
 
   const category = input.payment_method_category ?? r.categories[0]
-  if (category === undefined || !r.categories.includes(category)) throw badValue(['payment_method_category'])
+  if (category === undefined || !r.categories.includes(category)) {
+    throw errors.badValue({ fields: ['payment_method_category'] })
+  }
   let result
   try {
     result = authorize(domain, merchant, r.paymentSessionId, {

@@ -1,8 +1,10 @@
-import type { Address, Customer, OrderLine } from '../schemas/klarna.js'
+import type { Static } from '@sinclair/typebox'
+import type { MintRequest } from '../schemas/mock.js'
+import type { OrderLine } from '../schemas/klarna.js'
 import { authorize } from './authorizations.js'
 import type { Domain } from './context.js'
-import { badValue, KlarnaError } from './errors.js'
-import { expectedOrderAmount, expectedOrderTax, findMarket, type Intent } from './rules.js'
+import { errors } from './errors.js'
+import { expectedOrderAmount, expectedOrderTax, findMarket } from './rules.js'
 import { createSession } from './sessions.js'
 
 /**
@@ -10,23 +12,8 @@ import { createSession } from './sessions.js'
  * authorization, exactly as POST /payments/v1/sessions followed by the widget's authorize().
  */
 
-export interface MintInput {
-  purchase_country?: string | undefined
-  purchase_currency?: string | undefined
-  locale?: string | undefined
-  intent?: Intent | undefined
-  payment_method_category?: string | undefined
-  payment_method_type?: string | undefined
-  billing_address?: Address | undefined
-  shipping_address?: Address | undefined
-  customer?: Customer | undefined
-  order_amount?: number | undefined
-  order_tax_amount?: number | undefined
-  order_lines?: OrderLine[] | undefined
-  merchant_urls?:
-    { confirmation?: string; notification?: string; push?: string; authorization?: string } | undefined
-  scenario?: string | undefined
-}
+/** The request of POST /_mock/authorizations (src/schemas/mock.ts), also the library's authorize(). */
+export type MintInput = Static<typeof MintRequest> & { scenario?: string | undefined }
 
 /** The cart a minted session holds when the caller sends none: one tax-free item of 100.00. */
 export const defaultOrderLines: OrderLine[] = [
@@ -48,7 +35,7 @@ export function mintAuthorization(domain: Domain, merchant: string, input: MintI
   if (input.scenario !== undefined) domain.scenarios.sticky(input.scenario)
   const country = (input.purchase_country ?? 'SE').toUpperCase()
   const market = findMarket(domain.catalog, country)
-  if (market === undefined) throw badValue(['purchase_country'])
+  if (market === undefined) throw errors.badValue({ fields: ['purchase_country'] })
   const lines = input.order_lines ?? defaultOrderLines
   const session = createSession(
     domain,
@@ -67,9 +54,7 @@ export function mintAuthorization(domain: Domain, merchant: string, input: MintI
   )
   const { result, authorization } = authorize(domain, merchant, session.id, input)
   if (authorization === undefined) {
-    throw new KlarnaError(403, 'REJECTED', [
-      `Rejected: the authorization was declined (${result.approved ? '' : result.reason})`,
-    ])
+    throw errors.mintDeclined({ reason: result.approved ? '' : result.reason })
   }
   return {
     authorization_token: authorization.token,

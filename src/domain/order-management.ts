@@ -6,7 +6,7 @@ import type {
   UpdateAuthorization,
 } from '../schemas/order-management.js'
 import { clockOf, type Domain } from './context.js'
-import { badValue, KlarnaError } from './errors.js'
+import { errors } from './errors.js'
 import { newId } from './ids.js'
 import { expectedOrderAmount, normaliseAddress } from './rules.js'
 import type { CaptureRecord, OrderRecord, RefundRecord } from './store.js'
@@ -53,8 +53,8 @@ export type OrderStatus = 'AUTHORIZED' | 'PART_CAPTURED' | 'CAPTURED' | 'CANCELL
 const sum = (items: ReadonlyArray<{ amount: number }> | undefined) =>
   (items ?? []).reduce((s, i) => s + i.amount, 0)
 
-const noSuchOrder = (id: string) => new KlarnaError(404, 'NO_SUCH_ORDER', [`Order ${id} cannot be found`])
-const notAllowed = (message: string) => new KlarnaError(403, 'NOT_ALLOWED', [message])
+const noSuchOrder = (id: string) => errors.noSuchOrder({ order_id: id })
+const notAllowed = (message: string) => errors.notAllowed({ message })
 
 /** This merchant's order, or 404 NO_SUCH_ORDER (unknown and another merchant's alike). */
 export function getOrder(domain: Domain, merchant: string, orderId: string): OrderRecord {
@@ -198,9 +198,7 @@ export function listCaptures(domain: Domain, merchant: string, orderId: string) 
 function findCapture(order: OrderRecord, captureId: string): CaptureRecord {
   const capture = order.captures?.find((c) => c.id === captureId)
   if (capture === undefined) {
-    throw new KlarnaError(404, 'NO_SUCH_CAPTURE', [
-      `Capture ${captureId} cannot be found for order ${order.id}`,
-    ])
+    throw errors.noSuchCapture({ capture_id: captureId, order_id: order.id })
   }
   return capture
 }
@@ -214,12 +212,12 @@ export function readRefund(domain: Domain, merchant: string, orderId: string, re
   const order = getOrder(domain, merchant, orderId)
   const refund = order.refunds?.find((r) => r.id === refundId)
   if (refund === undefined) {
-    throw new KlarnaError(404, 'NOT_FOUND', [`Refund ${refundId} cannot be found for order ${orderId}`])
+    throw errors.noSuchRefund({ refund_id: refundId, order_id: orderId })
   }
   return refundView(refund)
 }
 
-const captureNotAllowed = () => new KlarnaError(403, 'CAPTURE_NOT_ALLOWED', ['Capture not allowed'])
+const captureNotAllowed = () => errors.captureNotAllowed()
 
 /** Adds a capture to an order the caller has checked (also used for auto_capture). */
 export function addCapture(now: number, order: OrderRecord, request: CaptureRequest): CaptureRecord {
@@ -250,7 +248,7 @@ export function captureOrder(
   const status = orderStatus(now, order)
   if (status !== 'AUTHORIZED' && status !== 'PART_CAPTURED') throw captureNotAllowed()
   if (fraudStatus(now, order) === 'PENDING') throw captureNotAllowed()
-  if (request.captured_amount <= 0) throw badValue(['captured_amount'])
+  if (request.captured_amount <= 0) throw errors.badValue({ fields: ['captured_amount'] })
   if (request.captured_amount > remainingAuthorized(now, order)) throw captureNotAllowed()
   if ((order.captures?.length ?? 0) >= MAX_CAPTURES_PER_ORDER) throw captureNotAllowed()
   const capture = addCapture(now, order, request)
@@ -269,16 +267,16 @@ export function refundOrder(
   const now = clockOf(domain, merchant).nowMs()
   const captured = capturedAmount(order)
   if (captured === 0) {
-    throw new KlarnaError(403, 'REFUND_NOT_ALLOWED', ['Order has no captures. Refund not possible'])
+    throw errors.refundWithoutCapture()
   }
-  if (request.refunded_amount <= 0) throw badValue(['refunded_amount'])
+  if (request.refunded_amount <= 0) throw errors.badValue({ fields: ['refunded_amount'] })
   if (request.refunded_amount > captured - refundedAmount(order)) {
-    throw new KlarnaError(403, 'REFUND_NOT_ALLOWED', [
-      'Refunded amount is higher than the captured amount not yet refunded. Refund not possible',
-    ])
+    throw errors.refundNotAllowed({
+      message: 'Refunded amount is higher than the captured amount not yet refunded. Refund not possible',
+    })
   }
   if ((order.refunds?.length ?? 0) >= MAX_CAPTURES_PER_ORDER) {
-    throw new KlarnaError(403, 'REFUND_NOT_ALLOWED', ['Too many refunds. Refund not possible'])
+    throw errors.refundNotAllowed({ message: 'Too many refunds. Refund not possible' })
   }
   const id = newId()
   const refund: RefundRecord = {
@@ -299,10 +297,10 @@ export function cancelOrder(domain: Domain, merchant: string, orderId: string): 
   const order = getOrder(domain, merchant, orderId)
   const now = clockOf(domain, merchant).nowMs()
   if (capturedAmount(order) > 0) {
-    throw new KlarnaError(403, 'CANCEL_NOT_ALLOWED', ['Order has previous captures. Cancel not possible'])
+    throw errors.cancelAfterCapture()
   }
   if (orderStatus(now, order) === 'CANCELLED') {
-    throw new KlarnaError(403, 'CANCEL_NOT_ALLOWED', ['Order is cancelled. Cancel not possible'])
+    throw errors.cancelCancelled()
   }
   order.cancelled = true
   touch(domain, merchant, order)
@@ -323,10 +321,10 @@ export function releaseRemaining(domain: Domain, merchant: string, orderId: stri
   touch(domain, merchant, order)
 }
 
-function assertUpdatable(now: number, order: OrderRecord, what: string): void {
+function assertUpdatable(now: number, order: OrderRecord, part: string): void {
   const status = orderStatus(now, order)
   if (status === 'CANCELLED' || status === 'EXPIRED' || status === 'CLOSED') {
-    throw notAllowed(`Order is ${status.toLowerCase()}. ${what} cannot be updated`)
+    throw errors.notUpdatable({ status: status.toLowerCase(), part })
   }
 }
 
@@ -351,7 +349,7 @@ export function updateAuthorization(
     request.order_lines.length > 0 &&
     expectedOrderAmount(request.order_lines) !== request.order_amount
   ) {
-    throw badValue(['order_amount'])
+    throw errors.badValue({ fields: ['order_amount'] })
   }
   order.originalOrderAmount ??= order.orderAmount
   order.orderAmount = request.order_amount
@@ -449,9 +447,7 @@ export function extendAuthorization(domain: Domain, merchant: string, orderId: s
 function assertInvoiceCapture(domain: Domain, order: OrderRecord): void {
   const apm = domain.catalog.types.get(order.paymentMethodType ?? '')?.authorized_payment_method
   if (apm?.number_of_days === undefined) {
-    throw new KlarnaError(403, 'NOT_ALLOWED', [
-      'Extension of due date is not possible for this payment method',
-    ])
+    throw notAllowed('Extension of due date is not possible for this payment method')
   }
 }
 
@@ -475,12 +471,11 @@ export function extendDueDate(
   const capture = findCapture(order, captureId)
   assertInvoiceCapture(domain, order)
   if (!dueDateFees.some((o) => o.number_of_days === days)) {
-    throw new KlarnaError(403, 'NOT_ALLOWED', [
-      `Extension of due date is not possible by ${days} days; options: ${dueDateFees.map((o) => o.number_of_days).join(', ')}`,
-    ])
+    const options = dueDateFees.map((o) => o.number_of_days).join(', ')
+    throw notAllowed(`Extension of due date is not possible by ${days} days; options: ${options}`)
   }
   if (capture.dueDateExtendedDays !== undefined) {
-    throw new KlarnaError(403, 'NOT_ALLOWED', ['The due date of this capture was already extended'])
+    throw notAllowed('The due date of this capture was already extended')
   }
   capture.dueDateExtendedDays = days
   touch(domain, merchant, order)
@@ -573,7 +568,7 @@ export function withIdempotency(
   run: () => Reply,
 ): Reply & { replayed: boolean } {
   if (key === undefined) return { ...run(), replayed: false }
-  if (key.trim() === '' || key.length > 255) throw badValue(['Klarna-Idempotency-Key'])
+  if (key.trim() === '' || key.length > 255) throw errors.badValue({ fields: ['Klarna-Idempotency-Key'] })
   const now = clockOf(domain, merchant).nowMs()
   const seen = domain.store.find(merchant)?.replies.get(key)
   if (seen !== undefined && seen.expiresAtMs >= now) {

@@ -1,4 +1,4 @@
-import { KlarnaError } from './errors.js'
+import { type KlarnaError, errors } from './errors.js'
 
 /**
  * Klarna's rate limits (docs.klarna.com/api/rate-limit), opt-in: per merchant and per operation
@@ -57,9 +57,8 @@ export class RateLimiter {
     if (window.count <= limit) return { headers }
     return {
       headers,
-      error: new KlarnaError(429, 'TOO_MANY_REQUESTS', ['Rate limit exceeded'], {
-        ...headers,
-        'Retry-After': reset,
+      error: errors.tooManyRequests({
+        headers: { ...headers, 'Retry-After': reset },
       }),
     }
   }

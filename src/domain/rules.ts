@@ -1,4 +1,4 @@
-import type { Intent } from '../schemas/klarna.js'
+import type { Intent, OrderLine as KlarnaOrderLine } from '../schemas/klarna.js'
 import type { Catalog, Market } from './catalog.js'
 
 /**
@@ -89,16 +89,17 @@ export function isTokenizable(catalog: Catalog, country: string, category: strin
 
 // ---------------------------------------------------------------- amounts and tax
 
-export interface OrderLine {
-  type?: string | undefined
-  name?: string
-  quantity: number
-  unit_price: number
-  total_amount: number
-  tax_rate?: number | undefined
-  total_tax_amount?: number | undefined
-  total_discount_amount?: number | undefined
-}
+/** The parts of an order line (src/schemas/klarna.ts) the amount rules read. */
+export type OrderLine = Pick<
+  KlarnaOrderLine,
+  | 'type'
+  | 'quantity'
+  | 'unit_price'
+  | 'total_amount'
+  | 'tax_rate'
+  | 'total_tax_amount'
+  | 'total_discount_amount'
+>
 
 export interface OrderAmounts {
   order_amount: number

@@ -1,17 +1,15 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { basename, extname, join } from 'node:path'
-import { Value } from '@sinclair/typebox/value'
-import { parse as parseYaml } from 'yaml'
-import { ScenarioFile, type Step } from '../schemas/scenario.js'
+import type { Scenario } from './scenario-files.js'
+import type { Step } from '../schemas/scenario.js'
 import type { Domain } from './context.js'
-import { badRequest } from './errors.js'
+import { errors } from './errors.js'
 import { newId } from './ids.js'
 import { openStepUp } from './step-up.js'
 
 /**
- * Scenarios: forced outcomes (a Klarna error, a success variant, a transport fault), one file
- * each. Picked per request by header, armed for a merchant's next calls, or stuck to an
- * authorization token. Framework-free: the HTTP layer (src/http/scenarios.ts) carries them out.
+ * Scenarios at run time: forced outcomes (a Klarna error, a success variant, a transport fault),
+ * loaded from their files by src/domain/scenario-files.ts. Picked per request by header, armed for a
+ * merchant's next calls, or stuck to an authorization token. Framework-free: the HTTP layer
+ * (src/http/scenarios.ts) carries them out.
  */
 
 /** Klarna operations a scenario can name in applies_to ("*" = all of them). */
@@ -47,132 +45,6 @@ export const operations = [
 
 /** The operations made with an authorization token: where a scenario sticky to one can play. */
 export const authorizationOperations = ['createOrder', 'cancelAuthorization', 'purchaseToken'] as const
-
-export interface Scenario {
-  name: string
-  description: string
-  appliesTo: string[]
-  steps: Step[]
-  /** A single step repeats for ever unless `times` bounds it; a sequence ends with normal behaviour. */
-  repeat: boolean
-  file: string
-}
-
-/** Headers a scenario cannot set: they frame the response or identify it. */
-const reservedHeaders = new Set([
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'trailer',
-  'te',
-  'content-type',
-  'klarna-correlation-id',
-  'date',
-])
-
-export class ScenarioFileError extends Error {
-  override name = 'ScenarioFileError'
-}
-
-function describeErrors(file: string, doc: unknown): string {
-  const first = [...Value.Errors(ScenarioFile, doc)].slice(0, 3)
-  return first
-    .map((e) => `${file}: ${e.path === '' ? '(root)' : e.path.slice(1).replace(/\//g, '.')}: ${e.message}`)
-    .join('\n')
-}
-
-export function parseScenario(file: string, text: string): Scenario {
-  let doc: unknown
-  try {
-    doc = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text)
-  } catch (err) {
-    // The YAML parser's message is a headline ending in "at line L, column C:" and a code frame:
-    // keep the headline and the frame's source line, on one line.
-    const [headline = '', ...frame] = (err as Error).message.split('\n')
-    const source = frame.map((l) => l.trim()).find((l) => l !== '' && !/^\^+$/.test(l))
-    throw new ScenarioFileError(
-      `${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${headline.replace(/:$/, '')}${source === undefined ? '' : `: ${source}`}`,
-    )
-  }
-  if (!Value.Check(ScenarioFile, doc)) throw new ScenarioFileError(describeErrors(file, doc))
-  const s = doc
-  const outcomes = [s.error, s.success, s.fault, s.sequence].filter((x) => x !== undefined).length
-  if (outcomes !== 1) {
-    throw new ScenarioFileError(`${file}: needs exactly one of error, success, fault, sequence`)
-  }
-  for (const [i, step] of (s.sequence ?? []).entries()) {
-    if ([step.error, step.success, step.fault, step.pass].filter((x) => x !== undefined).length !== 1) {
-      throw new ScenarioFileError(`${file}: sequence.${i}: needs exactly one of error, success, fault, pass`)
-    }
-  }
-  for (const header of Object.keys(s.error?.headers ?? {}).concat(
-    (s.sequence ?? []).flatMap((step) => Object.keys(step.error?.headers ?? {})),
-  )) {
-    if (reservedHeaders.has(header.toLowerCase())) {
-      throw new ScenarioFileError(
-        `${file}: headers.${header}: the mock sets this header itself (${[...reservedHeaders].join(', ')} cannot be forced)`,
-      )
-    }
-  }
-  for (const op of s.applies_to) {
-    if (op !== '*' && !(operations as readonly string[]).includes(op)) {
-      throw new ScenarioFileError(
-        `${file}: applies_to: unknown operation "${op}" (known: ${operations.join(', ')}, or "*")`,
-      )
-    }
-  }
-  const single: Step =
-    s.error !== undefined
-      ? { error: s.error }
-      : s.success !== undefined
-        ? { success: s.success }
-        : s.fault !== undefined
-          ? { fault: s.fault }
-          : {}
-  const steps = s.sequence ?? Array.from({ length: s.times ?? 1 }, () => single)
-  return {
-    name: s.name,
-    description: s.description,
-    appliesTo: s.applies_to.includes('*') ? [...operations] : s.applies_to,
-    steps,
-    repeat: s.sequence === undefined && s.times === undefined,
-    file,
-  }
-}
-
-/** Loads every scenario of the folders in order; a later folder's file replaces one of the same name. */
-export function loadScenarios(dirs: readonly string[]): Map<string, Scenario> {
-  const all = new Map<string, Scenario>()
-  for (const dir of dirs) {
-    let entries: string[]
-    try {
-      entries = readdirSync(dir).sort()
-    } catch (err) {
-      throw new ScenarioFileError(`${dir}: cannot read the scenarios folder: ${(err as Error).message}`)
-    }
-    for (const entry of entries) {
-      if (!/\.(ya?ml|json)$/.test(entry)) continue
-      const file = join(dir, entry)
-      let regular: boolean
-      try {
-        regular = statSync(file).isFile()
-      } catch (err) {
-        throw new ScenarioFileError(`${file}: cannot read: ${(err as Error).message}`)
-      }
-      if (!regular) {
-        throw new ScenarioFileError(`${file}: not a regular file (a scenario is a .yaml, .yml or .json file)`)
-      }
-      const scenario = parseScenario(file, readFileSync(file, 'utf8'))
-      if (basename(entry, extname(entry)) !== scenario.name) {
-        throw new ScenarioFileError(`${file}: name "${scenario.name}" must match the file name`)
-      }
-      all.set(scenario.name, scenario)
-    }
-  }
-  return all
-}
 
 interface Armed {
   scenario: Scenario
@@ -228,10 +100,11 @@ export class Scenarios {
   sticky(name: string): Scenario {
     const scenario = this.get(name)
     if (!scenario.appliesTo.some((op) => (authorizationOperations as readonly string[]).includes(op))) {
-      throw badRequest(
-        `Scenario "${name}" applies to ${scenario.appliesTo.join(', ')}, never to a call made with an authorization token ` +
+      throw errors.mockBadRequest({
+        message:
+          `Scenario "${name}" applies to ${scenario.appliesTo.join(', ')}, never to a call made with an authorization token ` +
           `(${authorizationOperations.join(', ')}): arm it instead (POST /_mock/scenarios/arm) or send it in the Klarna-Mock-Scenario header`,
-      )
+      })
     }
     return scenario
   }
@@ -240,11 +113,11 @@ export class Scenarios {
   get(name: string): Scenario {
     const scenario = this.#all.get(name)
     if (scenario === undefined) {
-      throw badRequest(
-        `Unknown scenario "${name}". Valid names: ${this.list()
+      throw errors.mockBadRequest({
+        message: `Unknown scenario "${name}". Valid names: ${this.list()
           .map((s) => s.name)
           .join(', ')}`,
-      )
+      })
     }
     return scenario
   }
@@ -253,9 +126,9 @@ export class Scenarios {
   resolve(name: string, operation: string): Scenario {
     const scenario = this.get(name)
     if (!scenario.appliesTo.includes(operation)) {
-      throw badRequest(
-        `Scenario "${name}" does not apply to ${operation}; it applies to ${scenario.appliesTo.join(', ')}`,
-      )
+      throw errors.mockBadRequest({
+        message: `Scenario "${name}" does not apply to ${operation}; it applies to ${scenario.appliesTo.join(', ')}`,
+      })
     }
     return scenario
   }
@@ -264,15 +137,17 @@ export class Scenarios {
     const scenario = this.get(name)
     if (operation !== undefined) {
       if (!(operations as readonly string[]).includes(operation)) {
-        throw badRequest(`Unknown operation "${operation}". Known: ${operations.join(', ')}`)
+        throw errors.mockBadRequest({
+          message: `Unknown operation "${operation}". Known: ${operations.join(', ')}`,
+        })
       }
       this.resolve(name, operation)
     }
     const list = this.#armed.get(merchant) ?? []
     if (list.length >= MAX_ARMED_PER_MERCHANT) {
-      throw badRequest(
-        `At most ${MAX_ARMED_PER_MERCHANT} scenarios can be armed at once; ${list.length} are waiting. Let them play or clear them (DELETE /_mock/scenarios/arm).`,
-      )
+      throw errors.mockBadRequest({
+        message: `At most ${MAX_ARMED_PER_MERCHANT} scenarios can be armed at once; ${list.length} are waiting. Let them play or clear them (DELETE /_mock/scenarios/arm).`,
+      })
     }
     list.push({ scenario, remaining: times, operation })
     this.#armed.set(merchant, list)

@@ -1,6 +1,6 @@
 import type { Domain } from './context.js'
 import { clockOf } from './context.js'
-import { badValue, KlarnaError, messages, notFound } from './errors.js'
+import { errors } from './errors.js'
 import { newId } from './ids.js'
 import { signClientToken } from './links.js'
 import {
@@ -53,7 +53,7 @@ export function createSession(
 ): Session {
   const data = normaliseSession(domain, input)
   const bad = sessionProblems(domain, data)
-  if (bad.length > 0) throw badValue(bad)
+  if (bad.length > 0) throw errors.badValue({ fields: bad })
   const stepUpId =
     data.step_up_id === undefined
       ? undefined
@@ -92,7 +92,7 @@ export function createSession(
 export function getSession(domain: Domain, merchant: string, id: string): Session {
   const session = domain.store.find(merchant)?.sessions.get(id)
   if (session === undefined || clockOf(domain, merchant).nowMs() > session.expiresAtMs) {
-    throw notFound(messages.invalidSessionId)
+    throw errors.invalidSessionId()
   }
   return session
 }
@@ -100,7 +100,7 @@ export function getSession(domain: Domain, merchant: string, id: string): Sessio
 /** The session must still take pre-purchase operations (update, authorize, order). */
 export function assertOpen(session: Session): void {
   if (session.status === 'complete') {
-    throw new KlarnaError(404, 'SESSION_COMPLETED', [messages.sessionCompleted])
+    throw errors.sessionCompleted()
   }
 }
 
@@ -109,14 +109,23 @@ export function updateSession(domain: Domain, merchant: string, id: string, upda
   assertOpen(session)
   const merged = normaliseSession(domain, { ...session.data, ...update } as SessionCreate)
   const bad = sessionProblems(domain, merged)
-  if (bad.length > 0) throw badValue(bad)
+  if (bad.length > 0) throw errors.badValue({ fields: bad })
   session.data = merged
   session.intent = (merged.intent ?? 'buy') as Intent
   session.paymentMethodCategories = categoriesFor(domain.catalog, merged.purchase_country)
   domain.store.merchant(merchant).sessions.touch(id)
 }
 
-export function categoryView(domain: Domain, id: string) {
+/** What POST /payments/v1/sessions answers. */
+export function createdSessionView(domain: Domain, session: Session) {
+  return {
+    session_id: session.id,
+    client_token: session.clientToken,
+    payment_method_categories: session.paymentMethodCategories.map((c) => categoryView(domain, c)),
+  }
+}
+
+function categoryView(domain: Domain, id: string) {
   const url = `https://x.klarnacdn.net/payment-method/assets/badges/generic/${id === 'klarna' ? 'klarna' : 'black/klarna'}.svg`
   return {
     identifier: id,
@@ -131,12 +140,17 @@ export function categoryView(domain: Domain, id: string) {
  * entered them in the widget (Klarna shares them only then).
  */
 export function readSession(domain: Domain, merchant: string, id: string) {
-  const s = getSession(domain, merchant, id)
-  const { billing_address: _billing, shipping_address: _shipping, customer: _customer, ...sent } = s.data
+  const session = getSession(domain, merchant, id)
+  const {
+    billing_address: _billing,
+    shipping_address: _shipping,
+    customer: _customer,
+    ...sent
+  } = session.data
   const authorization =
-    s.authorizationToken === undefined
+    session.authorizationToken === undefined
       ? undefined
-      : domain.store.find(merchant)?.authorizations.get(s.authorizationToken)
+      : domain.store.find(merchant)?.authorizations.get(session.authorizationToken)
   const reference = (v: string | number | undefined) => (v === undefined ? undefined : String(v))
   return {
     ...sent,
@@ -149,11 +163,11 @@ export function readSession(domain: Domain, merchant: string, id: string) {
           shipping_address: authorization.shippingAddress ?? authorization.billingAddress,
           customer: { ...defaultCustomerRead, ...authorization.customer },
         }),
-    intent: s.intent,
-    client_token: s.clientToken,
-    authorization_token: s.authorizationToken,
-    expires_at: new Date(s.expiresAtMs).toISOString(),
-    status: s.status,
-    payment_method_categories: s.paymentMethodCategories.map((c) => categoryView(domain, c)),
+    intent: session.intent,
+    client_token: session.clientToken,
+    authorization_token: session.authorizationToken,
+    expires_at: new Date(session.expiresAtMs).toISOString(),
+    status: session.status,
+    payment_method_categories: session.paymentMethodCategories.map((c) => categoryView(domain, c)),
   }
 }

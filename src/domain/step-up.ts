@@ -1,6 +1,6 @@
 import type { Domain } from './context.js'
 import { clockOf } from './context.js'
-import { badValue, KlarnaError, messages } from './errors.js'
+import { type KlarnaError, errors } from './errors.js'
 import { newId } from './ids.js'
 import type { Authorization, CustomerToken } from './store.js'
 
@@ -38,18 +38,14 @@ export function stepUpError(
   supported: boolean,
 ): KlarnaError {
   const apm = domain.catalog.types.get(token.paymentMethodType)?.authorized_payment_method
-  return new KlarnaError(
-    403,
-    'UNAVAILABLE_PAYMENT_METHOD',
-    [messages.stepUpRequired],
-    {},
-    {
+  return errors.stepUpRequired({
+    extra: {
       fraud_status: 'REJECTED',
       reason: 'STEP_UP_REQUIRED',
       ...(apm === undefined ? {} : { authorized_payment_method: { ...apm } }),
       ...(supported ? { step_up_id: openStepUp(domain, merchant, token.id) } : {}),
     },
-  )
+  })
 }
 
 /**
@@ -64,9 +60,11 @@ export function checkStepUp(
 ): string {
   const stepUp = domain.store.find(merchant)?.stepUps.get(stepUpId)
   if (stepUp === undefined || clockOf(domain, merchant).nowMs() > stepUp.expiresAtMs) {
-    throw badValue(['step_up_id'])
+    throw errors.badValue({ fields: ['step_up_id'] })
   }
-  if (customerToken !== undefined && customerToken !== stepUp.tokenId) throw badValue(['customer_token'])
+  if (customerToken !== undefined && customerToken !== stepUp.tokenId) {
+    throw errors.badValue({ fields: ['customer_token'] })
+  }
   return stepUpId
 }
 

@@ -2,9 +2,9 @@ import type { CustomerTokenOrder, CustomerTokenRead, Order } from '../schemas/kl
 import { clockOf } from './context.js'
 import { canonicalJson } from './canonical.js'
 import type { Domain } from './context.js'
-import { badValue, conflict, forbidden, KlarnaError, messages, notFound } from './errors.js'
+import { type KlarnaError, errors } from './errors.js'
 import { newId } from './ids.js'
-import { orderOutcome, type OrderCallOptions } from './authorizations.js'
+import { orderOutcome, type OrderCallOptions } from './authorization-orders.js'
 import { redirectUrl } from './links.js'
 import { placeOrder } from './order-management.js'
 import { amountProblems, marketProblems, normaliseAddress } from './rules.js'
@@ -20,11 +20,10 @@ export function getToken(
   domain: Domain,
   merchant: string,
   tokenId: string,
-  code = 'NOT_FOUND',
-  message: string = messages.invalidCustomerToken,
+  unknown: () => KlarnaError = errors.invalidCustomerToken,
 ): CustomerToken {
   const token = domain.store.find(merchant)?.tokens.get(tokenId)
-  if (token === undefined) throw notFound(message, code)
+  if (token === undefined) throw unknown()
   return token
 }
 
@@ -35,7 +34,7 @@ export function getToken(
 export function readToken(domain: Domain, merchant: string, tokenId: string): CustomerTokenRead {
   const token =
     domain.settings.fidelity === 'recorded'
-      ? getToken(domain, merchant, tokenId, 'TOKEN_NOT_FOUND', messages.tokenNotFound)
+      ? getToken(domain, merchant, tokenId, errors.tokenNotFound)
       : getToken(domain, merchant, tokenId)
   const type = domain.catalog.types.get(token.paymentMethodType)
   return {
@@ -48,7 +47,7 @@ export function readToken(domain: Domain, merchant: string, tokenId: string): Cu
 
 /** PATCH …/status {"status":"CANCELLED"} (any case). Cancelling is final. */
 export function cancelToken(domain: Domain, merchant: string, tokenId: string): void {
-  const token = getToken(domain, merchant, tokenId, 'NOT_FOUND', messages.invalidTokenId)
+  const token = getToken(domain, merchant, tokenId, errors.invalidTokenId)
   token.status = 'CANCELLED'
   domain.store.merchant(merchant).tokens.touch(tokenId)
 }
@@ -62,7 +61,7 @@ export function setTokenStatus(
 ): CustomerToken {
   const token = getToken(domain, merchant, tokenId)
   if (token.status === 'CANCELLED' && status !== 'CANCELLED') {
-    throw new KlarnaError(409, 'INVALID_OPERATION', ['A cancelled customer token cannot be reinstated'])
+    throw errors.tokenNotReinstatable()
   }
   token.status = status
   domain.store.merchant(merchant).tokens.touch(tokenId)
@@ -85,34 +84,31 @@ export function createTokenOrder(
   const now = clockOf(domain, merchant).nowMs()
   const bodyHash = canonicalJson({ tokenId, body })
   if (idempotencyKey !== undefined && (idempotencyKey.trim() === '' || idempotencyKey.length > 255)) {
-    throw badValue(['Klarna-Idempotency-Key'])
+    throw errors.badValue({ fields: ['Klarna-Idempotency-Key'] })
   }
   if (idempotencyKey !== undefined) {
     const seen = domain.store.find(merchant)?.idempotency.get(idempotencyKey)
     if (seen !== undefined && seen.expiresAtMs >= now) {
       if (seen.bodyHash !== bodyHash) {
-        throw conflict(
-          `Klarna-Idempotency-Key ${idempotencyKey} was already used with a different request`,
-          'IDEMPOTENCY_KEY_REUSED',
-        )
+        throw errors.idempotencyKeyReused({ key: idempotencyKey })
       }
       return { body: seen.body, replayed: true }
     }
   }
-  const token = getToken(domain, merchant, tokenId, 'TOKEN_NOT_FOUND', messages.tokenNotFound)
-  if (token.status === 'CANCELLED') throw forbidden('TOKEN_CANCELLED', messages.tokenCancelled)
-  if (token.status === 'SUSPENDED') throw forbidden('TOKEN_SUSPENDED', messages.tokenSuspended)
+  const token = getToken(domain, merchant, tokenId, errors.tokenNotFound)
+  if (token.status === 'CANCELLED') throw errors.tokenCancelled()
+  if (token.status === 'SUSPENDED') throw errors.tokenSuspended()
   if (token.stepUpRequired === true) throw stepUpError(domain, merchant, token, body.step_up === 'SUPPORTED')
   const bad = [
     ...amountProblems(body, { allowZero: false }),
     ...marketProblems(domain.catalog, { purchase_country: token.purchaseCountry, locale: body.locale }),
   ]
-  if (bad.length > 0) throw badValue(bad)
+  if (bad.length > 0) throw errors.badValue({ fields: bad })
   // The token's payment method works in the currency of the market it was made in. Klarna
   // Payments' docs: UNAVAILABLE_PAYMENT_METHOD; KCO's docs: PAYMENT_METHOD_CURRENCY_MISMATCH
   // (scenario payment-method-currency-mismatch). docs/fidelity.md.
   if (body.purchase_currency.toUpperCase() !== token.purchaseCurrency) {
-    throw forbidden('UNAVAILABLE_PAYMENT_METHOD', messages.currencyMismatch)
+    throw errors.currencyMismatch()
   }
   const state = domain.store.merchant(merchant)
   const orderId = newId()

@@ -1,7 +1,7 @@
 import basicAuth from '@fastify/basic-auth'
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { unauthorized } from '../domain/errors.js'
+import { errors } from '../domain/errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,15 +43,15 @@ export async function registerAuth(
   await app.register(basicAuth, {
     authenticate: { realm: 'Klarna API' },
     validate: async (username, password, request) => {
-      if (username === '' || password === '') throw unauthorized()
+      if (username === '' || password === '') throw errors.unauthorized()
       if (admin !== undefined && username === admin.username) {
-        if (!equal(admin.password, password)) throw unauthorized()
+        if (!equal(admin.password, password)) throw errors.unauthorized()
         request.operator = true
       } else if (
         credentials !== null &&
         !(credentials.has(username) && equal(credentials.get(username) ?? '', password))
       ) {
-        throw unauthorized()
+        throw errors.unauthorized()
       }
       request.merchant = username
     },

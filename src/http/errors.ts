@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { badRequest, badValue, KlarnaError, unauthorized } from '../domain/errors.js'
+import { KlarnaError, errors } from '../domain/errors.js'
 
 /**
  * Every error leaves the server in Klarna's shape: {"error_code", "error_messages",
@@ -48,20 +48,18 @@ export interface ValidationOptions {
 }
 
 export function validationError(
-  errors: AjvError[],
+  problems: AjvError[],
   context: string | undefined,
   { code = 'BAD_VALUE', operation }: ValidationOptions = {},
 ): KlarnaError {
   const paths: string[] = []
-  for (const e of errors) {
+  for (const e of problems) {
     const missing = e.keyword === 'required' ? String(e.params.missingProperty) : undefined
     const path = toKlarnaPath(e.instancePath, missing)
     if (path === '') {
-      return badRequest(
-        context === 'body' || context === undefined
-          ? 'The request body must be a JSON object'
-          : `Bad ${context}`,
-      )
+      return context === 'body' || context === undefined
+        ? errors.notAnObject()
+        : errors.badPart({ part: context })
     }
     paths.push(path)
   }
@@ -69,8 +67,8 @@ export function validationError(
     operation !== undefined && stagedOperations.has(operation)
       ? firstStage.filter((p) => paths.includes(p))
       : []
-  const error = badValue(staged.length > 0 ? staged : paths)
-  return code === 'BAD_VALUE' ? error : new KlarnaError(400, code, error.errorMessages)
+  const fields = staged.length > 0 ? staged : paths
+  return code === 'BAD_VALUE' ? errors.badValue({ fields }) : errors.badRequestFields({ fields })
 }
 
 export function toKlarnaError(
@@ -83,21 +81,21 @@ export function toKlarnaError(
   const status = e.statusCode ?? 500
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new KlarnaError(413, 'REQUEST_TOO_LARGE', ['Request body is too large'])
+      return errors.requestTooLarge()
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return badRequest('Unsupported Content-Type: send application/json')
+      return errors.unsupportedContentType()
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return badRequest('Request body size did not match Content-Length')
+      return errors.contentLengthMismatch()
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return badRequest('Malformed JSON in request body')
+      return errors.malformedJson()
   }
-  if (status === 401) return unauthorized()
+  if (status === 401) return errors.unauthorized()
   if (err instanceof SyntaxError || (status === 400 && /JSON|prototype|constructor/i.test(e.message))) {
-    return badRequest('Malformed JSON in request body')
+    return errors.malformedJson()
   }
-  if (status >= 400 && status < 500) return new KlarnaError(status, 'BAD_REQUEST', [e.message])
-  return new KlarnaError(500, 'INTERNAL_SERVER_ERROR', ['Internal error'])
+  if (status >= 400 && status < 500) return errors.clientError(status, e.message)
+  return errors.internalError()
 }
 
 /** The 401 body: --unauthorized-body, else what the fidelity says (the recorded page, or the documented JSON). */
@@ -154,17 +152,17 @@ function validationCode(request: FastifyRequest): 'BAD_VALUE' | 'BAD_REQUEST' {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const k = toKlarnaError(err, { code: validationCode(request), operation: operationOf(request) })
-    if (k.statusCode >= 500 && !(err instanceof KlarnaError)) request.log.error({ err }, 'request failed')
-    return sendKlarnaError(request, reply, k)
+    const answer = toKlarnaError(err, { code: validationCode(request), operation: operationOf(request) })
+    if (answer.statusCode >= 500 && !(err instanceof KlarnaError)) {
+      request.log.error({ err }, 'request failed')
+    }
+    return sendKlarnaError(request, reply, answer)
   })
   app.setNotFoundHandler((request, reply) => {
     return sendKlarnaError(
       request,
       reply,
-      new KlarnaError(404, 'NOT_FOUND', [
-        `No such endpoint: ${request.method} ${request.url.split('?')[0] ?? ''}`,
-      ]),
+      errors.noSuchEndpoint({ method: request.method, path: request.url.split('?')[0] ?? '' }),
     )
   })
 }

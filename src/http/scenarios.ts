@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { badRequest, KlarnaError } from '../domain/errors.js'
+import { errors } from '../domain/errors.js'
 import { peekAuthorization } from '../domain/authorizations.js'
-import { requestTemplate, type Scenario } from '../domain/scenarios.js'
+import type { Scenario } from '../domain/scenario-files.js'
+import { requestTemplate } from '../domain/scenarios.js'
 import type { ErrorStep } from '../schemas/scenario.js'
 
 declare module 'fastify' {
@@ -32,7 +33,9 @@ function pick(app: FastifyInstance, request: FastifyRequest, operation: string):
   const scenarios = app.domain.scenarios
   const headers = headerValues(request, SCENARIO_HEADER)
   if (headers.length > 1) {
-    throw badRequest(`Send one Klarna-Mock-Scenario header; got ${headers.length}: ${headers.join(', ')}`)
+    throw errors.mockBadRequest({
+      message: `Send one Klarna-Mock-Scenario header; got ${headers.length}: ${headers.join(', ')}`,
+    })
   }
   const name = headers[0]?.trim()
   if (name !== undefined && name !== '') return scenarios.resolve(name, operation)
@@ -114,7 +117,7 @@ export function scenarioHooks(app: FastifyInstance): void {
       request.body,
     )
     const { status, error_code: code, error_messages: texts, headers, ...extra } = e
-    throw new KlarnaError(status, code, texts.map(template.text), headers ?? {}, template.fields(extra))
+    throw errors.forced(status, code, texts.map(template.text), headers ?? {}, template.fields(extra))
   })
 
   // Order calls place the order as the variant says (the domain applies the patch, so an

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import QRCode from 'qrcode'
 import { authorize } from '../../domain/authorizations.js'
 import type { Domain } from '../../domain/context.js'
-import { badRequest, KlarnaError, messages, notFound } from '../../domain/errors.js'
+import { KlarnaError, errors } from '../../domain/errors.js'
 import { decideHpp, getHppSession, openHostedPage } from '../../domain/hpp.js'
 import {
   checkHostedPageSignature,
@@ -24,7 +24,7 @@ import { AuthorizeResponse, authorizeFields } from '../../schemas/mock.js'
 import { authorizePage, hostedPage, reviewPage, widgetPage, type CategoryView } from './pages.js'
 
 const tags = ['Browser (SDK stand-in, widget, hosted page)']
-const errors = { 400: KlarnaErrorBody, 404: KlarnaErrorBody }
+const errorResponses = { 400: KlarnaErrorBody, 404: KlarnaErrorBody }
 const Token = Type.String({ minLength: 1, maxLength: 8192 })
 /**
  * The merchant, for a proxy that routes browsers by it (deploy/haproxy.cfg); the token or signature is what
@@ -52,21 +52,24 @@ const html = (reply: FastifyReply, body: string) =>
  * merchant's session is meant: nothing else from the query is trusted.
  */
 const browser: FastifyPluginAsyncTypebox = async (app) => {
-  const d: Domain = app.domain
+  const domain: Domain = app.domain
   const sdk = readFileSync(join(assetsDir, 'kp-sdk.js'), 'utf8')
 
   const tokenOf = (token: string, m?: string): ClientTokenPayload => {
-    const payload = verifyClientToken(d.links, token)
+    const payload = verifyClientToken(domain.links, token)
     if (payload === undefined || (m !== undefined && m !== payload.merchant)) {
-      throw badRequest('Invalid client_token')
+      throw errors.invalidClientToken()
     }
     return payload
   }
-  const categoryView = (id: string): CategoryView => ({ id, name: d.catalog.categories.get(id)?.name ?? id })
+  const categoryView = (id: string): CategoryView => ({
+    id,
+    name: domain.catalog.categories.get(id)?.name ?? id,
+  })
   /** The token's session, or undefined once it is gone (the pages still render; authorize says no). */
   const sessionOf = (p: ClientTokenPayload): Session | undefined => {
     try {
-      return getSession(d, p.merchant, p.session_id)
+      return getSession(domain, p.merchant, p.session_id)
     } catch {
       return undefined
     }
@@ -102,7 +105,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "The page load() frames in the merchant's container: the category, labelled klarna-mock.",
         querystring: WidgetQuery,
-        response: errors,
+        response: errorResponses,
       },
     },
     async (request, reply) => {
@@ -129,7 +132,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
           email: Type.Optional(Type.String({ maxLength: 320 })),
           purpose: Type.Optional(Type.Union([Type.Literal('authorize'), Type.Literal('finalize')])),
         }),
-        response: errors,
+        response: errorResponses,
       },
     },
     async (request, reply) => {
@@ -157,7 +160,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The payment review (loadPaymentReview())',
         description: 'The page loadPaymentReview() frames: the authorized category and amount.',
         querystring: Type.Object({ client_token: Token, m: Type.Optional(M) }),
-        response: errors,
+        response: errorResponses,
       },
     },
     async (request, reply) => {
@@ -166,7 +169,8 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
       const category =
         session?.authorizationToken === undefined
           ? undefined
-          : d.store.find(p.merchant)?.authorizations.get(session.authorizationToken)?.paymentMethodCategory
+          : domain.store.find(p.merchant)?.authorizations.get(session.authorizationToken)
+              ?.paymentMethodCategory
       return html(
         reply,
         reviewPage(category === undefined ? 'Klarna' : categoryView(category).name, amountOf(session)),
@@ -208,7 +212,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
           Type.Object({ client_token: Token, ...authorizeFields }, { required: ['client_token'] }),
           examples.widgetAuthorize,
         ),
-        response: { 200: AuthorizeResponse, ...errors },
+        response: { 200: AuthorizeResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -216,7 +220,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
       const { client_token: token, ...input } = request.body
       const p = tokenOf(token, request.query.m)
       try {
-        return authorize(d, p.merchant, p.session_id, input).result
+        return authorize(domain, p.merchant, p.session_id, input).result
       } catch (error) {
         if (error instanceof KlarnaError && error.statusCode === 404) {
           return { approved: false, show_form: false }
@@ -228,7 +232,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
 
   // The hosted payment page: opened from an HPP session's redirect_url (signed link).
   const hppOf = (q: { m: string; id: string; sig: string }) => {
-    if (!checkHostedPageSignature(d.links, q.m, q.id, q.sig)) throw notFound(messages.hppSessionNotFound)
+    if (!checkHostedPageSignature(domain.links, q.m, q.id, q.sig)) throw errors.hppSessionNotFound()
     return q
   }
   app.get(
@@ -241,12 +245,12 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'data-testid klarna-mock-approve (pay), klarna-mock-deny (cancel), klarna-mock-back, klarna-mock-email, klarna-mock-category.',
         querystring: HppQuery,
-        response: errors,
+        response: errorResponses,
       },
     },
     async (request, reply) => {
       const q = hppOf(request.query)
-      const { record, session } = openHostedPage(d, q.m, q.id)
+      const { record, session } = openHostedPage(domain, q.m, q.id)
       return html(
         reply,
         hostedPage({
@@ -255,7 +259,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
           categories: record.categories.map(categoryView),
           email: session?.data.billing_address?.email ?? '',
           status: record.status,
-          decisionUrl: `/_mock/hpp/decision?${hostedPageQuery(d.links, q.m, q.id)}`,
+          decisionUrl: `/_mock/hpp/decision?${hostedPageQuery(domain.links, q.m, q.id)}`,
         }),
       )
     },
@@ -284,13 +288,13 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: {
           200: Type.Object({ status: Type.String(), location: Type.Optional(Type.String()) }),
-          ...errors,
+          ...errorResponses,
         },
       },
     },
     async (request) => {
       const q = hppOf(request.query)
-      const { status, location } = decideHpp(d, q.m, q.id, request.body.action, {
+      const { status, location } = decideHpp(domain, q.m, q.id, request.body.action, {
         ...request.body,
         baseUrl: baseUrl(request),
       })
@@ -307,13 +311,13 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The hosted page's QR code (qr_code_url)",
         description: 'An SVG QR code of the hosted page link.',
         querystring: HppQuery,
-        response: { 200: Type.String(), ...errors },
+        response: { 200: Type.String(), ...errorResponses },
       },
     },
     async (request, reply) => {
       const q = hppOf(request.query)
-      getHppSession(d, q.m, q.id)
-      const page = `${baseUrl(request)}/_mock/hpp?${hostedPageQuery(d.links, q.m, q.id)}`
+      getHppSession(domain, q.m, q.id)
+      const page = `${baseUrl(request)}/_mock/hpp?${hostedPageQuery(domain.links, q.m, q.id)}`
       return reply.type('image/svg+xml').send(await QRCode.toString(page, { type: 'svg', margin: 2 }))
     },
   )

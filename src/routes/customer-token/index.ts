@@ -22,7 +22,7 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.basicAuth)
   rateLimitHooks(app, app.mockOptions.rateLimits ?? 'off')
   scenarioHooks(app)
-  const d = app.domain
+  const domain = app.domain
 
   app.get(
     '/customer-token/v1/tokens/:customerToken',
@@ -37,7 +37,7 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CustomerTokenRead, ...errors },
       },
     },
-    async (request) => readToken(d, request.merchant, request.params.customerToken),
+    async (request) => readToken(domain, request.merchant, request.params.customerToken),
   )
 
   app.patch(
@@ -55,7 +55,7 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      cancelToken(d, request.merchant, request.params.customerToken)
+      cancelToken(domain, request.merchant, request.params.customerToken)
       return reply.code(202).send()
     },
   )
@@ -79,7 +79,7 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const key = request.headers['klarna-idempotency-key']
-      const result = createTokenOrder(d, request.merchant, request.params.customerToken, request.body, {
+      const result = createTokenOrder(domain, request.merchant, request.params.customerToken, request.body, {
         baseUrl: baseUrl(request),
         patch: request.scenarioPatch,
         idempotencyKey: Array.isArray(key) ? key[0] : key,

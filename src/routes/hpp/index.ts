@@ -40,7 +40,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.basicAuth)
   rateLimitHooks(app, app.mockOptions.rateLimits ?? 'off')
   scenarioHooks(app)
-  const d = app.domain
+  const domain = app.domain
 
   app.post(
     '/hpp/v1/sessions',
@@ -57,7 +57,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(createHppSession(d, request.merchant, request.body, hppLinks(request))),
+      reply.code(201).send(createHppSession(domain, request.merchant, request.body, hppLinks(request))),
   )
 
   app.get(
@@ -73,7 +73,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: HppSessionView, ...errors },
       },
     },
-    async (request) => readHppSession(d, request.merchant, request.params.session_id),
+    async (request) => readHppSession(domain, request.merchant, request.params.session_id),
   )
 
   app.delete(
@@ -89,7 +89,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      disableHppSession(d, request.merchant, request.params.session_id)
+      disableHppSession(domain, request.merchant, request.params.session_id)
       return reply.code(204).send()
     },
   )
@@ -109,7 +109,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      distributeHppSession(d, request.merchant, request.params.session_id, request.body)
+      distributeHppSession(domain, request.merchant, request.params.session_id, request.body)
       return reply.code(201).send()
     },
   )

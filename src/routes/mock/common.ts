@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
-import { KlarnaError } from '../../domain/errors.js'
+import { errors } from '../../domain/errors.js'
 import { KlarnaErrorBody } from '../../schemas/common.js'
 
-export const errors = {
+export const errorResponses = {
   400: KlarnaErrorBody,
   401: KlarnaErrorBody,
   403: KlarnaErrorBody,
@@ -33,13 +33,11 @@ export function target(request: FastifyRequest, { all = false } = {}): string | 
   const asked = (request.query as { merchant?: string } | undefined)?.merchant
   if (asked === undefined || asked === request.merchant) return request.merchant
   if (!request.operator) {
-    throw new KlarnaError(403, 'FORBIDDEN', [
-      'Only the operator can act on another merchant (see --admin-credentials)',
-    ])
+    throw errors.operatorOnly()
   }
   if (asked === '*') {
     if (!all) {
-      throw new KlarnaError(400, 'BAD_REQUEST', ['Name one merchant: this call cannot act on all of them'])
+      throw errors.mockBadRequest({ message: 'Name one merchant: this call cannot act on all of them' })
     }
     return undefined
   }

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import { entryView, MAX_LIST_LIMIT } from '../../domain/journal.js'
 import { merchantOverview } from '../../domain/overview.js'
 import { CallbackEntry, JournalEntrySchema } from '../../schemas/mock.js'
-import { errors, MerchantQuery, noContent, oneTarget, tags, target } from './common.js'
+import { errorResponses, MerchantQuery, noContent, oneTarget, tags, target } from './common.js'
 
 /**
  * What a test suite asserts on: the request journal and the callbacks made to the merchant. Each
@@ -11,7 +11,7 @@ import { errors, MerchantQuery, noContent, oneTarget, tags, target } from './com
  * or all (`?merchant=*`).
  */
 const observe: FastifyPluginAsyncTypebox = async (app) => {
-  const d = app.domain
+  const domain = app.domain
 
   app.get(
     '/requests',
@@ -28,12 +28,12 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
             limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
           }),
         ]),
-        response: { 200: Type.Array(JournalEntrySchema), ...errors },
+        response: { 200: Type.Array(JournalEntrySchema), ...errorResponses },
       },
     },
     async (request) => {
       const q = request.query
-      return d.journal
+      return domain.journal
         .list({
           merchant: target(request, { all: true }),
           path: q.path,
@@ -53,12 +53,12 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "Sessions, authorizations, customer tokens, orders and HPP sessions (newest first, at most 200 of each), each with its state on the merchant's virtual clock; the clock; whether the journal is on. What the dashboard (/_mock/ui) shows.",
         querystring: MerchantQuery,
-        response: { 200: Type.Unknown(), ...errors },
+        response: { 200: Type.Unknown(), ...errorResponses },
       },
     },
     async (request) => ({
-      ...merchantOverview(d, oneTarget(request)),
-      journal: { enabled: d.journal.limit > 0, limit: d.journal.limit },
+      ...merchantOverview(domain, oneTarget(request)),
+      journal: { enabled: domain.journal.limit > 0, limit: domain.journal.limit },
       operator: request.operator,
     }),
   )
@@ -71,11 +71,11 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Clear the journal',
         description: "Clears the caller's journal entries.",
         querystring: MerchantQuery,
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...errorResponses },
       },
     },
     async (request, reply) => {
-      d.journal.clear(target(request, { all: true }))
+      domain.journal.clear(target(request, { all: true }))
       return reply.code(204).send()
     },
   )
@@ -88,11 +88,11 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The callbacks',
         description: "Klarna's callbacks to the caller's URLs: sent, failed and still due (newest first).",
         querystring: MerchantQuery,
-        response: { 200: Type.Array(CallbackEntry), ...errors },
+        response: { 200: Type.Array(CallbackEntry), ...errorResponses },
       },
     },
     async (request) =>
-      d.outbox.list(target(request, { all: true })).map((c) => ({
+      domain.outbox.list(target(request, { all: true })).map((c) => ({
         id: c.id,
         merchant: c.merchant,
         kind: c.kind,

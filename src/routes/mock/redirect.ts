@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { notFound } from '../../domain/errors.js'
+import { errors } from '../../domain/errors.js'
 import { tags } from './common.js'
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -25,7 +25,7 @@ const redirect: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const link = app.domain.links.verify(request.query.link)
-      if (link === undefined) throw notFound('Unknown redirect')
+      if (link === undefined) throw errors.unknownRedirect()
       if (link.c !== undefined && link.c !== '') {
         const target = link.c
           .replaceAll('{session.id}', encodeURIComponent(link.s))

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { KlarnaError } from '../../domain/errors.js'
+import { errors } from '../../domain/errors.js'
 import { ArmRequest, ScenarioListEntry } from '../../schemas/scenario.js'
 import { examples, withExample } from '../../schemas/examples.js'
-import { errors, MerchantQuery, noContent, oneTarget, tags } from './common.js'
+import { errorResponses, MerchantQuery, noContent, oneTarget, tags } from './common.js'
 
 const ArmedEntry = Type.Object({
   name: Type.String(),
@@ -13,7 +13,7 @@ const ArmedEntry = Type.Object({
 
 /** The scenario catalogue, and what a merchant has armed: list, arm, clear. */
 const scenarios: FastifyPluginAsyncTypebox = async (app) => {
-  const d = app.domain
+  const domain = app.domain
 
   app.get(
     '/scenarios',
@@ -25,7 +25,7 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(ScenarioListEntry) },
       },
     },
-    async () => d.scenarios.summaries(),
+    async () => domain.scenarios.summaries(),
   )
 
   app.post(
@@ -37,12 +37,12 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
         description: "Plays the scenario on this merchant's next calls (times, optionally one operation).",
         querystring: MerchantQuery,
         body: withExample(ArmRequest, examples.arm),
-        response: { 200: ArmRequest, ...errors },
+        response: { 200: ArmRequest, ...errorResponses },
       },
     },
     async (request) => {
       const { name, times = 1, operation } = request.body
-      d.scenarios.arm(oneTarget(request), name, times, operation)
+      domain.scenarios.arm(oneTarget(request), name, times, operation)
       return { name, times, ...(operation === undefined ? {} : { operation }) }
     },
   )
@@ -55,10 +55,10 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List the armed scenarios',
         description: 'What is armed for this merchant, in the order it will play, with the uses left.',
         querystring: MerchantQuery,
-        response: { 200: Type.Array(ArmedEntry), ...errors },
+        response: { 200: Type.Array(ArmedEntry), ...errorResponses },
       },
     },
-    async (request) => d.scenarios.armed(oneTarget(request)),
+    async (request) => domain.scenarios.armed(oneTarget(request)),
   )
 
   app.delete(
@@ -69,11 +69,11 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Disarm every scenario',
         description: 'Clears everything armed for this merchant.',
         querystring: MerchantQuery,
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...errorResponses },
       },
     },
     async (request, reply) => {
-      d.scenarios.disarm(oneTarget(request))
+      domain.scenarios.disarm(oneTarget(request))
       return reply.code(204).send()
     },
   )
@@ -87,12 +87,12 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
         description: "Clears this merchant's arms of the named scenario; 404 if none was armed.",
         params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }),
         querystring: MerchantQuery,
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...errorResponses },
       },
     },
     async (request, reply) => {
-      if (d.scenarios.disarm(oneTarget(request), request.params.name) === 0) {
-        throw new KlarnaError(404, 'NOT_FOUND', [`Scenario "${request.params.name}" is not armed`])
+      if (domain.scenarios.disarm(oneTarget(request), request.params.name) === 0) {
+        throw errors.scenarioNotArmed({ name: request.params.name })
       }
       return reply.code(204).send()
     },

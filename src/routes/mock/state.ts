@@ -16,11 +16,11 @@ import {
 } from '../../schemas/mock.js'
 import { SessionParams, TokenParams } from '../../schemas/params.js'
 import { examples, withExample } from '../../schemas/examples.js'
-import { errors, MerchantQuery, noContent, oneTarget, tags, target } from './common.js'
+import { errorResponses, MerchantQuery, noContent, oneTarget, tags, target } from './common.js'
 
 /** Making state as the browser widget and Klarna would: mint, authorize, clock, reset, token status. */
 const state: FastifyPluginAsyncTypebox = async (app) => {
-  const d = app.domain
+  const domain = app.domain
 
   app.post(
     '/authorizations',
@@ -33,10 +33,10 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
           'Playground e-mails in billing_address decide the outcome (denied, pending, step-up).',
         querystring: MerchantQuery,
         body: withExample(MintRequest, examples.mint),
-        response: { 200: MintResponse, ...errors },
+        response: { 200: MintResponse, ...errorResponses },
       },
     },
-    async (request) => mintAuthorization(d, oneTarget(request), request.body, baseUrl(request)),
+    async (request) => mintAuthorization(domain, oneTarget(request), request.body, baseUrl(request)),
   )
 
   app.post(
@@ -50,10 +50,10 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         params: SessionParams,
         querystring: MerchantQuery,
         body: withExample(AuthorizeRequest, examples.authorize),
-        response: { 200: AuthorizeResponse, ...errors },
+        response: { 200: AuthorizeResponse, ...errorResponses },
       },
     },
-    async (request) => authorize(d, oneTarget(request), request.params.session_id, request.body).result,
+    async (request) => authorize(domain, oneTarget(request), request.params.session_id, request.body).result,
   )
 
   app.get(
@@ -65,10 +65,10 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "The time every expiry of the caller's objects is measured on (each merchant has its own).",
         querystring: MerchantQuery,
-        response: { 200: ClockResponse, ...errors },
+        response: { 200: ClockResponse, ...errorResponses },
       },
     },
-    async (request) => ({ now: clockOf(d, oneTarget(request)).iso() }),
+    async (request) => ({ now: clockOf(domain, oneTarget(request)).iso() }),
   )
 
   app.post(
@@ -81,13 +81,13 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
           "Expires the caller's authorizations (60 minutes), sessions (48 hours), idempotency keys (24 hours) and orders (28 days) without waiting; other merchants' clocks do not move.",
         querystring: MerchantQuery,
         body: withExample(ClockAdvance, examples.clock),
-        response: { 200: ClockResponse, ...errors },
+        response: { 200: ClockResponse, ...errorResponses },
       },
     },
     async (request) => {
       const merchant = oneTarget(request)
-      const now = d.store.merchant(merchant).clock.advance(request.body.advance_seconds).toISOString()
-      sweepExpired(d, merchant)
+      const now = domain.store.merchant(merchant).clock.advance(request.body.advance_seconds).toISOString()
+      sweepExpired(domain, merchant)
       return { now }
     },
   )
@@ -101,11 +101,11 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "Forgets the caller's state, armed scenarios, journal entries and callbacks, and sets its clock back to real time; other merchants keep theirs. The operator: ?merchant=NAME or ?merchant=* (everyone).",
         querystring: MerchantQuery,
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...errorResponses },
       },
     },
     async (request, reply) => {
-      resetAll(d, target(request, { all: true }))
+      resetAll(domain, target(request, { all: true }))
       return reply.code(204).send()
     },
   )
@@ -120,11 +120,16 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         params: TokenParams,
         querystring: MerchantQuery,
         body: withExample(TokenStatusControl, examples.tokenStatusControl),
-        response: { 200: TokenStatusControlResponse, ...errors },
+        response: { 200: TokenStatusControlResponse, ...errorResponses },
       },
     },
     async (request) => {
-      const token = setTokenStatus(d, oneTarget(request), request.params.customerToken, request.body.status)
+      const token = setTokenStatus(
+        domain,
+        oneTarget(request),
+        request.params.customerToken,
+        request.body.status,
+      )
       return { token_id: token.id, status: token.status }
     },
   )

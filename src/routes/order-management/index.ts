@@ -72,9 +72,9 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.basicAuth)
   rateLimitHooks(app, app.mockOptions.rateLimits ?? 'off')
   scenarioHooks(app)
-  const d = app.domain
+  const domain = app.domain
   const idempotent = (request: FastifyRequest, reply: FastifyReply, run: () => Reply) =>
-    send(reply, withIdempotency(d, request.merchant, keyOf(request), run))
+    send(reply, withIdempotency(domain, request.merchant, keyOf(request), run))
 
   app.get(
     `${base}/:order_id`,
@@ -89,7 +89,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MerchantOrder, ...errors },
       },
     },
-    async (request) => readOrder(d, request.merchant, request.params.order_id),
+    async (request) => readOrder(domain, request.merchant, request.params.order_id),
   )
 
   app.post(
@@ -106,7 +106,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        acknowledgeOrder(d, request.merchant, request.params.order_id)
+        acknowledgeOrder(domain, request.merchant, request.params.order_id)
         return ok204
       }),
   )
@@ -127,7 +127,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        updateAuthorization(d, request.merchant, request.params.order_id, request.body)
+        updateAuthorization(domain, request.merchant, request.params.order_id, request.body)
         return ok204
       }),
   )
@@ -148,7 +148,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        const capture = captureOrder(d, request.merchant, request.params.order_id, request.body)
+        const capture = captureOrder(domain, request.merchant, request.params.order_id, request.body)
         return {
           status: 201,
           headers: {
@@ -171,7 +171,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(CaptureView), ...errors },
       },
     },
-    async (request) => listCaptures(d, request.merchant, request.params.order_id),
+    async (request) => listCaptures(domain, request.merchant, request.params.order_id),
   )
 
   app.get(
@@ -186,7 +186,8 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CaptureView, ...errors },
       },
     },
-    async (request) => readCapture(d, request.merchant, request.params.order_id, request.params.capture_id),
+    async (request) =>
+      readCapture(domain, request.merchant, request.params.order_id, request.params.capture_id),
   )
 
   app.patch(
@@ -205,7 +206,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) =>
       idempotent(request, reply, () => {
         extendDueDate(
-          d,
+          domain,
           request.merchant,
           request.params.order_id,
           request.params.capture_id,
@@ -229,7 +230,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      dueDateOptions(d, request.merchant, request.params.order_id, request.params.capture_id),
+      dueDateOptions(domain, request.merchant, request.params.order_id, request.params.capture_id),
   )
 
   app.post(
@@ -248,7 +249,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) =>
       idempotent(request, reply, () => {
         appendShippingInfo(
-          d,
+          domain,
           request.merchant,
           request.params.order_id,
           request.body.shipping_info,
@@ -272,7 +273,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        triggerSendOut(d, request.merchant, request.params.order_id, request.params.capture_id)
+        triggerSendOut(domain, request.merchant, request.params.order_id, request.params.capture_id)
         return ok204
       }),
   )
@@ -292,7 +293,12 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        updateCustomerDetails(d, request.merchant, request.params.order_id, request.body.shipping_address)
+        updateCustomerDetails(
+          domain,
+          request.merchant,
+          request.params.order_id,
+          request.body.shipping_address,
+        )
         return ok204
       }),
   )
@@ -312,7 +318,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        extendAuthorization(d, request.merchant, request.params.order_id)
+        extendAuthorization(domain, request.merchant, request.params.order_id)
         return ok204
       }),
   )
@@ -332,7 +338,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        updateMerchantReferences(d, request.merchant, request.params.order_id, request.body)
+        updateMerchantReferences(domain, request.merchant, request.params.order_id, request.body)
         return ok204
       }),
   )
@@ -352,7 +358,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        const refund = refundOrder(d, request.merchant, request.params.order_id, request.body)
+        const refund = refundOrder(domain, request.merchant, request.params.order_id, request.body)
         return {
           status: 201,
           headers: {
@@ -375,7 +381,8 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RefundView, ...errors },
       },
     },
-    async (request) => readRefund(d, request.merchant, request.params.order_id, request.params.refund_id),
+    async (request) =>
+      readRefund(domain, request.merchant, request.params.order_id, request.params.refund_id),
   )
 
   app.post(
@@ -393,7 +400,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        releaseRemaining(d, request.merchant, request.params.order_id)
+        releaseRemaining(domain, request.merchant, request.params.order_id)
         return ok204
       }),
   )
@@ -413,7 +420,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        appendShippingInfo(d, request.merchant, request.params.order_id, request.body.shipping_info)
+        appendShippingInfo(domain, request.merchant, request.params.order_id, request.body.shipping_info)
         return ok204
       }),
   )
@@ -432,7 +439,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       idempotent(request, reply, () => {
-        cancelOrder(d, request.merchant, request.params.order_id)
+        cancelOrder(domain, request.merchant, request.params.order_id)
         return ok204
       }),
   )

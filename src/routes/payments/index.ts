@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import {
-  createCustomerToken,
-  createOrderFromAuthorization,
-  cancelAuthorization,
-} from '../../domain/authorizations.js'
-import { createSession, readSession, updateSession, categoryView } from '../../domain/sessions.js'
+import { cancelAuthorization } from '../../domain/authorizations.js'
+import { createOrderFromAuthorization } from '../../domain/authorization-orders.js'
+import { createCustomerToken } from '../../domain/tokenize.js'
+import { createSession, createdSessionView, readSession, updateSession } from '../../domain/sessions.js'
 import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
@@ -37,7 +35,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.basicAuth)
   rateLimitHooks(app, app.mockOptions.rateLimits ?? 'off')
   scenarioHooks(app)
-  const d = app.domain
+  const domain = app.domain
 
   app.post(
     '/payments/v1/sessions',
@@ -54,12 +52,10 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const s = createSession(d, request.merchant, request.body, baseUrl(request))
-      return {
-        session_id: s.id,
-        client_token: s.clientToken,
-        payment_method_categories: s.paymentMethodCategories.map((c) => categoryView(d, c)),
-      }
+      return createdSessionView(
+        domain,
+        createSession(domain, request.merchant, request.body, baseUrl(request)),
+      )
     },
   )
 
@@ -76,7 +72,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SessionRead, ...errors },
       },
     },
-    async (request) => readSession(d, request.merchant, request.params.session_id),
+    async (request) => readSession(domain, request.merchant, request.params.session_id),
   )
 
   app.post(
@@ -93,7 +89,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      updateSession(d, request.merchant, request.params.session_id, request.body)
+      updateSession(domain, request.merchant, request.params.session_id, request.body)
       return reply.code(204).send()
     },
   )
@@ -114,10 +110,16 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      createOrderFromAuthorization(d, request.merchant, request.params.authorizationToken, request.body, {
-        baseUrl: baseUrl(request),
-        patch: request.scenarioPatch,
-      }),
+      createOrderFromAuthorization(
+        domain,
+        request.merchant,
+        request.params.authorizationToken,
+        request.body,
+        {
+          baseUrl: baseUrl(request),
+          patch: request.scenarioPatch,
+        },
+      ),
   )
 
   app.delete(
@@ -133,7 +135,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      cancelAuthorization(d, request.merchant, request.params.authorizationToken)
+      cancelAuthorization(domain, request.merchant, request.params.authorizationToken)
       return reply.code(204).send()
     },
   )
@@ -155,7 +157,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) =>
       createCustomerToken(
-        d,
+        domain,
         request.merchant,
         request.params.authorizationToken,
         request.body,

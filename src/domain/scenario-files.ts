@@ -1,0 +1,138 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
+import { Value } from '@sinclair/typebox/value'
+import { parse as parseYaml } from 'yaml'
+import { ScenarioFile, type Step } from '../schemas/scenario.js'
+import { operations } from './scenarios.js'
+
+/**
+ * Scenario files: reads scenarios/*.yaml|yml|json, checks each against its schema
+ * (src/schemas/scenario.ts) and the rules a schema cannot say, and turns it into a Scenario. Run once
+ * at start-up; what happens to a scenario at run time is src/domain/scenarios.ts.
+ */
+
+export interface Scenario {
+  name: string
+  description: string
+  appliesTo: string[]
+  steps: Step[]
+  /** A single step repeats for ever unless `times` bounds it; a sequence ends with normal behaviour. */
+  repeat: boolean
+  file: string
+}
+
+/** Headers a scenario cannot set: they frame the response or identify it. */
+const reservedHeaders = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'trailer',
+  'te',
+  'content-type',
+  'klarna-correlation-id',
+  'date',
+])
+
+export class ScenarioFileError extends Error {
+  override name = 'ScenarioFileError'
+}
+
+function describeErrors(file: string, doc: unknown): string {
+  const first = [...Value.Errors(ScenarioFile, doc)].slice(0, 3)
+  return first
+    .map((e) => `${file}: ${e.path === '' ? '(root)' : e.path.slice(1).replace(/\//g, '.')}: ${e.message}`)
+    .join('\n')
+}
+
+export function parseScenario(file: string, text: string): Scenario {
+  let doc: unknown
+  try {
+    doc = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text)
+  } catch (err) {
+    // The YAML parser's message is a headline ending in "at line L, column C:" and a code frame:
+    // keep the headline and the frame's source line, on one line.
+    const [headline = '', ...frame] = (err as Error).message.split('\n')
+    const source = frame.map((l) => l.trim()).find((l) => l !== '' && !/^\^+$/.test(l))
+    throw new ScenarioFileError(
+      `${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${headline.replace(/:$/, '')}${source === undefined ? '' : `: ${source}`}`,
+    )
+  }
+  if (!Value.Check(ScenarioFile, doc)) throw new ScenarioFileError(describeErrors(file, doc))
+  const spec = doc
+  const outcomes = [spec.error, spec.success, spec.fault, spec.sequence].filter((x) => x !== undefined).length
+  if (outcomes !== 1) {
+    throw new ScenarioFileError(`${file}: needs exactly one of error, success, fault, sequence`)
+  }
+  for (const [i, step] of (spec.sequence ?? []).entries()) {
+    if ([step.error, step.success, step.fault, step.pass].filter((x) => x !== undefined).length !== 1) {
+      throw new ScenarioFileError(`${file}: sequence.${i}: needs exactly one of error, success, fault, pass`)
+    }
+  }
+  for (const header of Object.keys(spec.error?.headers ?? {}).concat(
+    (spec.sequence ?? []).flatMap((step) => Object.keys(step.error?.headers ?? {})),
+  )) {
+    if (reservedHeaders.has(header.toLowerCase())) {
+      throw new ScenarioFileError(
+        `${file}: headers.${header}: the mock sets this header itself (${[...reservedHeaders].join(', ')} cannot be forced)`,
+      )
+    }
+  }
+  for (const op of spec.applies_to) {
+    if (op !== '*' && !(operations as readonly string[]).includes(op)) {
+      throw new ScenarioFileError(
+        `${file}: applies_to: unknown operation "${op}" (known: ${operations.join(', ')}, or "*")`,
+      )
+    }
+  }
+  const single: Step =
+    spec.error !== undefined
+      ? { error: spec.error }
+      : spec.success !== undefined
+        ? { success: spec.success }
+        : spec.fault !== undefined
+          ? { fault: spec.fault }
+          : {}
+  const steps = spec.sequence ?? Array.from({ length: spec.times ?? 1 }, () => single)
+  return {
+    name: spec.name,
+    description: spec.description,
+    appliesTo: spec.applies_to.includes('*') ? [...operations] : spec.applies_to,
+    steps,
+    repeat: spec.sequence === undefined && spec.times === undefined,
+    file,
+  }
+}
+
+/** Loads every scenario of the folders in order; a later folder's file replaces one of the same name. */
+export function loadScenarios(dirs: readonly string[]): Map<string, Scenario> {
+  const all = new Map<string, Scenario>()
+  for (const dir of dirs) {
+    let entries: string[]
+    try {
+      entries = readdirSync(dir).sort()
+    } catch (err) {
+      throw new ScenarioFileError(`${dir}: cannot read the scenarios folder: ${(err as Error).message}`)
+    }
+    for (const entry of entries) {
+      if (!/\.(ya?ml|json)$/.test(entry)) continue
+      const file = join(dir, entry)
+      let regular: boolean
+      try {
+        regular = statSync(file).isFile()
+      } catch (err) {
+        throw new ScenarioFileError(`${file}: cannot read: ${(err as Error).message}`)
+      }
+      if (!regular) {
+        throw new ScenarioFileError(`${file}: not a regular file (a scenario is a .yaml, .yml or .json file)`)
+      }
+      const scenario = parseScenario(file, readFileSync(file, 'utf8'))
+      if (basename(entry, extname(entry)) !== scenario.name) {
+        throw new ScenarioFileError(`${file}: name "${scenario.name}" must match the file name`)
+      }
+      all.set(scenario.name, scenario)
+    }
+  }
+  return all
+}
