@@ -1,7 +1,7 @@
 import t from 'tap'
 import { readConfig } from '../src/cli.js'
 import { runCli, startServer, stop } from './helpers/spawn.js'
-import { basic } from './helpers/app.js'
+import { basic, tokenRequest } from './helpers/app.js'
 
 t.test('defaults: 127.0.0.1:4545, 60-minute authorizations, open auth', async (t) => {
   const c = readConfig([], {})
@@ -151,13 +151,7 @@ t.test(
     const made = await fetch(`${one.url}/payments/v1/authorizations/${auth}/customer-token`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({
-        purchase_country: 'SE',
-        purchase_currency: 'SEK',
-        locale: 'sv-SE',
-        description: 'x',
-        intended_use: 'SUBSCRIPTION',
-      }),
+      body: JSON.stringify(tokenRequest({ description: 'x' })),
     })
     const tokenId = ((await made.json()) as { token_id: string }).token_id
     await fetch(`${one.url}/_mock/clock`, { method: 'POST', headers, body: '{"advance_seconds": 86400}' })

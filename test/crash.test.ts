@@ -1,6 +1,6 @@
 import t from 'tap'
 import { join } from 'node:path'
-import { basic } from './helpers/app.js'
+import { basic, tokenRequest } from './helpers/app.js'
 import { seTokenOrder } from './helpers/data.js'
 import { startServer, stop } from './helpers/spawn.js'
 
@@ -36,13 +36,10 @@ t.test(`SIGKILL under load, ${KILLS} times: no acknowledged write is lost`, asyn
   ).authorization_token
   const token = (
     (await (
-      await post(`${server.url}/payments/v1/authorizations/${auth}/customer-token`, {
-        purchase_country: 'SE',
-        purchase_currency: 'SEK',
-        locale: 'sv-SE',
-        description: 'crash test',
-        intended_use: 'SUBSCRIPTION',
-      })
+      await post(
+        `${server.url}/payments/v1/authorizations/${auth}/customer-token`,
+        tokenRequest({ description: 'crash test' }),
+      )
     ).json()) as { token_id: string }
   ).token_id
   const acked: Ack[] = []

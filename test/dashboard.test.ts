@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Browser, Page } from 'playwright-core'
-import { basic, type Tap } from './helpers/app.js'
+import { basic, type Tap, tokenRequest } from './helpers/app.js'
 import { launch } from './helpers/browser.js'
 import { listen } from './helpers/socket.js'
 import { seTokenOrder } from './helpers/data.js'
@@ -62,13 +62,10 @@ t.test('a customer-token flow followed and driven from the dashboard', async (t)
     authorization_token: string
   }
   const token = (await (
-    await post(`/payments/v1/authorizations/${minted.authorization_token}/customer-token`, {
-      purchase_country: 'SE',
-      purchase_currency: 'SEK',
-      locale: 'sv-SE',
-      description: 'Coffee, monthly',
-      intended_use: 'SUBSCRIPTION',
-    })
+    await post(
+      `/payments/v1/authorizations/${minted.authorization_token}/customer-token`,
+      tokenRequest({ description: 'Coffee, monthly' }),
+    )
   ).json()) as { token_id: string }
   const { page, problems } = await openDashboard(t, browser, url)
 
@@ -99,13 +96,10 @@ t.test('a customer-token flow followed and driven from the dashboard', async (t)
     'expired',
     'the countdown reached expired',
   )
-  const api = await post(`/payments/v1/authorizations/${second.authorization_token}/customer-token`, {
-    purchase_country: 'SE',
-    purchase_currency: 'SEK',
-    locale: 'sv-SE',
-    description: 'x',
-    intended_use: 'SUBSCRIPTION',
-  })
+  const api = await post(
+    `/payments/v1/authorizations/${second.authorization_token}/customer-token`,
+    tokenRequest({ description: 'x' }),
+  )
   t.equal(api.status, 404, 'and the API agrees')
 
   // A scenario armed from the page, triggered by the API, seen in the journal.

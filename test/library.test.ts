@@ -4,15 +4,9 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { startMock } from '../src/index.js'
 import { packageRoot } from '../src/paths.js'
-import { basic } from './helpers/app.js'
+import { basic, tokenRequest } from './helpers/app.js'
 
-const tokenBody = JSON.stringify({
-  purchase_country: 'SE',
-  purchase_currency: 'SEK',
-  locale: 'sv-SE',
-  description: 'x',
-  intended_use: 'SUBSCRIPTION',
-})
+const tokenBody = JSON.stringify(tokenRequest({ description: 'x' }))
 
 t.test('startMock: a free port, authorize, advanceClock, reset, close', async (t) => {
   const mock = await startMock()

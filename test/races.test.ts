@@ -1,16 +1,10 @@
 import t from 'tap'
-import { basic } from './helpers/app.js'
+import { basic, tokenRequest } from './helpers/app.js'
 import { seTokenOrder } from './helpers/data.js'
 import { listen } from './helpers/socket.js'
 
 const json = { authorization: basic(), 'content-type': 'application/json' }
-const tokenBody = JSON.stringify({
-  purchase_country: 'SE',
-  purchase_currency: 'SEK',
-  locale: 'sv-SE',
-  description: 'Sub',
-  intended_use: 'SUBSCRIPTION',
-})
+const tokenBody = JSON.stringify(tokenRequest({ description: 'Sub' }))
 
 async function post(url: string, body: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: 'POST', headers: { ...json, ...headers }, body })

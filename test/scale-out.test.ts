@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { packageRoot } from '../src/paths.js'
-import { basic } from './helpers/app.js'
+import { basic, tokenRequest } from './helpers/app.js'
 import { seTokenOrder } from './helpers/data.js'
 import { startServer, stop, type Started } from './helpers/spawn.js'
 
@@ -107,26 +107,22 @@ t.test(
           ).json()) as { authorization_token: string }
         ).authorization_token
         const made = (await (
-          await post(m, `/payments/v1/authorizations/${auth}/customer-token`, {
-            purchase_country: 'SE',
-            purchase_currency: 'SEK',
-            locale: 'sv-SE',
-            description: m,
-            intended_use: 'SUBSCRIPTION',
-          })
+          await post(
+            m,
+            `/payments/v1/authorizations/${auth}/customer-token`,
+            tokenRequest({ description: m }),
+          )
         ).json()) as { token_id: string; redirect_url: string }
         const order = await post(m, `/customer-token/v1/tokens/${made.token_id}/order`, seTokenOrder())
         const second = (
           (await (await post(m, '/_mock/authorizations', {})).json()) as { authorization_token: string }
         ).authorization_token
         await post(m, '/_mock/clock', { advance_seconds: i % 2 === 0 ? 3660 : 60 })
-        const late = await post(m, `/payments/v1/authorizations/${second}/customer-token`, {
-          purchase_country: 'SE',
-          purchase_currency: 'SEK',
-          locale: 'sv-SE',
-          description: 'late',
-          intended_use: 'SUBSCRIPTION',
-        })
+        const late = await post(
+          m,
+          `/payments/v1/authorizations/${second}/customer-token`,
+          tokenRequest({ description: 'late' }),
+        )
         return {
           m,
           token: made.token_id,

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Writable } from 'node:stream'
 import { buildApp } from '../src/app.js'
-import { basic, build, call, createCustomerToken, mint } from './helpers/app.js'
+import { basic, build, call, createCustomerToken, mint, tokenRequest } from './helpers/app.js'
 import { gbOrder, gbSession, seTokenOrder } from './helpers/data.js'
 
 t.test('no endpoint but health, docs and redirect links answers without credentials', async (t) => {
@@ -55,13 +55,12 @@ t.test("no merchant can read, charge or cancel another merchant's objects, on an
     .authorization_token as string
   const { authorization_token: auth2 } = await mint(app)
   const token = (await createCustomerToken(app, auth2)).json().token_id as string
-  const gbToken = {
+  const gbToken = tokenRequest({
     purchase_country: 'GB',
     purchase_currency: 'GBP',
     locale: 'en-GB',
     description: 'x',
-    intended_use: 'SUBSCRIPTION',
-  }
+  })
   const b = { user: 'merchant-b' }
   const attempts: Array<[string, string, unknown, number]> = [
     ['GET', `/payments/v1/sessions/${sid}`, undefined, 404],

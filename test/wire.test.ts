@@ -1,15 +1,9 @@
 import t from 'tap'
-import { basic } from './helpers/app.js'
+import { basic, tokenRequest } from './helpers/app.js'
 import { listen, names, raw } from './helpers/socket.js'
 
 const json = { authorization: basic(), 'content-type': 'application/json' }
-const tokenBody = JSON.stringify({
-  purchase_country: 'SE',
-  purchase_currency: 'SEK',
-  locale: 'sv-SE',
-  description: 'Sub',
-  intended_use: 'SUBSCRIPTION',
-})
+const tokenBody = JSON.stringify(tokenRequest({ description: 'Sub' }))
 
 async function mintOn(port: number): Promise<string> {
   const r = await raw(port, 'POST', '/_mock/authorizations', json, ['{}'])
