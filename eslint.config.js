@@ -1,7 +1,7 @@
 // Lint: neostandard (the rules the Fastify team's demo app uses) with TypeScript, its style rules
 // left to Prettier (`noStyle`, the combination neostandard documents), plus a line-length limit
 // that Prettier cannot enforce on strings and comments. `npm run lint`; `npm test` runs it first.
-import neostandard from 'neostandard'
+import neostandard, { resolveIgnoresFromGitignore } from 'neostandard'
 import stylistic from '@stylistic/eslint-plugin'
 import globals from 'globals'
 
@@ -9,7 +9,7 @@ export default [
   ...neostandard({
     ts: true,
     noStyle: true,
-    ignores: ['dist/**', 'coverage/**', '.tap/**', 'screenshots/**', 'node_modules/**'],
+    ignores: [...resolveIgnoresFromGitignore(), 'dist/**', 'coverage/**', '.tap/**', 'screenshots/**'],
   }),
   {
     plugins: { '@stylistic': stylistic },

@@ -2,7 +2,7 @@
 // authorizations, made in-process through the same domain calls the routes make. `npm run bench:memory`
 // (BENCH_OBJECTS changes the count). Run with --expose-gc.
 import { startMock } from '../dist/index.js'
-import { createCustomerToken } from '../dist/domain/authorizations.js'
+import { createCustomerToken } from '../dist/domain/tokenize.js'
 
 const n = Number(process.env.BENCH_OBJECTS ?? 100000)
 const mb = (x) => `${(x / 1024 / 1024).toFixed(1)} MB`

@@ -9,119 +9,26 @@
 // Each server runs in its own process pinned to core 0 (taskset, when the machine has it); the
 // load generator (autocannon, the Fastify team's benchmarking library) runs here, pinned to core 1.
 // Memory after 100,000 customer tokens and 100,000 unused authorizations: bench/memory.mjs.
-import autocannon from 'autocannon'
-import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { cpus } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import {
+  canPin,
+  connections,
+  headers,
+  load,
+  mint,
+  pinLoadGenerator,
+  seconds,
+  start,
+  stop,
+  tokenBody,
+} from './lib.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const { values: opts } = parseArgs({
   options: { runs: { type: 'string', default: '1' }, soak: { type: 'string' } },
 })
-const seconds = Number(process.env.BENCH_SECONDS ?? 5)
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
-const canPin = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0
-
 // The load generator on core 1, the servers on core 0.
-if (canPin && process.env.BENCH_PINNED === undefined) {
-  const again = spawnSync(
-    'taskset',
-    [
-      '-c',
-      '1',
-      process.execPath,
-      ...process.execArgv,
-      fileURLToPath(import.meta.url),
-      ...process.argv.slice(2),
-    ],
-    { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } },
-  )
-  process.exit(again.status ?? 1)
-}
-
-const auth = 'Basic ' + Buffer.from('bench:secret').toString('base64')
-const headers = { authorization: auth, 'content-type': 'application/json' }
-const tokenBody = JSON.stringify({
-  purchase_country: 'SE',
-  purchase_currency: 'SEK',
-  locale: 'sv-SE',
-  description: 'bench',
-  intended_use: 'SUBSCRIPTION',
-})
-
-const servers = {
-  raw: (port) => ['bench/baselines.mjs', 'raw', String(port)],
-  fastify: (port) => ['bench/baselines.mjs', 'fastify', String(port)],
-  mock: (port) => ['dist/server.js', '--port', String(port), '--log-level', 'silent'],
-}
-
-/** A port free right now on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-/** Starts a server; resolves once its health URL answers 200, with the time that took (spawn included). */
-async function start(name) {
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
-  const args = servers[name](port)
-  const t0 = performance.now()
-  const child = canPin
-    ? spawn('taskset', ['-c', '0', process.execPath, ...args], {
-        cwd: root,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      })
-    : spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
-  let exited = false
-  child.on('exit', () => {
-    exited = true
-  })
-  for (;;) {
-    if (exited) throw new Error(`${name} exited before answering`)
-    try {
-      if ((await fetch(`${url}/_mock/health`)).status === 200) break
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 2))
-  }
-  return { name, url, child, startMs: performance.now() - t0 }
-}
-
-const stop = (s) =>
-  new Promise((resolve) => {
-    s.child.once('exit', resolve)
-    s.child.kill('SIGKILL')
-  })
-
-function load(url, requests, duration = seconds) {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration, headers, requests }, (err, result) =>
-      err ? reject(err) : resolve(result),
-    )
-  })
-}
-
-/** Authorizations for the mock's customer-token case, one per request. */
-async function mint(url, n) {
-  const tokens = []
-  const worker = async () => {
-    while (tokens.length < n) {
-      const res = await fetch(`${url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })
-      tokens.push((await res.json()).authorization_token)
-    }
-  }
-  await Promise.all(Array.from({ length: 32 }, worker))
-  return tokens
-}
+pinLoadGenerator(import.meta.url)
 
 async function measure(name) {
   const server = await start(name)

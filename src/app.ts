@@ -17,6 +17,8 @@ import { defaultCallbackOptions, registerCallbacks } from './http/callbacks.js'
 import { registerDocs } from './http/docs.js'
 import { clientErrorHandler } from './http/client-errors.js'
 import { registerErrorHandling, sendKlarnaError } from './http/errors.js'
+import { registerOperation } from './http/operation.js'
+import { lazyCompilers } from './http/lazy-compilers.js'
 import { registerRequestLog, registerSweep } from './http/housekeeping.js'
 import { registerJournal } from './http/journal.js'
 import { dropNulls, registerJsonParser } from './http/parser.js'
@@ -48,6 +50,11 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
     // Every log line of a request carries its correlation id under Klarna's name.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlation_id' }),
     requestIdHeader: false,
+    // Validators and serializers compiled on a route's first call, not at start-up (src/http/lazy-compilers.ts).
+    schemaController: { compilersFactory: lazyCompilers() },
+    // A silent logger writes nothing: each request shares it instead of building a child (per-call cost).
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      logger.level === 'silent' ? logger : logger.child(bindings, childOptions),
     bodyLimit: options.bodyLimit ?? defaults.bodyLimit,
     // A request (headers and body) must arrive within this time: a slow sender gets a 408.
     requestTimeout,
@@ -97,6 +104,7 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
   app.decorate('mockOptions', options)
 
   registerErrorHandling(app)
+  registerOperation(app)
   registerWire(app)
   registerJournal(app)
   registerRequestLog(app)
@@ -106,9 +114,10 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
 
   // A route with a body schema and no body validates as {} so that every missing field is named.
   // A body's null properties are "not given" (src/http/parser.ts).
-  app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body === undefined && request.expectsBody) request.body = {}
     else dropNulls(request.body)
+    done()
   })
 
   // Before the routes, so that its hook sees every answer.

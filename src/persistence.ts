@@ -630,11 +630,18 @@ export function persistState(
   })
   app.log.info({ file, durability }, 'state file in use')
   // Before the answer leaves: the change is in the log ('write') or on disk ('fsync').
-  app.addHook('onSend', async (_request, _reply, payload) => {
-    writer.flush()
-    if (durability === 'fsync') await writer.sync()
-    return payload
-  })
+  if (durability === 'fsync') {
+    app.addHook('onSend', async (_request, _reply, payload) => {
+      writer.flush()
+      await writer.sync()
+      return payload
+    })
+  } else {
+    app.addHook('onSend', (_request, _reply, payload, done) => {
+      writer.flush()
+      done(null, payload)
+    })
+  }
   app.addHook('onClose', async () => {
     await writer.close()
   })

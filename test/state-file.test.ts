@@ -150,6 +150,7 @@ t.test('a snapshot written in the background keeps every change made while it is
   const one = await open(file)
   const early = []
   for (let i = 0; i < 1200; i++) early.push(await newToken(one))
+  const generation = one.stateWriter?.generation ?? 0
   const compaction = one.stateWriter?.compact()
   // Changes while the snapshot is being written, a batch per event-loop turn.
   const late = await Promise.all(Array.from({ length: 20 }, async () => await newToken(one)))
@@ -157,8 +158,12 @@ t.test('a snapshot written in the background keeps every change made while it is
     await call(one, 'PATCH', `/customer-token/v1/tokens/${token}/status`, { status: 'CANCELLED' })
   }
   await compaction
-  t.equal(one.stateWriter?.generation, 3, 'a new log segment was started')
-  t.same(readdirSync(dir).sort(), ['state.json', 'state.json.log.3'], 'older segments are gone')
+  t.equal(one.stateWriter?.generation, generation + 1, 'a new log segment was started')
+  t.same(
+    readdirSync(dir).sort(),
+    ['state.json', `state.json.log.${generation + 1}`],
+    'older segments are gone',
+  )
   await one.close()
 
   const two = await open(file)

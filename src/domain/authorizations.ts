@@ -25,10 +25,28 @@ export type AuthorizeResult =
   | { approved: false; show_form: false; reason: string }
 
 /** The approved playground customer of a market: Klarna's sample data, with the market's test e-mail. */
+const samplesByCatalog = new WeakMap<Domain['catalog'], Map<string, Address>>()
+
+/**
+ * One shared frozen address per market: most authorizations keep it as it is, so they keep a
+ * reference rather than a copy (records are replaced, never changed in place).
+ */
 function sampleAddress(domain: Domain, country: string): Address {
-  const samples = domain.catalog.sampleAddresses
-  const cc = country.toLowerCase() === 'gb' ? 'uk' : country.toLowerCase()
-  return { ...samples.generic, email: `customer@email.${cc}`, ...samples.countries.get(country), country }
+  let byCountry = samplesByCatalog.get(domain.catalog)
+  if (byCountry === undefined) samplesByCatalog.set(domain.catalog, (byCountry = new Map()))
+  let sample = byCountry.get(country)
+  if (sample === undefined) {
+    const samples = domain.catalog.sampleAddresses
+    const cc = country.toLowerCase() === 'gb' ? 'uk' : country.toLowerCase()
+    sample = Object.freeze({
+      ...samples.generic,
+      email: `customer@email.${cc}`,
+      ...samples.countries.get(country),
+      country,
+    })
+    if (domain.catalog.markets.has(country)) byCountry.set(country, sample)
+  }
+  return sample
 }
 
 /** authorize() of the browser widget, as Klarna's playground answers it. */
@@ -52,11 +70,15 @@ export function authorize(
   }
   const type = input.payment_method_type?.toUpperCase() ?? known.payment_method_type
   if (!domain.catalog.types.has(type)) throw errors.badValue({ fields: ['payment_method_type'] })
-  const billing: Address = {
-    ...sampleAddress(domain, country),
-    ...normaliseAddress(session.data.billing_address),
-    ...normaliseAddress(input.billing_address),
-  }
+  const sample = sampleAddress(domain, country)
+  const billing: Address =
+    session.data.billing_address === undefined && input.billing_address === undefined
+      ? sample
+      : {
+          ...sample,
+          ...normaliseAddress(session.data.billing_address),
+          ...normaliseAddress(input.billing_address),
+        }
   const outcome: Outcome = outcomeForEmail(billing.email)
   if (outcome.kind === 'rejected') {
     return { result: { approved: false, show_form: false, reason: outcome.reason } }

@@ -8,7 +8,8 @@
 
 export interface JournalEntry {
   correlation_id: string
-  time: string
+  /** On the merchant's virtual clock once the merchant is known (ms); shown as ISO 8601. */
+  timeMs: number
   method: string
   path: string
   merchant: string | null
@@ -154,7 +155,7 @@ export class Journal {
 export function entryView(e: JournalEntry) {
   return {
     correlation_id: e.correlation_id,
-    time: e.time,
+    time: new Date(e.timeMs).toISOString(),
     method: e.method,
     path: e.path,
     merchant: e.merchant,

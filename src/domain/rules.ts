@@ -75,11 +75,23 @@ export function normaliseAddress<A extends Record<string, unknown> & { country?:
   return out as A
 }
 
-export function categoriesFor(catalog: Catalog, country: string): string[] {
+const categoriesByCountry = new WeakMap<Catalog, Map<string, readonly string[]>>()
+
+/** The categories a market offers: one shared frozen list per country (sessions keep a reference). */
+export function categoriesFor(catalog: Catalog, country: string): readonly string[] {
   const c = country.toUpperCase()
-  return [...catalog.categories]
-    .filter(([, cat]) => cat.markets === '*' || cat.markets.includes(c))
-    .map(([id]) => id)
+  let byCountry = categoriesByCountry.get(catalog)
+  if (byCountry === undefined) categoriesByCountry.set(catalog, (byCountry = new Map()))
+  let list = byCountry.get(c)
+  if (list === undefined) {
+    list = Object.freeze(
+      [...catalog.categories]
+        .filter(([, cat]) => cat.markets === '*' || cat.markets.includes(c))
+        .map(([id]) => id),
+    )
+    if (catalog.markets.has(c)) byCountry.set(c, list)
+  }
+  return list
 }
 
 export function isTokenizable(catalog: Catalog, country: string, category: string): boolean {

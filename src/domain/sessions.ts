@@ -68,24 +68,43 @@ export function createSession(
     status: 'incomplete',
     intent: (data.intent ?? 'buy') as Intent,
     data,
-    paymentMethodCategories: categoriesFor(domain.catalog, data.purchase_country),
-    clientToken: signClientToken(domain.links, {
-      session_id: id,
-      base_url: baseUrl,
-      design: data.design ?? 'klarna',
-      language: (data.locale ?? 'en').split('-')[0],
-      purchase_country: data.purchase_country,
-      trace_flow: false,
-      environment: 'playground',
-      merchant_name: merchant,
-      merchant,
-      session_type: 'PAYMENTS',
-      client_event_base_url: baseUrl,
-      experiments: [],
-    }),
+    // Shared and never changed in place (an update assigns a new list).
+    paymentMethodCategories: categoriesFor(domain.catalog, data.purchase_country) as string[],
+    baseUrl: shared(baseUrl),
   }
   domain.store.merchant(merchant).sessions.set(id, session)
   return session
+}
+
+/** One copy of each base URL, however many sessions name it (a few distinct values at most). */
+const baseUrls = new Map<string, string>()
+function shared(baseUrl: string): string {
+  const known = baseUrls.get(baseUrl)
+  if (known !== undefined) return known
+  if (baseUrls.size < 100) baseUrls.set(baseUrl, baseUrl)
+  return baseUrl
+}
+
+/**
+ * The session's client_token, signed when asked for rather than kept (it is most of a session's
+ * size): the same session gives the same token.
+ */
+export function clientTokenOf(domain: Domain, merchant: string, session: Session): string {
+  if (session.baseUrl === undefined) return session.clientToken ?? ''
+  return signClientToken(domain.links, {
+    session_id: session.id,
+    base_url: session.baseUrl,
+    design: session.data.design ?? 'klarna',
+    language: (session.data.locale ?? 'en').split('-')[0],
+    purchase_country: session.data.purchase_country,
+    trace_flow: false,
+    environment: 'playground',
+    merchant_name: merchant,
+    merchant,
+    session_type: 'PAYMENTS',
+    client_event_base_url: session.baseUrl,
+    experiments: [],
+  })
 }
 
 /** A live session of this merchant, or 404 "Invalid session id" (unknown, expired, another merchant's). */
@@ -112,15 +131,15 @@ export function updateSession(domain: Domain, merchant: string, id: string, upda
   if (bad.length > 0) throw errors.badValue({ fields: bad })
   session.data = merged
   session.intent = (merged.intent ?? 'buy') as Intent
-  session.paymentMethodCategories = categoriesFor(domain.catalog, merged.purchase_country)
+  session.paymentMethodCategories = categoriesFor(domain.catalog, merged.purchase_country) as string[]
   domain.store.merchant(merchant).sessions.touch(id)
 }
 
 /** What POST /payments/v1/sessions answers. */
-export function createdSessionView(domain: Domain, session: Session) {
+export function createdSessionView(domain: Domain, merchant: string, session: Session) {
   return {
     session_id: session.id,
-    client_token: session.clientToken,
+    client_token: clientTokenOf(domain, merchant, session),
     payment_method_categories: session.paymentMethodCategories.map((c) => categoryView(domain, c)),
   }
 }
@@ -164,7 +183,7 @@ export function readSession(domain: Domain, merchant: string, id: string) {
           customer: { ...defaultCustomerRead, ...authorization.customer },
         }),
     intent: session.intent,
-    client_token: session.clientToken,
+    client_token: clientTokenOf(domain, merchant, session),
     authorization_token: session.authorizationToken,
     expires_at: new Date(session.expiresAtMs).toISOString(),
     status: session.status,

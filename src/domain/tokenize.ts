@@ -1,4 +1,8 @@
-import type { CustomerTokenCreationRequest, CustomerTokenCreationResponse } from '../schemas/klarna.js'
+import type {
+  Customer,
+  CustomerTokenCreationRequest,
+  CustomerTokenCreationResponse,
+} from '../schemas/klarna.js'
 import { clockOf } from './context.js'
 import type { Domain } from './context.js'
 import { errors } from './errors.js'
@@ -14,6 +18,9 @@ import { customerMismatch, getAuthorization } from './authorizations.js'
  * /payments/v1/authorizations/{token}/customer-token), once, within the authorization's lifetime,
  * for intents that allow it and where the market's rules let the payment method be tokenized.
  */
+
+/** A token made without customer details shares this one empty object (records are never changed in place). */
+const noCustomer: Customer = Object.freeze({})
 
 /** POST /payments/v1/authorizations/{token}/customer-token */
 export function createCustomerToken(
@@ -53,7 +60,10 @@ export function createCustomerToken(
   const mismatch = customerMismatch(authorization.customer, body.customer)
   if (mismatch.length > 0) throw errors.notMatching({ fields: mismatch })
 
-  const customer = { ...body.customer, ...authorization.customer }
+  const customer =
+    body.customer === undefined && authorization.customer === undefined
+      ? noCustomer
+      : { ...body.customer, ...authorization.customer }
   const tokenRecord: CustomerToken = {
     id: newId(),
     createdAtMs: clockOf(domain, merchant).nowMs(),
@@ -64,7 +74,8 @@ export function createCustomerToken(
     purchaseCountry: country,
     purchaseCurrency: session.data.purchase_currency,
     description: body.description,
-    billingAddress: { ...billing, ...authorization.billingAddress },
+    billingAddress:
+      billing === undefined ? authorization.billingAddress : { ...billing, ...authorization.billingAddress },
     customer,
     sessionId: session.id,
     authorizationToken: authorization.token,

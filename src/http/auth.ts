@@ -42,18 +42,20 @@ export async function registerAuth(
   app.decorateRequest('operator', false)
   await app.register(basicAuth, {
     authenticate: { realm: 'Klarna API' },
-    validate: async (username, password, request) => {
-      if (username === '' || password === '') throw errors.unauthorized()
+    // Callback-style (it runs on every call): done() passes, done(error) refuses.
+    validate: (username, password, request, _reply, done) => {
+      if (username === '' || password === '') return done(errors.unauthorized())
       if (admin !== undefined && username === admin.username) {
-        if (!equal(admin.password, password)) throw errors.unauthorized()
+        if (!equal(admin.password, password)) return done(errors.unauthorized())
         request.operator = true
       } else if (
         credentials !== null &&
         !(credentials.has(username) && equal(credentials.get(username) ?? '', password))
       ) {
-        throw errors.unauthorized()
+        return done(errors.unauthorized())
       }
       request.merchant = username
+      done()
     },
   })
 }

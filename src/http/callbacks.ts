@@ -62,7 +62,10 @@ export function registerCallbacks(app: FastifyInstance, options: CallbackOptions
     if (!options.enabled) return
     for (const c of outbox.due((merchant) => clockOf(app.domain, merchant).nowMs(), sending)) void send(c)
   }
-  app.addHook('onResponse', async () => tick())
+  app.addHook('onResponse', (_request, _reply, done) => {
+    tick()
+    done()
+  })
   const timer = setInterval(tick, 1000)
   timer.unref()
   app.addHook('onClose', async () => clearInterval(timer))

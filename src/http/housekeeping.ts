@@ -3,7 +3,10 @@ import { sweepExpired } from '../domain/context.js'
 
 /** One log line per request, with the correlation id (Fastify's own two lines are turned off). */
 export function registerRequestLog(app: FastifyInstance): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // Nothing to do per request when the level keeps no info line (--log-level warn, silent).
+  const level = app.log.level as string | undefined
+  if (level === undefined || ['silent', 'fatal', 'error', 'warn'].includes(level)) return
+  app.addHook('onResponse', (request, reply, done) => {
     // The correlation id is the logger's request label (requestIdLogLabel in src/app.ts). The
     // message is the whole line a person reads on a terminal; the fields are for JSON readers.
     const merchant = request.merchant === '' ? undefined : request.merchant
@@ -20,6 +23,7 @@ export function registerRequestLog(app: FastifyInstance): void {
       `${request.method} ${request.url} ${reply.statusCode} ${ms}ms${merchant === undefined ? '' : ` merchant=${merchant}`}` +
         `${request.scenarioApplied === undefined ? '' : ` scenario=${request.scenarioApplied}`} ${request.id}`,
     )
+    done()
   })
 }
 
@@ -27,9 +31,12 @@ export function registerRequestLog(app: FastifyInstance): void {
 export function registerSweep(app: FastifyInstance): void {
   const { clock } = app.domain
   let last = clock.nowMs()
-  app.addHook('onResponse', async () => {
-    if (clock.nowMs() - last <= 60_000) return
-    last = clock.nowMs()
-    sweepExpired(app.domain)
+  app.addHook('onResponse', (_request, _reply, done) => {
+    const now = clock.nowMs()
+    if (now - last > 60_000) {
+      last = now
+      sweepExpired(app.domain)
+    }
+    done()
   })
 }

@@ -19,13 +19,14 @@ declare module 'fastify' {
  * Journals every call outside /_mock: opened on arrival, given the body as it came (by the JSON
  * parser, src/http/parser.ts), completed with the answer and the scenario played. Faults (no
  * answer) are journalled with status null. Nothing is parsed here: the journal parses bodies
- * only when it is read.
+ * only when it is read. The hooks are callback-style (no promise per request: they run on every
+ * call).
  */
 export function registerJournal(app: FastifyInstance): void {
   const journal = app.domain.journal
   if (!journal.enabled) return
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/_mock')) return
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.url.startsWith('/_mock')) return done()
     const headers: Record<string, string> = {}
     for (const name of keptHeaders) {
       const v = request.headers[name]
@@ -33,11 +34,11 @@ export function registerJournal(app: FastifyInstance): void {
     }
     const entry: JournalEntry = {
       correlation_id: request.id,
-      time: app.domain.clock.iso(),
+      timeMs: app.domain.clock.nowMs(),
       method: request.method,
       path: clip(request.url, MAX_PATH_CHARS),
       merchant: null,
-      operation: (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null,
+      operation: request.operation ?? null,
       status: null,
       scenario: null,
       fault: null,
@@ -49,13 +50,14 @@ export function registerJournal(app: FastifyInstance): void {
     }
     request.journalEntry = entry
     journal.add(entry)
+    done()
   })
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const entry = request.journalEntry
     if (entry !== undefined) {
       entry.merchant = request.merchant === '' ? null : request.merchant
       // The time on the merchant's own virtual clock, once the merchant is known.
-      if (request.merchant !== '') entry.time = clockOf(app.domain, request.merchant).iso()
+      if (request.merchant !== '') entry.timeMs = clockOf(app.domain, request.merchant).nowMs()
       entry.status = reply.statusCode
       if (typeof payload === 'string' && payload !== '') {
         const kept = keepBody(payload)
@@ -63,13 +65,15 @@ export function registerJournal(app: FastifyInstance): void {
         entry.responseBodyTruncated = kept.truncated
       }
     }
-    return payload
+    done(null, payload)
   })
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
     const entry = request.journalEntry
-    if (entry === undefined) return
-    entry.merchant = request.merchant === '' ? null : request.merchant
-    entry.scenario = request.scenarioApplied ?? null
+    if (entry !== undefined) {
+      entry.merchant = request.merchant === '' ? null : request.merchant
+      entry.scenario = request.scenarioApplied ?? null
+    }
+    done()
   })
 }
 

@@ -8,11 +8,11 @@ import { RateLimiter, type RateLimitProfile } from '../domain/rate-limits.js'
 export function rateLimitHooks(app: FastifyInstance, profile: RateLimitProfile): void {
   if (profile === 'off') return
   const limiter = new RateLimiter(profile)
-  app.addHook('onRequest', async (request, reply) => {
-    const operation = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId
-    if (operation === undefined) return
+  app.addHook('onRequest', (request, reply, done) => {
+    const operation = request.operation
+    if (operation === undefined) return done()
     const result = limiter.take(request.merchant, operation, app.domain.clock.realMs())
     for (const [name, value] of Object.entries(result.headers)) reply.header(name, value)
-    if (result.error !== undefined) throw result.error
+    done(result.error)
   })
 }

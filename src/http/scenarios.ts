@@ -4,7 +4,7 @@ import { errors } from '../domain/errors.js'
 import { peekAuthorization } from '../domain/authorizations.js'
 import type { Scenario } from '../domain/scenario-files.js'
 import { requestTemplate } from '../domain/scenarios.js'
-import type { ErrorStep } from '../schemas/scenario.js'
+import type { ErrorStep, FaultStep } from '../schemas/scenario.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,6 +22,8 @@ export const APPLIED_HEADER = 'Klarna-Mock-Scenario-Applied'
 
 /** Every value of a header, one per line it was sent on (Node joins repeated custom headers with commas). */
 function headerValues(request: FastifyRequest, name: string): string[] {
+  // Most requests have none: Node builds headersDistinct (every header) only when it is read.
+  if (request.headers[name] === undefined) return []
   // inject() requests have no headersDistinct.
   const distinct = (request.raw.headersDistinct as Record<string, string[]> | undefined)?.[name]
   if (distinct !== undefined) return distinct
@@ -59,25 +61,35 @@ export function scenarioHooks(app: FastifyInstance): void {
   app.addHook('preClose', async () => {
     for (const socket of held) socket.destroy()
   })
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const operation = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId
-    if (operation === undefined) return
+  // Callback-style: most requests have no scenario and pay no promise. A fault returns the promise
+  // of its own playing instead of calling done (Fastify waits for either).
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const operation = request.operation
+    if (operation === undefined) return done()
     const scenario = pick(app, request, operation)
-    if (scenario === undefined) return
+    if (scenario === undefined) return done()
     const step = app.domain.scenarios.nextStep(request.merchant, scenario)
-    if (step === undefined || step.pass === true) return
+    if (step === undefined || step.pass === true) return done()
     if (step.success !== undefined) {
       request.scenarioPatch = step.success.body
       request.scenarioApplied = scenario.name
-      return
+      return done()
     }
     request.scenarioApplied = scenario.name
     reply.header(APPLIED_HEADER, scenario.name)
     if (step.error !== undefined) {
       request.scenarioError = step.error
-      return
+      return done()
     }
-    const fault = step.fault
+    return playFault(request, reply, scenario.name, step.fault)
+  })
+
+  async function playFault(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    name: string,
+    fault: FaultStep | undefined,
+  ): Promise<FastifyReply | undefined> {
     if (fault?.kind === 'delay') {
       await sleep(fault.ms)
       return
@@ -86,11 +98,11 @@ export function scenarioHooks(app: FastifyInstance): void {
     if (request.journalEntry !== undefined) {
       Object.assign(request.journalEntry, {
         merchant: request.merchant,
-        scenario: scenario.name,
+        scenario: name,
         fault: fault?.kind ?? null,
       })
     }
-    request.log.info({ scenario: scenario.name, fault: fault?.kind }, 'scenario fault')
+    request.log.info({ scenario: name, fault: fault?.kind }, 'scenario fault')
     reply.hijack()
     if (fault?.kind === 'drop') {
       socket.destroy()
@@ -103,29 +115,34 @@ export function scenarioHooks(app: FastifyInstance): void {
       held.delete(socket)
     })
     return reply
-  })
+  }
 
   // A forced error plays once the body is parsed and before validation and the handler: it
   // changes no state, and its messages are filled from the request (src/domain/scenarios.ts).
-  app.addHook('preValidation', async (request: FastifyRequest) => {
-    const e = request.scenarioError
-    if (e === undefined) return
-    const template = requestTemplate(
-      app.domain,
-      request.merchant,
-      (request.params ?? {}) as Record<string, string>,
-      request.body,
-    )
-    const { status, error_code: code, error_messages: texts, headers, ...extra } = e
-    throw errors.forced(status, code, texts.map(template.text), headers ?? {}, template.fields(extra))
-  })
+  app.addHook(
+    'preValidation',
+    (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+      const e = request.scenarioError
+      if (e === undefined) return done()
+      const template = requestTemplate(
+        app.domain,
+        request.merchant,
+        (request.params ?? {}) as Record<string, string>,
+        request.body,
+      )
+      const { status, error_code: code, error_messages: texts, headers, ...extra } = e
+      done(errors.forced(status, code, texts.map(template.text), headers ?? {}, template.fields(extra)))
+    },
+  )
 
   // Order calls place the order as the variant says (the domain applies the patch, so an
   // idempotent replay answers the same); for any other call the patch is merged on the way out.
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const patch = request.scenarioPatch
-    if (patch === undefined || reply.statusCode >= 300 || typeof payload !== 'string') return payload
+    if (patch === undefined || reply.statusCode >= 300 || typeof payload !== 'string') {
+      return done(null, payload)
+    }
     reply.raw.setHeader(APPLIED_HEADER, request.scenarioApplied ?? '')
-    return JSON.stringify({ ...(JSON.parse(payload) as Record<string, unknown>), ...patch })
+    done(null, JSON.stringify({ ...(JSON.parse(payload) as Record<string, unknown>), ...patch }))
   })
 }

@@ -13,18 +13,23 @@ const special = new Map([
   ['etag', 'ETag'],
 ])
 
+/** Names already spelled, so that a name is spelled once per process (a few dozen at most). */
+const spelled = new Map<string, string>()
+
 export function canonicalHeaderName(name: string): string {
-  return (
-    special.get(name) ??
-    name
+  let canonical = special.get(name) ?? spelled.get(name)
+  if (canonical === undefined) {
+    canonical = name
       .split('-')
       .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
       .join('-')
-  )
+    if (spelled.size < 1000) spelled.set(name, canonical)
+  }
+  return canonical
 }
 
 export function registerWire(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     // Answered before the body was read, and closing: read the rest first, so the client sees the answer.
     if (!request.raw.complete && String(reply.getHeader('connection')).toLowerCase() === 'close') {
       lingerOnClose(request.raw.socket)
@@ -41,6 +46,6 @@ export function registerWire(app: FastifyInstance): void {
       )
     }
     if (request.noCorrelationHeader !== true) reply.raw.setHeader('Klarna-Correlation-Id', request.id)
-    return payload
+    done(null, payload)
   })
 }

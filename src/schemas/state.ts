@@ -19,7 +19,10 @@ export const SessionRecord = Type.Object({
   expiresAtMs: EpochMs,
   status: Type.Union([Type.Literal('incomplete'), Type.Literal('complete')]),
   intent: IntentSchema,
-  clientToken: Type.String(),
+  /** Where the browser finds the mock: the client_token is signed from it when asked for. */
+  baseUrl: Type.Optional(Type.String()),
+  /** Kept by earlier versions (the token itself); read when there is no baseUrl. */
+  clientToken: Type.Optional(Type.String()),
   data: SessionCreate,
   paymentMethodCategories: Type.Array(Type.String()),
   /** The latest authorization of this session. */

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply } from 'fastify'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import QRCode from 'qrcode'
 import { authorize } from '../../domain/authorizations.js'
 import type { Domain } from '../../domain/context.js'
 import { KlarnaError, errors } from '../../domain/errors.js'
@@ -318,6 +317,8 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
       const q = hppOf(request.query)
       getHppSession(domain, q.m, q.id)
       const page = `${baseUrl(request)}/_mock/hpp?${hostedPageQuery(domain.links, q.m, q.id)}`
+      // Loaded on the first QR code asked for: start-up does not need it.
+      const { default: QRCode } = await import('qrcode')
       return reply.type('image/svg+xml').send(await QRCode.toString(page, { type: 'svg', margin: 2 }))
     },
   )

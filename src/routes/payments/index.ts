@@ -54,6 +54,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       return createdSessionView(
         domain,
+        request.merchant,
         createSession(domain, request.merchant, request.body, baseUrl(request)),
       )
     },

@@ -1,0 +1,102 @@
+// Helpers shared by the benchmark scripts (bench/run.mjs, bench/peers.mjs): servers started in their
+// own process pinned to core 0 (taskset, when the machine has it), autocannon load, authorizations
+// minted for the customer-token case.
+import autocannon from 'autocannon'
+import { spawn, spawnSync } from 'node:child_process'
+import { createServer } from 'node:net'
+import { cpus } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const seconds = Number(process.env.BENCH_SECONDS ?? 5)
+export const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
+export const canPin = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0
+
+/** Runs this very script again pinned to core 1 (the load generator), unless it already is. */
+export function pinLoadGenerator(script) {
+  if (!canPin || process.env.BENCH_PINNED !== undefined) return
+  const again = spawnSync(
+    'taskset',
+    ['-c', '1', process.execPath, ...process.execArgv, fileURLToPath(script), ...process.argv.slice(2)],
+    { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } },
+  )
+  process.exit(again.status ?? 1)
+}
+
+export const auth = 'Basic ' + Buffer.from('bench:secret').toString('base64')
+export const headers = { authorization: auth, 'content-type': 'application/json' }
+export const tokenBody = JSON.stringify({
+  purchase_country: 'SE',
+  purchase_currency: 'SEK',
+  locale: 'sv-SE',
+  description: 'bench',
+  intended_use: 'SUBSCRIPTION',
+})
+
+export const servers = {
+  raw: (port) => [process.execPath, 'bench/baselines.mjs', 'raw', String(port)],
+  fastify: (port) => [process.execPath, 'bench/baselines.mjs', 'fastify', String(port)],
+  mock: (port) => [process.execPath, 'dist/server.js', '--port', String(port), '--log-level', 'silent'],
+}
+
+/** A port free right now on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Starts a server; resolves once `health` answers (any status below 500), with the time that took (spawn included). */
+export async function start(name, command = servers[name], health = '/_mock/health') {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const [program, ...args] = command(port)
+  const t0 = performance.now()
+  const child = canPin
+    ? spawn('taskset', ['-c', '0', program, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+    : spawn(program, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  let exited = false
+  child.on('exit', () => {
+    exited = true
+  })
+  for (;;) {
+    if (exited) throw new Error(`${name} exited before answering`)
+    try {
+      if ((await fetch(`${url}${health}`)).status < 500) break
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+  return { name, url, child, startMs: performance.now() - t0 }
+}
+
+export const stop = (s) =>
+  new Promise((resolve) => {
+    s.child.once('exit', resolve)
+    s.child.kill('SIGKILL')
+  })
+
+export function load(url, requests, duration = seconds) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections, duration, headers, requests }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    )
+  })
+}
+
+/** Authorizations for the mock's customer-token case, one per request. */
+export async function mint(url, n) {
+  const tokens = []
+  const worker = async () => {
+    while (tokens.length < n) {
+      const res = await fetch(`${url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })
+      tokens.push((await res.json()).authorization_token)
+    }
+  }
+  await Promise.all(Array.from({ length: 32 }, worker))
+  return tokens
+}
