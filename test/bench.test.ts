@@ -1,0 +1,33 @@
+import t from 'tap'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+
+/**
+ * The benchmark scripts are not run in CI (they measure, they do not assert), but they must keep
+ * running as the code under them moves: a small memory run, and the peers script's refusal when
+ * the peers are not installed. `npm test` builds dist/ first.
+ */
+const root = join(import.meta.dirname, '..')
+const run = promisify(execFile)
+
+t.test('bench/memory.mjs runs against the built package and prints bytes per stored object', async (t) => {
+  const { stdout } = await run(process.execPath, ['--expose-gc', 'bench/memory.mjs'], {
+    cwd: root,
+    env: { ...process.env, BENCH_OBJECTS: '200' },
+  })
+  t.match(
+    stdout,
+    /200 customer tokens and 200 unused authorizations: 400 sessions, 400 authorizations, 200 tokens/,
+  )
+  t.match(stdout, /bytes of RSS per stored object \(1000 objects\)/)
+})
+
+t.test('bench/peers.mjs says how to install the peers when they are missing', async (t) => {
+  const failed = await run(process.execPath, ['bench/peers.mjs'], {
+    cwd: root,
+    env: { ...process.env, PEERS_DIR: join(root, 'no-such-peers-dir'), BENCH_PINNED: '1' },
+  }).catch((err: { code: number; stderr: string }) => err)
+  t.match(failed, { code: 1, stderr: /not installed in .*no-such-peers-dir: prism, mockoon-cli, wiremock/ })
+  t.match(failed, { stderr: /npm install --prefix .*@stoplight\/prism-cli@5 @mockoon\/cli@9 wiremock@3/ })
+})
