@@ -85,7 +85,13 @@ t.test(`SIGKILL under load, ${KILLS} times: no acknowledged write is lost`, asyn
       }
     }
     const load = Promise.all(Array.from({ length: WORKERS }, async (_, w) => await worker(w)))
-    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200))
+    // The kill lands once the load is real (a number of writes acknowledged, not a time, which a busy
+    // machine stretches), and then at a random moment among the writes still under way.
+    const enough = Date.now() + 20_000
+    while (thisRound.length < 20 && Date.now() < enough) {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 100))
     const killedAt = Date.now()
     await stop(server.child, 'SIGKILL')
     running = false
