@@ -36,6 +36,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     domain: Domain
     mockOptions: ResolvedOptions
+    /** Compiles, in the background, the validators and serializers no call has needed yet (lazy-compilers.ts). */
+    warmUp: () => Promise<number>
   }
 }
 
@@ -43,6 +45,7 @@ declare module 'fastify' {
 export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance> {
   const options = checkOptions(given as Record<string, unknown>)
   const requestTimeout = Math.round((options.requestTimeoutSeconds ?? defaults.requestTimeoutSeconds) * 1000)
+  const compilers = lazyCompilers()
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => randomUUID(),
@@ -51,7 +54,7 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlation_id' }),
     requestIdHeader: false,
     // Validators and serializers compiled on a route's first call, not at start-up (src/http/lazy-compilers.ts).
-    schemaController: { compilersFactory: lazyCompilers() },
+    schemaController: { compilersFactory: compilers.factory },
     // A silent logger writes nothing: each request shares it instead of building a child (per-call cost).
     childLoggerFactory: (logger, bindings, childOptions) =>
       logger.level === 'silent' ? logger : logger.child(bindings, childOptions),
@@ -101,6 +104,11 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
     settings,
   }
   app.decorate('domain', domain)
+  // The schemas are handed to the compilers when the app is ready: warm up after that.
+  app.decorate('warmUp', async () => {
+    await app.ready()
+    return await compilers.warmUp()
+  })
   app.decorate('mockOptions', options)
 
   registerErrorHandling(app)

@@ -94,3 +94,38 @@ t.test(
     }
   },
 )
+
+t.test('warmUp compiles what no call has needed yet, once; the answers stay the same', async (t) => {
+  const { buildApp } = await import('../src/app.js')
+  const headers = { authorization: basic(), 'content-type': 'application/json' }
+  const answers = async (app: Awaited<ReturnType<typeof buildApp>>) => {
+    const bad = await app.inject({ method: 'POST', url: '/payments/v1/sessions', headers, payload: '{}' })
+    const minted = await app.inject({ method: 'POST', url: '/_mock/authorizations', headers, payload: '{}' })
+    const token = await app.inject({
+      method: 'POST',
+      url: `/payments/v1/authorizations/${minted.json().authorization_token as string}/customer-token`,
+      headers,
+      payload: JSON.stringify(tokenRequest()),
+    })
+    return [
+      bad.statusCode,
+      bad.json().error_messages,
+      minted.statusCode,
+      token.statusCode,
+      Object.keys(token.json()),
+    ]
+  }
+  const cold = await buildApp({ logger: false })
+  t.teardown(() => cold.close())
+  const coldAnswers = await answers(cold)
+  t.same(coldAnswers, [400, ['Bad value: purchase_currency, purchase_country'], 200, 200, coldAnswers[4]])
+
+  const warm = await buildApp({ logger: false })
+  t.teardown(() => warm.close())
+  const all = await warm.warmUp()
+  t.ok(all > 50, `every route's schemas compiled (${all})`)
+  t.equal(await warm.warmUp(), 0, 'and only once')
+  t.same(await answers(warm), coldAnswers, 'a warmed app answers as a cold one')
+  const rest = await cold.warmUp()
+  t.ok(rest > 0 && rest < all, `what the calls compiled is not compiled again (${rest} of ${all})`)
+})

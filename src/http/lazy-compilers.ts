@@ -8,22 +8,44 @@ import type { FastifyServerOptions } from 'fastify'
  * at start-up, where compiling every route's schemas took about half of the time to the first
  * answer. A route never called costs nothing; the first call of each pays a few milliseconds once.
  * test/docs.test.ts calls every route, so a schema that does not compile still fails the tests.
+ *
+ * `warmUp()` compiles what is left, one schema per event-loop turn, so that requests keep being
+ * answered meanwhile: the CLI calls it once it listens, and the server is warm a moment after its
+ * first answer. Built apps in tests do not call it (most of them call a few routes).
  */
 
 type Validate = ((data: unknown, context?: unknown) => unknown) & { errors?: unknown; schemaEnv?: unknown }
 type Serialize = (data: unknown) => string
 type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>
 
-export function lazyCompilers(): CompilersFactory {
+export interface LazyCompilers {
+  factory: CompilersFactory
+  /** Compiles every schema not compiled yet, one per turn of the event loop; resolves how many it compiled. */
+  warmUp: () => Promise<number>
+}
+
+export function lazyCompilers(): LazyCompilers {
   const validators = AjvCompiler()
   const serializers = SerializerSelector()
-  return {
+  /** Each schema's compile step; it returns whether it compiled (false: a call already had). */
+  const pending: Array<() => boolean> = []
+  const warmUp = async (): Promise<number> => {
+    let compiled = 0
+    for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+      await new Promise((resolve) => setImmediate(resolve))
+      if (next()) compiled++
+    }
+    return compiled
+  }
+  const factory = {
     buildValidator: (...factoryArgs: Parameters<typeof validators>) => {
       const compile = validators(...factoryArgs)
       return (routeSchema: Parameters<typeof compile>[0]): Validate => {
         let validate: Validate | undefined
+        const build = (): Validate => (validate ??= compile(routeSchema) as unknown as Validate)
+        pending.push(() => validate === undefined && build() !== undefined)
         const lazy: Validate = (data, context) => {
-          validate ??= compile(routeSchema) as unknown as Validate
+          validate ??= build()
           const valid = validate(data, context)
           lazy.errors = validate.errors
           return valid
@@ -37,11 +59,11 @@ export function lazyCompilers(): CompilersFactory {
       const compile = serializers(...factoryArgs)
       return (routeSchema: Parameters<typeof compile>[0]): Serialize => {
         let serialize: Serialize | undefined
-        return (data) => {
-          serialize ??= compile(routeSchema) as Serialize
-          return serialize(data)
-        }
+        const build = (): Serialize => (serialize ??= compile(routeSchema) as Serialize)
+        pending.push(() => serialize === undefined && build() !== undefined)
+        return (data) => (serialize ?? build())(data)
       }
     },
   } as unknown as CompilersFactory
+  return { factory, warmUp }
 }
