@@ -109,6 +109,7 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
     await app.ready()
     return await compilers.warmUp()
   })
+  app.addHook('onClose', async () => compilers.stop())
   app.decorate('mockOptions', options)
 
   registerErrorHandling(app)

@@ -129,3 +129,18 @@ t.test('warmUp compiles what no call has needed yet, once; the answers stay the 
   const rest = await cold.warmUp()
   t.ok(rest > 0 && rest < all, `what the calls compiled is not compiled again (${rest} of ${all})`)
 })
+
+t.test('closing the app ends a warm-up under way; startMock warms up by itself', async (t) => {
+  const { buildApp } = await import('../src/app.js')
+  const app = await buildApp({ logger: false })
+  await app.ready()
+  const running = app.warmUp()
+  await app.close()
+  const compiled = await running
+  t.ok(compiled < 50, `the warm-up stopped at close (${compiled} compiled)`)
+
+  const mock = await startMock()
+  t.teardown(() => mock.close())
+  t.ok((await mock.warmedUp) > 50, 'startMock compiled every route in the background')
+  t.equal(await mock.app.warmUp(), 0, 'nothing is left to compile')
+})

@@ -11,7 +11,8 @@ import type { FastifyServerOptions } from 'fastify'
  *
  * `warmUp()` compiles what is left, one schema per event-loop turn, so that requests keep being
  * answered meanwhile: the CLI calls it once it listens, and the server is warm a moment after its
- * first answer. Built apps in tests do not call it (most of them call a few routes).
+ * first answer; so does startMock(). Apps built in tests do not (most call a few routes). Closing the
+ * app ends a warm-up under way.
  */
 
 type Validate = ((data: unknown, context?: unknown) => unknown) & { errors?: unknown; schemaEnv?: unknown }
@@ -22,6 +23,8 @@ export interface LazyCompilers {
   factory: CompilersFactory
   /** Compiles every schema not compiled yet, one per turn of the event loop; resolves how many it compiled. */
   warmUp: () => Promise<number>
+  /** Ends a warm-up under way (the app is closing). */
+  stop: () => void
 }
 
 export function lazyCompilers(): LazyCompilers {
@@ -29,9 +32,11 @@ export function lazyCompilers(): LazyCompilers {
   const serializers = SerializerSelector()
   /** Each schema's compile step; it returns whether it compiled (false: a call already had). */
   const pending: Array<() => boolean> = []
+  let stopped = false
   const warmUp = async (): Promise<number> => {
     let compiled = 0
-    for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+    // eslint-disable-next-line no-unmodified-loop-condition -- stop() sets it while the loop awaits
+    for (let next = pending.shift(); next !== undefined && !stopped; next = pending.shift()) {
       await new Promise((resolve) => setImmediate(resolve))
       if (next()) compiled++
     }
@@ -65,5 +70,8 @@ export function lazyCompilers(): LazyCompilers {
       }
     },
   } as unknown as CompilersFactory
-  return { factory, warmUp }
+  const stop = (): void => {
+    stopped = true
+  }
+  return { factory, warmUp, stop }
 }
