@@ -121,6 +121,27 @@
     }
   }
 
+  /**
+   * What authorize(), reauthorize() and finalize() share: `data` may be left out (the callback comes
+   * second), init() must have run, a category must be named, and (except for reauthorize) loaded.
+   */
+  function callOf(method, options, data, callback, mustBeLoaded) {
+    if (typeof data === 'function') {
+      callback = data
+      data = undefined
+    }
+    requireInit()
+    const categories = categoriesOf(options)
+    if (categories === null) {
+      throw new errors.PaymentMethodCategoryNotProvidedError('options.payment_method_category is required')
+    }
+    const category = categories[0]
+    if (mustBeLoaded && !state.loaded[category]) {
+      throw new errors.ApplicationNotLoadedError(method + '() was called before load() for ' + category)
+    }
+    return { category, data, callback }
+  }
+
   /** Posts to the mock (authorizations are made server-side, as the customer's confirmation). */
   function post(path, body) {
     return fetch(state.payload.base_url + path + '?' + query({ m: state.payload.merchant }), {
@@ -263,20 +284,8 @@
       return finish(callback, { show_form: true })
     },
 
-    authorize: function (options, data, callback) {
-      if (typeof data === 'function') {
-        callback = data
-        data = undefined
-      }
-      requireInit()
-      const categories = categoriesOf(options)
-      if (categories === null) {
-        throw new errors.PaymentMethodCategoryNotProvidedError('options.payment_method_category is required')
-      }
-      const category = categories[0]
-      if (!state.loaded[category]) {
-        throw new errors.ApplicationNotLoadedError('authorize() was called before load() for ' + category)
-      }
+    authorize: function (options, givenData, givenCallback) {
+      const { category, data, callback } = callOf('authorize', options, givenData, givenCallback, true)
       const twoStep = options.auto_finalize === false
       return dialog(category, data, twoStep ? 'finalize' : 'authorize').then(function (decision) {
         if (twoStep && decision.approve) {
@@ -289,17 +298,9 @@
       })
     },
 
-    reauthorize: function (options, data, callback) {
-      if (typeof data === 'function') {
-        callback = data
-        data = undefined
-      }
-      requireInit()
-      const categories = categoriesOf(options)
-      if (categories === null) {
-        throw new errors.PaymentMethodCategoryNotProvidedError('options.payment_method_category is required')
-      }
-      return authorizeWith(categories[0], data, { approve: true }).then(function (result) {
+    reauthorize: function (options, givenData, givenCallback) {
+      const { category, data, callback } = callOf('reauthorize', options, givenData, givenCallback, false)
+      return authorizeWith(category, data, { approve: true }).then(function (result) {
         return finish(callback, {
           approved: result.approved === true,
           authorization_token: result.authorization_token,
@@ -308,20 +309,8 @@
       })
     },
 
-    finalize: function (options, data, callback) {
-      if (typeof data === 'function') {
-        callback = data
-        data = undefined
-      }
-      requireInit()
-      const categories = categoriesOf(options)
-      if (categories === null) {
-        throw new errors.PaymentMethodCategoryNotProvidedError('options.payment_method_category is required')
-      }
-      const category = categories[0]
-      if (!state.loaded[category]) {
-        throw new errors.ApplicationNotLoadedError('finalize() was called before load() for ' + category)
-      }
+    finalize: function (options, givenData, givenCallback) {
+      const { category, data, callback } = callOf('finalize', options, givenData, givenCallback, true)
       const pending = state.pendingFinalize[category]
       if (!pending) return finish(callback, { approved: false, show_form: false })
       delete state.pendingFinalize[category]

@@ -19,7 +19,8 @@ const billingAddress = {
   country: 'GB',
 }
 
-const orderLines = [
+/** Klarna's own example cart (GB, 25 % VAT, one discounted line); test/helpers/data.ts uses it too. */
+export const orderLines = [
   {
     type: 'physical',
     reference: '123050',

@@ -1,3 +1,5 @@
+import { orderLines } from '../../src/schemas/examples.js'
+
 /** Klarna's own example cart (GB, 25 % VAT, one discounted line), valid under every amount rule. */
 export function gbSession(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -7,31 +9,7 @@ export function gbSession(over: Record<string, unknown> = {}): Record<string, un
     intent: 'buy',
     order_amount: 10000,
     order_tax_amount: 2000,
-    order_lines: [
-      {
-        type: 'physical',
-        reference: '123050',
-        name: 'Tomatoes',
-        quantity: 10,
-        quantity_unit: 'kg',
-        unit_price: 600,
-        tax_rate: 2500,
-        total_amount: 6000,
-        total_tax_amount: 1200,
-      },
-      {
-        type: 'physical',
-        reference: '543670',
-        name: 'Bananas',
-        quantity: 1,
-        quantity_unit: 'bag',
-        unit_price: 5000,
-        tax_rate: 2500,
-        total_amount: 4000,
-        total_discount_amount: 1000,
-        total_tax_amount: 800,
-      },
-    ],
+    order_lines: structuredClone(orderLines),
     merchant_urls: { confirmation: 'https://shop.example/confirm?sid={session.id}&oid={order.id}' },
     ...over,
   }
