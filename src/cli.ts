@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { buildApp } from './app.js'
 import { defaults, parseCredentials, type ResolvedOptions } from './config.js'
 import { version } from './paths.js'
 
@@ -320,6 +319,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
 
   let app
   try {
+    // Loaded here, not at the top: --help, --version and a refused flag answer without loading the server.
+    const { buildApp } = await import('./app.js')
     app = await buildApp(config.options)
   } catch (err) {
     process.stderr.write(`klarna-mock: cannot start: ${(err as Error).message}\n`)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { join } from 'node:path'
-import { createError, errors, fillTemplate, KlarnaError } from '../src/domain/errors.js'
-import { loadScenarios } from '../src/domain/scenario-files.js'
+import { createError, errors, fillTemplate, KlarnaError } from '../dist/domain/errors.js'
+import { loadScenarios } from '../dist/domain/scenario-files.js'
 
 /**
  * The error catalogue (src/domain/errors.ts) is where every Klarna error is declared once. The

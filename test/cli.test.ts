@@ -1,7 +1,10 @@
 import t from 'tap'
-import { readConfig } from '../src/cli.js'
+import { readConfig } from '../dist/cli.js'
 import { runCli, startServer, stop } from './helpers/spawn.js'
 import { basic, tokenRequest } from './helpers/app.js'
+
+// Each subtest starts its own servers on ports the kernel picks: they run side by side.
+t.jobs = 4
 
 t.test('defaults: 127.0.0.1:4545, 60-minute authorizations, open auth', async (t) => {
   const c = readConfig([], {})
@@ -80,12 +83,21 @@ t.test('--port 0 takes a free port and logs one line naming the URL; SIGTERM exi
 })
 
 t.test('PORT from the environment', async (t) => {
-  const probe = await startServer(['--port', '0'])
-  const port = new URL(probe.url).port
-  await stop(probe.child)
-  const s = await startServer([], { PORT: port })
-  t.equal(new URL(s.url).port, port)
-  await stop(s.child)
+  // The probe frees a port the kernel chose; a server another subtest starts meanwhile may take it
+  // before this one listens. Then try again with a new port: what is tested is only that PORT is read.
+  for (let attempt = 1; ; attempt++) {
+    const probe = await startServer(['--port', '0'])
+    const port = new URL(probe.url).port
+    await stop(probe.child)
+    try {
+      const s = await startServer([], { PORT: port })
+      t.equal(new URL(s.url).port, port)
+      await stop(s.child)
+      return
+    } catch (err) {
+      if (attempt === 5 || !/already in use/.test(String(err))) throw err
+    }
+  }
 })
 
 t.test('a broken scenario file stops start-up with a message naming the file and the field', async (t) => {

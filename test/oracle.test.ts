@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildApp } from '../src/app.js'
+import { buildApp } from '../dist/app.js'
 import { call, createCustomerToken, mint } from './helpers/app.js'
 import { exceptions, watch } from './helpers/oracle.js'
 

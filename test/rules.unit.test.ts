@@ -1,8 +1,8 @@
 import t from 'tap'
-import { differingFields } from '../src/domain/canonical.js'
-import { outcomeForEmail } from '../src/domain/playground.js'
-import { amountProblems } from '../src/domain/rules.js'
-import { buildApp } from '../src/app.js'
+import { differingFields } from '../dist/domain/canonical.js'
+import { outcomeForEmail } from '../dist/domain/playground.js'
+import { amountProblems } from '../dist/domain/rules.js'
+import { buildApp } from '../dist/app.js'
 import { basic, tokenRequest } from './helpers/app.js'
 
 /**

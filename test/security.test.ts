@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Writable } from 'node:stream'
-import { buildApp } from '../src/app.js'
+import { buildApp } from '../dist/app.js'
 import { basic, build, call, createCustomerToken, mint, tokenRequest } from './helpers/app.js'
 import { gbOrder, gbSession, seTokenOrder } from './helpers/data.js'
 

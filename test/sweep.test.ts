@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sweepExpired } from '../src/domain/context.js'
+import { sweepExpired } from '../dist/domain/context.js'
 import { advance, build, call, createCustomerToken, mint } from './helpers/app.js'
 import { seTokenOrder } from './helpers/data.js'
 

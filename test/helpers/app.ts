@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { buildApp } from '../../src/app.js'
-import type { MockOptions } from '../../src/config.js'
+import { buildApp } from '../../dist/app.js'
+import type { MockOptions } from '../../dist/config.js'
 import { watch } from './oracle.js'
 
 export interface Tap {

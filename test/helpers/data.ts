@@ -1,4 +1,4 @@
-import { orderLines } from '../../src/schemas/examples.js'
+import { orderLines } from '../../dist/schemas/examples.js'
 
 /** Klarna's own example cart (GB, 25 % VAT, one discounted line), valid under every amount rule. */
 export function gbSession(over: Record<string, unknown> = {}): Record<string, unknown> {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import type { FastifyInstance } from 'fastify'
-import { packageRoot } from '../../src/paths.js'
+import { packageRoot } from '../../dist/paths.js'
 
 /**
  * Klarna's published OpenAPI specs (copies in test/openapi/) as the oracle: every response body

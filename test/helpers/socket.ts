@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import type { FastifyInstance } from 'fastify'
-import type { MockOptions } from '../../src/config.js'
+import type { MockOptions } from '../../dist/config.js'
 import { build, type Tap } from './app.js'
 
 /** The app on a real port of 127.0.0.1, for tests where the wire matters. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { packageRoot } from '../../src/paths.js'
+import { packageRoot } from '../../dist/paths.js'
 
 /** The compiled server (npm test builds it first), as a user starts it. */
 export const serverJs = join(packageRoot, 'dist', 'server.js')
