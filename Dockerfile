@@ -1,10 +1,11 @@
 # klarna-mock: docker build -t klarna-mock . && docker run --rm -p 4545:4545 klarna-mock
-# Build stage: full install (TypeScript), compile to dist/.
+# Build stage: full install (TypeScript, esbuild), compile to dist/ and bundle the server (scripts/bundle.mjs).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 
@@ -23,4 +24,4 @@ USER node
 EXPOSE 4545
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4545) + '/_mock/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "dist/server.js"]
+ENTRYPOINT ["node", "dist/klarna-mock.mjs"]

@@ -37,7 +37,7 @@ export const tokenBody = JSON.stringify({
 export const servers = {
   raw: (port) => [process.execPath, 'bench/baselines.mjs', 'raw', String(port)],
   fastify: (port) => [process.execPath, 'bench/baselines.mjs', 'fastify', String(port)],
-  mock: (port) => [process.execPath, 'dist/server.js', '--port', String(port), '--log-level', 'silent'],
+  mock: (port) => [process.execPath, 'dist/klarna-mock.mjs', '--port', String(port), '--log-level', 'silent'],
 }
 
 /** A port free right now on 127.0.0.1. */

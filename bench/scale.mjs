@@ -26,7 +26,7 @@ async function startReplica(port) {
   const child = spawn(
     process.execPath,
     [
-      join(root, 'dist', 'server.js'),
+      join(root, 'dist', 'klarna-mock.mjs'),
       '--port',
       String(port),
       '--log-level',

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { readConfig } from '../dist/cli.js'
-import { runCli, startServer, stop } from './helpers/spawn.js'
+import { binJs, runCli, startServer, stop } from './helpers/spawn.js'
 import { basic, tokenRequest } from './helpers/app.js'
 
 // Each subtest starts its own servers on ports the kernel picks: they run side by side.
@@ -234,3 +234,61 @@ t.test(
     await stop(two.child)
   },
 )
+
+t.test("the package's bin is the server bundled into one file, and answers as the server does", async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { packageRoot } = await import('../dist/paths.js')
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
+    bin: Record<string, string>
+  }
+  t.equal(join(packageRoot, pkg.bin['klarna-mock'] ?? ''), binJs)
+  t.match(readFileSync(binJs, 'utf8'), /^#!\/usr\/bin\/env node\n/, 'runs as a command')
+  t.equal((await runCli(['--version'], {}, binJs)).stdout, (await runCli(['--version'])).stdout)
+
+  const s = await startServer(['--port', '0'], {}, binJs)
+  t.teardown(() => stop(s.child))
+  const headers = { authorization: basic(), 'content-type': 'application/json' }
+  const get = async (path: string, extra: Record<string, string> = {}) =>
+    await fetch(`${s.url}${path}`, { headers: { ...headers, ...extra } })
+  // What the bundle leaves to node_modules or reads from the package: Swagger UI's static files,
+  // the SDK stand-in, the scenario files, the QR code of a hosted payment page.
+  const docs = await get('/_mock/docs/static/swagger-ui.css')
+  t.equal(docs.status, 200, 'the docs page serves its static files')
+  t.match(await (await get('/_mock/docs')).text(), /swagger-ui/i)
+  const sdk = await get('/kp/lib/v1/api.js')
+  t.equal(sdk.status, 200)
+  t.match(await sdk.text(), /Klarna/)
+  const forced = await get('/customer-token/v1/tokens/x', {
+    'klarna-mock-scenario': 'invalid-customer-token',
+  })
+  t.match(
+    await forced.json(),
+    { error_code: 'NOT_FOUND', error_messages: ['Invalid customer-token ID'] },
+    'a shipped scenario file applies',
+  )
+
+  const minted = (await (
+    await fetch(`${s.url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })
+  ).json()) as { authorization_token: string; session_id: string }
+  const made = await fetch(
+    `${s.url}/payments/v1/authorizations/${minted.authorization_token}/customer-token`,
+    {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(tokenRequest()),
+    },
+  )
+  t.equal(made.status, 200, 'a customer token')
+  const hpp = (await (
+    await fetch(`${s.url}/hpp/v1/sessions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        payment_session_url: `https://api.klarna.com/payments/v1/sessions/${minted.session_id}`,
+      }),
+    })
+  ).json()) as { qr_code_url: string }
+  const qr = await get(new URL(hpp.qr_code_url).pathname + new URL(hpp.qr_code_url).search)
+  t.equal(qr.headers.get('content-type'), 'image/svg+xml', 'a QR code (qrcode, loaded when first asked for)')
+})

@@ -2,8 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { packageRoot } from '../../dist/paths.js'
 
-/** The compiled server (npm test builds it first), as a user starts it. */
+/**
+ * The compiled server module by module (npm test builds it first): the tests start it so that its
+ * coverage is of the same code the in-process tests load. Users start the bundle of it, `binJs`
+ * (scripts/bundle.mjs), which test/cli.test.ts starts too.
+ */
 export const serverJs = join(packageRoot, 'dist', 'server.js')
+/** The package's `bin`: the same server bundled into one file. */
+export const binJs = join(packageRoot, 'dist', 'klarna-mock.mjs')
 
 export interface Started {
   child: ChildProcess
@@ -12,8 +18,12 @@ export interface Started {
 }
 
 /** Starts the server and resolves once it logs the URL it listens on. */
-export async function startServer(args: string[], env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, [serverJs, ...args], {
+export async function startServer(
+  args: string[],
+  env: Record<string, string> = {},
+  script = serverJs,
+): Promise<Started> {
+  const child = spawn(process.execPath, [script, ...args], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -44,8 +54,9 @@ export async function startServer(args: string[], env: Record<string, string> = 
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
+  script = serverJs,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [serverJs, ...args], {
+  const child = spawn(process.execPath, [script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
