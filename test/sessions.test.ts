@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, call, errorOf } from './helpers/app.js'
+import { build, call, errorOf, mint } from './helpers/app.js'
 import { gbSession } from './helpers/data.js'
 
 t.test('create, read and update a payment session', async (t) => {
@@ -303,4 +303,22 @@ t.test('an update that breaks a rule changes nothing', async (t) => {
     'Bad value: order_amount',
   ])
   t.equal((await call(app, 'GET', `/payments/v1/sessions/${id}`)).json().order_amount, 10000)
+})
+
+t.test('minted sessions share one stored cart, yet updating one changes only that one', async (t) => {
+  const app = await build(t)
+  const [one, two] = [await mint(app), await mint(app)]
+  const path = (m: { session_id: string }) => `/payments/v1/sessions/${m.session_id}`
+  const update = await call(app, 'POST', path(one), {
+    order_amount: 20000,
+    order_lines: [{ name: 'two items', quantity: 2, unit_price: 10000, total_amount: 20000, tax_rate: 0 }],
+  })
+  t.equal(update.statusCode, 204)
+  t.match((await call(app, 'GET', path(one))).json(), { order_amount: 20000, order_lines: [{ quantity: 2 }] })
+  t.match((await call(app, 'GET', path(two))).json(), { order_amount: 10000, order_lines: [{ quantity: 1 }] })
+  t.match(
+    (await call(app, 'GET', path(await mint(app)))).json(),
+    { order_amount: 10000 },
+    'a new mint: the default',
+  )
 })

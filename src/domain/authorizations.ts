@@ -49,6 +49,27 @@ function sampleAddress(domain: Domain, country: string): Address {
   return sample
 }
 
+/**
+ * The cart an authorization keeps, to check the order placed with it. For a session whose cart is
+ * shared (the mint's, frozen), one frozen copy serves every authorization of it.
+ */
+const sharedAuthorized = new WeakMap<Session['data'], Authorization['authorized']>()
+function authorizedCart(data: Session['data']): Authorization['authorized'] {
+  const known = sharedAuthorized.get(data)
+  if (known !== undefined) return known
+  const cart = {
+    purchase_country: data.purchase_country,
+    purchase_currency: data.purchase_currency,
+    order_amount: data.order_amount,
+    order_tax_amount: data.order_tax_amount,
+    order_lines: data.order_lines,
+  }
+  if (!Object.isFrozen(data)) return cart
+  const frozen = Object.freeze(cart)
+  sharedAuthorized.set(data, frozen)
+  return frozen
+}
+
 /** authorize() of the browser widget, as Klarna's playground answers it. */
 export function authorize(
   domain: Domain,
@@ -98,13 +119,7 @@ export function authorize(
     shippingAddress: shipping,
     customer,
     outcome,
-    authorized: {
-      purchase_country: session.data.purchase_country,
-      purchase_currency: session.data.purchase_currency,
-      order_amount: session.data.order_amount,
-      order_tax_amount: session.data.order_tax_amount,
-      order_lines: session.data.order_lines,
-    },
+    authorized: authorizedCart(session.data),
     scenario: input.scenario,
   }
   const state = domain.store.merchant(merchant)

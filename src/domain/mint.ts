@@ -51,6 +51,7 @@ export function mintAuthorization(domain: Domain, merchant: string, input: MintI
       ...(input.merchant_urls === undefined ? {} : { merchant_urls: input.merchant_urls }),
     },
     baseUrl,
+    { shareData: true },
   )
   const { result, authorization } = authorize(domain, merchant, session.id, input)
   if (authorization === undefined) {
