@@ -37,21 +37,26 @@ export function mintAuthorization(domain: Domain, merchant: string, input: MintI
   const market = findMarket(domain.catalog, country)
   if (market === undefined) throw errors.badValue({ fields: ['purchase_country'] })
   const lines = input.order_lines ?? defaultOrderLines
+  const cart = {
+    purchase_country: country,
+    purchase_currency: input.purchase_currency ?? market.currency,
+    locale: input.locale ?? market.locales[0],
+    intent: input.intent ?? 'tokenize',
+    order_amount: input.order_amount ?? expectedOrderAmount(lines),
+    order_tax_amount: input.order_tax_amount ?? expectedOrderTax(lines),
+    order_lines: lines,
+  }
+  // The default cart is shared by every session minted with it (sessions.ts, sharedData).
+  const shareKey =
+    lines === defaultOrderLines && input.merchant_urls === undefined
+      ? `${cart.purchase_country} ${cart.purchase_currency} ${String(cart.locale)} ${cart.intent} ${cart.order_amount} ${cart.order_tax_amount}`
+      : undefined
   const session = createSession(
     domain,
     merchant,
-    {
-      purchase_country: country,
-      purchase_currency: input.purchase_currency ?? market.currency,
-      locale: input.locale ?? market.locales[0],
-      intent: input.intent ?? 'tokenize',
-      order_amount: input.order_amount ?? expectedOrderAmount(lines),
-      order_tax_amount: input.order_tax_amount ?? expectedOrderTax(lines),
-      order_lines: lines,
-      ...(input.merchant_urls === undefined ? {} : { merchant_urls: input.merchant_urls }),
-    },
+    input.merchant_urls === undefined ? cart : { ...cart, merchant_urls: input.merchant_urls },
     baseUrl,
-    { shareData: true },
+    { shareKey },
   )
   const { result, authorization } = authorize(domain, merchant, session.id, input)
   if (authorization === undefined) {

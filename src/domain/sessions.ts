@@ -50,9 +50,9 @@ export function createSession(
   merchant: string,
   input: SessionCreate,
   baseUrl: string,
-  { shareData = false } = {},
+  { shareKey }: { shareKey?: string | undefined } = {},
 ): Session {
-  const data = shareData ? sharedData(domain, input) : normaliseSession(domain, input)
+  const data = shareKey === undefined ? normaliseSession(domain, input) : sharedData(domain, shareKey, input)
   const bad = sessionProblems(domain, data)
   if (bad.length > 0) throw errors.badValue({ fields: bad })
   const stepUpId =
@@ -78,16 +78,16 @@ export function createSession(
 }
 
 /**
- * One frozen copy of each distinct cart the control API's mint makes (a handful: the default cart of
- * each market), shared by every session minted with it. A session is never changed in place (an
- * update assigns a new `data`), so sharing is invisible; frozen, a change in place would fail loudly.
- * Kept per catalogue, at most 256 carts; beyond that each session gets its own copy.
+ * One frozen copy of each distinct cart the control API's mint makes with its default lines (a
+ * handful: a market's currency, locale and intent), shared by every session minted with it; `key`
+ * names the cart (the mint builds it). A session is never changed in place (an update assigns a new
+ * `data`), so sharing is invisible; frozen, a change in place would fail loudly. Kept per catalogue,
+ * at most 256 carts; beyond that each session gets its own copy.
  */
 const sharedCarts = new WeakMap<Domain['catalog'], Map<string, SessionCreate>>()
-function sharedData(domain: Domain, input: SessionCreate): SessionCreate {
+function sharedData(domain: Domain, key: string, input: SessionCreate): SessionCreate {
   let carts = sharedCarts.get(domain.catalog)
   if (carts === undefined) sharedCarts.set(domain.catalog, (carts = new Map()))
-  const key = JSON.stringify(input)
   const known = carts.get(key)
   if (known !== undefined) return known
   const data = Object.freeze(normaliseSession(domain, input))
