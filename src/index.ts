@@ -36,7 +36,7 @@ export interface RunningMock {
   authorize: (options?: MintInput & { merchant?: string }) => MockAuthorization
   /**
    * Settles once every route's validators and serializers are compiled (in the background, between
-   * requests), with how many were compiled: await it for first calls as fast as later ones.
+   * requests), with how many it readied: await it for first calls as fast as later ones.
    */
   warmedUp: Promise<number>
 }

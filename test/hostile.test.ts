@@ -33,15 +33,18 @@ async function rawExchange(
     socket.on('data', (c: string) => {
       out += c
     })
-    socket.on('close', () => resolve(out))
+    const timer = setTimeout(() => {
+      socket.destroy()
+      resolve(out)
+    }, opts.ms ?? 5000)
+    socket.on('close', () => {
+      clearTimeout(timer)
+      resolve(out)
+    })
     socket.on('error', (err) => {
       if (out !== '') resolve(out)
       else reject(err)
     })
-    setTimeout(() => {
-      socket.destroy()
-      resolve(out)
-    }, opts.ms ?? 5000)
     void (async () => {
       for (const c of chunks) {
         if (socket.destroyed) return

@@ -21,10 +21,39 @@ type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaCont
 
 export interface LazyCompilers {
   factory: CompilersFactory
-  /** Compiles every schema not compiled yet, one per turn of the event loop; resolves how many it compiled. */
+  /**
+   * Readies every schema no call has needed yet, one per turn of the event loop (compiling it, or
+   * taking what another route or app compiled from the same schema); resolves how many it readied.
+   */
   warmUp: () => Promise<number>
   /** Ends a warm-up under way (the app is closing). */
   stop: () => void
+}
+
+/**
+ * What is compiled is shared by every app of the process, keyed by what the compiler reads: its
+ * options, the request part (Fastify compiles querystring and params with type coercion, bodies
+ * without) and the schema's JSON. A second app, a test's or a library user's, reuses the first's
+ * functions instead of compiling its 400-odd schemas again. Only when no shared schemas were added
+ * (this app adds none: nothing a `$ref` could point to differs between apps).
+ */
+const compiledOnce = new Map<string, unknown>()
+function shared<F>(
+  externalSchemas: unknown,
+  options: unknown,
+  part: string,
+  schema: unknown,
+  compile: () => F,
+): F {
+  if (externalSchemas !== undefined && externalSchemas !== null && Object.keys(externalSchemas).length > 0) {
+    return compile()
+  }
+  const key = `${part}\n${JSON.stringify(options) ?? ''}\n${JSON.stringify(schema) ?? ''}`
+  const known = compiledOnce.get(key) as F | undefined
+  if (known !== undefined) return known
+  const compiled = compile()
+  compiledOnce.set(key, compiled)
+  return compiled
 }
 
 export function lazyCompilers(): LazyCompilers {
@@ -47,7 +76,14 @@ export function lazyCompilers(): LazyCompilers {
       const compile = validators(...factoryArgs)
       return (routeSchema: Parameters<typeof compile>[0]): Validate => {
         let validate: Validate | undefined
-        const build = (): Validate => (validate ??= compile(routeSchema) as unknown as Validate)
+        const build = (): Validate =>
+          (validate ??= shared(
+            factoryArgs[0],
+            factoryArgs[1],
+            `validator ${routeSchema.httpPart ?? ''}`,
+            routeSchema.schema,
+            () => compile(routeSchema) as unknown as Validate,
+          ))
         pending.push(() => validate === undefined && build() !== undefined)
         const lazy: Validate = (data, context) => {
           validate ??= build()
@@ -64,7 +100,14 @@ export function lazyCompilers(): LazyCompilers {
       const compile = serializers(...factoryArgs)
       return (routeSchema: Parameters<typeof compile>[0]): Serialize => {
         let serialize: Serialize | undefined
-        const build = (): Serialize => (serialize ??= compile(routeSchema) as Serialize)
+        const build = (): Serialize =>
+          (serialize ??= shared(
+            factoryArgs[0],
+            factoryArgs[1],
+            'serializer',
+            routeSchema.schema,
+            () => compile(routeSchema) as Serialize,
+          ))
         pending.push(() => serialize === undefined && build() !== undefined)
         return (data) => (serialize ?? build())(data)
       }
