@@ -2,7 +2,7 @@ import t from 'tap'
 import { join } from 'node:path'
 import { basic, tokenRequest } from './helpers/app.js'
 import { seTokenOrder } from './helpers/data.js'
-import { startServer, stop } from './helpers/spawn.js'
+import { binJs, startServer, stop } from './helpers/spawn.js'
 
 /**
  * The durability promise, measured: the server is killed with SIGKILL while eight clients send
@@ -30,7 +30,7 @@ async function post(url: string, body: unknown, extra: Record<string, string> = 
 
 t.test(`SIGKILL under load, ${KILLS} times: no acknowledged write is lost`, async (t) => {
   const file = join(t.testdir(), 'state.json')
-  let server = await startServer(['--port', '0', '--state-file', file])
+  let server = await startServer(['--port', '0', '--state-file', file], {}, binJs)
   const auth = (
     (await (await post(`${server.url}/_mock/authorizations`, {})).json()) as { authorization_token: string }
   ).authorization_token
@@ -98,7 +98,7 @@ t.test(`SIGKILL under load, ${KILLS} times: no acknowledged write is lost`, asyn
     await load
     acked.push(...thisRound)
 
-    server = await startServer(['--port', '0', '--state-file', file])
+    server = await startServer(['--port', '0', '--state-file', file], {}, binJs)
     const url = server.url
     const check = async (ack: Ack): Promise<void> => {
       let ok: boolean

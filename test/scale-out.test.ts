@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { packageRoot } from '../dist/paths.js'
 import { basic, tokenRequest } from './helpers/app.js'
 import { seTokenOrder } from './helpers/data.js'
-import { startServer, stop, type Started } from './helpers/spawn.js'
+import { binJs, startServer, stop, type Started } from './helpers/spawn.js'
 
 /**
  * The reference scale-out set-up, for real: Debian's HAProxy with the shipped
@@ -65,7 +65,7 @@ t.test(
     const ports = [await freePort(), await freePort(), await freePort()]
     const files = ports.map((_, i) => join(dir, `replica${i + 1}.json`))
     const replicas: Started[] = await Promise.all(
-      ports.map(async (port, i) => await startServer(replicaArgs(port, files[i] as string))),
+      ports.map(async (port, i) => await startServer(replicaArgs(port, files[i] as string), {}, binJs)),
     )
     const proxyPort = await freePort()
     const proxy: ChildProcess = spawn('haproxy', ['-f', join(packageRoot, 'deploy', 'haproxy.cfg')], {
@@ -211,7 +211,11 @@ t.test(
     const victimMerchants = [...holders].filter(([, on]) => on[0] === victim).map(([m]) => m)
     t.ok(victimMerchants.length > 0, `replica ${victim + 1} held ${victimMerchants.length} merchants`)
     await stop((replicas[victim] as Started).child, 'SIGKILL')
-    replicas[victim] = await startServer(replicaArgs(ports[victim] as number, files[victim] as string))
+    replicas[victim] = await startServer(
+      replicaArgs(ports[victim] as number, files[victim] as string),
+      {},
+      binJs,
+    )
     for (const m of victimMerchants) {
       const token = results.find((r) => r.m === m)?.token as string
       const res = await fetch(`${base}/customer-token/v1/tokens/${token}`, { headers: as(m) })

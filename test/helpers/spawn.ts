@@ -5,7 +5,8 @@ import { packageRoot } from '../../dist/paths.js'
 /**
  * The compiled server module by module (npm test builds it first): the tests start it so that its
  * coverage is of the same code the in-process tests load. Users start the bundle of it, `binJs`
- * (scripts/bundle.mjs), which test/cli.test.ts starts too.
+ * (scripts/bundle.mjs): one CLI test, the crash test and the HAProxy test start that, as users do (and
+ * cheaper: one file for the coverage loader tap puts in every child, instead of about 300 modules).
  */
 export const serverJs = join(packageRoot, 'dist', 'server.js')
 /** The package's `bin`: the same server bundled into one file. */
