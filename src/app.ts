@@ -36,7 +36,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     domain: Domain
     mockOptions: ResolvedOptions
-    /** Compiles, in the background, the validators and serializers no call has needed yet (lazy-compilers.ts). */
+    /** Readies, in the background, the validators and serializers no call has needed yet (lazy-compilers.ts). */
     warmUp: () => Promise<number>
   }
 }
@@ -104,10 +104,16 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
     settings,
   }
   app.decorate('domain', domain)
-  // The schemas are handed to the compilers when the app is ready: warm up after that.
+  // The schemas are handed to the compilers when the app is ready: warm up after that. It never
+  // rejects: a schema that cannot compile is logged here and answered as an error by its route.
   app.decorate('warmUp', async () => {
-    await app.ready()
-    return await compilers.warmUp()
+    try {
+      await app.ready()
+      return await compilers.warmUp()
+    } catch (err) {
+      app.log.error({ err }, 'compiling the schemas ahead failed')
+      return 0
+    }
   })
   app.addHook('onClose', async () => compilers.stop())
   app.decorate('mockOptions', options)

@@ -338,8 +338,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
       app.log.debug(`links use the request host (set --public-url to change), e.g. ${address}`)
     }
     // Answering already; what no call has compiled yet is compiled between requests.
-    // A schema that cannot compile is logged here and answered as an error by its route.
-    app.warmUp().catch((err: unknown) => app.log.error({ err }, 'compiling the schemas ahead failed'))
+    void app.warmUp()
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     const why =

@@ -131,30 +131,33 @@ t.test('warmUp compiles what no call has needed yet, once; the answers stay the 
   t.ok(rest > 0 && rest < all, `what the calls compiled is not compiled again (${rest} of ${all})`)
 })
 
-t.test('apps in one process share compiled validators, never their answers', async (t) => {
-  const { buildApp } = await import('../dist/app.js')
-  const [one, two] = [await buildApp({ logger: false }), await buildApp({ logger: false })]
-  t.teardown(() => Promise.all([one.close(), two.close()]))
-  const headers = { authorization: basic(), 'content-type': 'application/json' }
-  const post = async (app: typeof one, payload: unknown) =>
-    await app.inject({
-      method: 'POST',
-      url: '/payments/v1/sessions',
-      headers,
-      payload: JSON.stringify(payload),
-    })
-  const bad = await post(one, gbSession({ purchase_country: 7 }))
-  t.equal(bad.statusCode, 400)
-  t.match(bad.json().error_messages, [/purchase_country/])
-  t.equal(
-    (await post(two, gbSession())).statusCode,
-    200,
-    "one app's failed validation does not leak into another",
-  )
-  const badToo = await post(two, gbSession({ purchase_currency: [] }))
-  t.match(badToo.json().error_messages, [/purchase_currency/], 'each failure names its own field')
-  t.notMatch(badToo.json().error_messages, [/purchase_country/])
-})
+t.test(
+  'two apps in one process (which share compiled validators) never mix their validation answers',
+  async (t) => {
+    const { buildApp } = await import('../dist/app.js')
+    const [one, two] = [await buildApp({ logger: false }), await buildApp({ logger: false })]
+    t.teardown(() => Promise.all([one.close(), two.close()]))
+    const headers = { authorization: basic(), 'content-type': 'application/json' }
+    const post = async (app: typeof one, payload: unknown) =>
+      await app.inject({
+        method: 'POST',
+        url: '/payments/v1/sessions',
+        headers,
+        payload: JSON.stringify(payload),
+      })
+    const bad = await post(one, gbSession({ purchase_country: 7 }))
+    t.equal(bad.statusCode, 400)
+    t.match(bad.json().error_messages, [/purchase_country/])
+    t.equal(
+      (await post(two, gbSession())).statusCode,
+      200,
+      "one app's failed validation does not leak into another",
+    )
+    const badToo = await post(two, gbSession({ purchase_currency: [] }))
+    t.match(badToo.json().error_messages, [/purchase_currency/], 'each failure names its own field')
+    t.notMatch(badToo.json().error_messages, [/purchase_country/])
+  },
+)
 
 t.test('closing the app ends a warm-up under way; startMock warms up by itself', async (t) => {
   const { buildApp } = await import('../dist/app.js')

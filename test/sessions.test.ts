@@ -309,6 +309,9 @@ t.test('minted sessions share one stored cart, yet updating one changes only tha
   const app = await build(t)
   const [one, two] = [await mint(app), await mint(app)]
   const path = (m: { session_id: string }) => `/payments/v1/sessions/${m.session_id}`
+  const stored = (m: { session_id: string }) =>
+    app.domain.store.merchant('merchant-a').sessions.get(m.session_id)
+  t.equal(stored(one)?.data, stored(two)?.data, 'one stored cart for both')
   const update = await call(app, 'POST', path(one), {
     order_amount: 20000,
     order_lines: [{ name: 'two items', quantity: 2, unit_price: 10000, total_amount: 20000, tax_rate: 0 }],
@@ -316,6 +319,7 @@ t.test('minted sessions share one stored cart, yet updating one changes only tha
   t.equal(update.statusCode, 204)
   t.match((await call(app, 'GET', path(one))).json(), { order_amount: 20000, order_lines: [{ quantity: 2 }] })
   t.match((await call(app, 'GET', path(two))).json(), { order_amount: 10000, order_lines: [{ quantity: 1 }] })
+  t.not(stored(one)?.data, stored(two)?.data, 'the updated session has its own cart now')
   t.match(
     (await call(app, 'GET', path(await mint(app)))).json(),
     { order_amount: 10000 },

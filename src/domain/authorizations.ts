@@ -8,6 +8,7 @@ import { errors } from './errors.js'
 import { newId } from './ids.js'
 import { outcomeForEmail } from './playground.js'
 import { normaliseAddress } from './rules.js'
+import { inCatalogMarkets, sharedPerCatalog } from './shared-values.js'
 import { assertOpen, getSession } from './sessions.js'
 import type { Authorization, Outcome, Session } from './store.js'
 
@@ -24,29 +25,22 @@ export type AuthorizeResult =
   | { approved: true; show_form: true; authorization_token: string; finalize_required: false }
   | { approved: false; show_form: false; reason: string }
 
-/** The approved playground customer of a market: Klarna's sample data, with the market's test e-mail. */
-const samplesByCatalog = new WeakMap<Domain['catalog'], Map<string, Address>>()
+const samples = sharedPerCatalog<Address>(inCatalogMarkets)
 
 /**
- * One shared frozen address per market: most authorizations keep it as it is, so they keep a
- * reference rather than a copy (records are replaced, never changed in place).
+ * The approved playground customer of a market: Klarna's sample data, with the market's test e-mail.
+ * One shared frozen address per market: most authorizations keep it as it is (shared-values.ts).
  */
 function sampleAddress(domain: Domain, country: string): Address {
-  let byCountry = samplesByCatalog.get(domain.catalog)
-  if (byCountry === undefined) samplesByCatalog.set(domain.catalog, (byCountry = new Map()))
-  let sample = byCountry.get(country)
-  if (sample === undefined) {
-    const samples = domain.catalog.sampleAddresses
+  return samples(domain.catalog, country, () => {
     const cc = country.toLowerCase() === 'gb' ? 'uk' : country.toLowerCase()
-    sample = Object.freeze({
-      ...samples.generic,
+    return {
+      ...domain.catalog.sampleAddresses.generic,
       email: `customer@email.${cc}`,
-      ...samples.countries.get(country),
+      ...domain.catalog.sampleAddresses.countries.get(country),
       country,
-    })
-    if (domain.catalog.markets.has(country)) byCountry.set(country, sample)
-  }
-  return sample
+    }
+  })
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Intent, OrderLine as KlarnaOrderLine } from '../schemas/klarna.js'
 import type { Catalog, Market } from './catalog.js'
+import { inCatalogMarkets, sharedPerCatalog } from './shared-values.js'
 
 /**
  * Klarna's validation rules that a JSON schema cannot express: markets (country, currency,
@@ -75,23 +76,16 @@ export function normaliseAddress<A extends Record<string, unknown> & { country?:
   return out as A
 }
 
-const categoriesByCountry = new WeakMap<Catalog, Map<string, readonly string[]>>()
+const categories = sharedPerCatalog<readonly string[]>(inCatalogMarkets)
 
 /** The categories a market offers: one shared frozen list per country (sessions keep a reference). */
 export function categoriesFor(catalog: Catalog, country: string): readonly string[] {
   const c = country.toUpperCase()
-  let byCountry = categoriesByCountry.get(catalog)
-  if (byCountry === undefined) categoriesByCountry.set(catalog, (byCountry = new Map()))
-  let list = byCountry.get(c)
-  if (list === undefined) {
-    list = Object.freeze(
-      [...catalog.categories]
-        .filter(([, cat]) => cat.markets === '*' || cat.markets.includes(c))
-        .map(([id]) => id),
-    )
-    if (catalog.markets.has(c)) byCountry.set(c, list)
-  }
-  return list
+  return categories(catalog, c, () =>
+    [...catalog.categories]
+      .filter(([, cat]) => cat.markets === '*' || cat.markets.includes(c))
+      .map(([id]) => id),
+  )
 }
 
 export function isTokenizable(catalog: Catalog, country: string, category: string): boolean {

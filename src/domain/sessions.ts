@@ -12,6 +12,7 @@ import {
   normaliseLocale,
   type Intent,
 } from './rules.js'
+import { sharedPerCatalog } from './shared-values.js'
 import type { Session } from './store.js'
 import { checkStepUp } from './step-up.js'
 import type { SessionCreate, SessionUpdate } from '../schemas/klarna.js'
@@ -80,20 +81,12 @@ export function createSession(
 /**
  * One frozen copy of each distinct cart the control API's mint makes with its default lines (a
  * handful: a market's currency, locale and intent), shared by every session minted with it; `key`
- * names the cart (the mint builds it). A session is never changed in place (an update assigns a new
- * `data`), so sharing is invisible; frozen, a change in place would fail loudly. Kept per catalogue,
- * at most 256 carts; beyond that each session gets its own copy.
+ * names the cart (the mint builds it). An update assigns a new `data` (shared-values.ts). At most
+ * 256 carts are kept; beyond that each session gets its own copy.
  */
-const sharedCarts = new WeakMap<Domain['catalog'], Map<string, SessionCreate>>()
-function sharedData(domain: Domain, key: string, input: SessionCreate): SessionCreate {
-  let carts = sharedCarts.get(domain.catalog)
-  if (carts === undefined) sharedCarts.set(domain.catalog, (carts = new Map()))
-  const known = carts.get(key)
-  if (known !== undefined) return known
-  const data = Object.freeze(normaliseSession(domain, input))
-  if (carts.size < 256) carts.set(key, data)
-  return data
-}
+const carts = sharedPerCatalog<SessionCreate>((_catalog, _key, kept) => kept < 256)
+const sharedData = (domain: Domain, key: string, input: SessionCreate): SessionCreate =>
+  carts(domain.catalog, key, () => normaliseSession(domain, input))
 
 /** One copy of each base URL, however many sessions name it (a few distinct values at most). */
 const baseUrls = new Map<string, string>()

@@ -10,7 +10,6 @@ import { newId } from './ids.js'
 import { redirectUrl } from './links.js'
 import { intentRules, isTokenizable, marketProblems, normaliseAddress } from './rules.js'
 import type { CustomerToken } from './store.js'
-
 import { customerMismatch, getAuthorization } from './authorizations.js'
 
 /**

@@ -59,7 +59,7 @@ function shared<F>(
 export function lazyCompilers(): LazyCompilers {
   const validators = AjvCompiler()
   const serializers = SerializerSelector()
-  /** Each schema's compile step; it returns whether it compiled (false: a call already had). */
+  /** Each schema's compile step; it returns whether it readied it (false: a call already had). */
   const pending: Array<() => boolean> = []
   let stopped = false
   const warmUp = async (): Promise<number> => {
@@ -71,22 +71,30 @@ export function lazyCompilers(): LazyCompilers {
     }
     return compiled
   }
+  /** `compile` run once, on the first call of what it returns or by the warm-up, whichever comes first. */
+  const onFirstUse = <F>(
+    [externalSchemas, options]: [unknown, unknown],
+    part: string,
+    schema: unknown,
+    compile: () => F,
+  ): (() => F) => {
+    let compiled: F | undefined
+    const get = (): F => (compiled ??= shared(externalSchemas, options, part, schema, compile))
+    pending.push(() => compiled === undefined && get() !== undefined)
+    return get
+  }
   const factory = {
     buildValidator: (...factoryArgs: Parameters<typeof validators>) => {
       const compile = validators(...factoryArgs)
       return (routeSchema: Parameters<typeof compile>[0]): Validate => {
-        let validate: Validate | undefined
-        const build = (): Validate =>
-          (validate ??= shared(
-            factoryArgs[0],
-            factoryArgs[1],
-            `validator ${routeSchema.httpPart ?? ''}`,
-            routeSchema.schema,
-            () => compile(routeSchema) as unknown as Validate,
-          ))
-        pending.push(() => validate === undefined && build() !== undefined)
+        const validator = onFirstUse(
+          [factoryArgs[0], factoryArgs[1]],
+          `validator ${routeSchema.httpPart ?? ''}`,
+          routeSchema.schema,
+          () => compile(routeSchema) as unknown as Validate,
+        )
         const lazy: Validate = (data, context) => {
-          validate ??= build()
+          const validate = validator()
           const valid = validate(data, context)
           lazy.errors = validate.errors
           return valid
@@ -99,17 +107,13 @@ export function lazyCompilers(): LazyCompilers {
     buildSerializer: (...factoryArgs: Parameters<typeof serializers>) => {
       const compile = serializers(...factoryArgs)
       return (routeSchema: Parameters<typeof compile>[0]): Serialize => {
-        let serialize: Serialize | undefined
-        const build = (): Serialize =>
-          (serialize ??= shared(
-            factoryArgs[0],
-            factoryArgs[1],
-            'serializer',
-            routeSchema.schema,
-            () => compile(routeSchema) as Serialize,
-          ))
-        pending.push(() => serialize === undefined && build() !== undefined)
-        return (data) => (serialize ?? build())(data)
+        const serializer = onFirstUse(
+          [factoryArgs[0], factoryArgs[1]],
+          'serializer',
+          routeSchema.schema,
+          () => compile(routeSchema) as Serialize,
+        )
+        return (data) => serializer()(data)
       }
     },
   } as unknown as CompilersFactory

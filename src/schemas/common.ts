@@ -41,3 +41,15 @@ export const KlarnaErrorBody = Type.Object(
   },
   { $id: 'ErrorV2', description: "Klarna's error body." },
 )
+
+/** The error answers a route documents, each in Klarna's shape: a merchant's call (Basic auth). */
+export const merchantErrors = {
+  400: KlarnaErrorBody,
+  401: KlarnaErrorBody,
+  403: KlarnaErrorBody,
+  404: KlarnaErrorBody,
+}
+/** A merchant's call that may also conflict with the state it acts on. */
+export const merchantErrorsWithConflict = { ...merchantErrors, 409: KlarnaErrorBody }
+/** A page or call of the browser's, without credentials: no 401 or 403. */
+export const browserErrors = { 400: KlarnaErrorBody, 404: KlarnaErrorBody }

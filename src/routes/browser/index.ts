@@ -17,13 +17,12 @@ import { getSession } from '../../domain/sessions.js'
 import type { Session } from '../../domain/store.js'
 import { baseUrl } from '../../http/links.js'
 import { assetsDir } from '../../paths.js'
-import { KlarnaErrorBody } from '../../schemas/common.js'
+import { browserErrors } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import { AuthorizeResponse, authorizeFields } from '../../schemas/mock.js'
 import { authorizePage, hostedPage, reviewPage, widgetPage, type CategoryView } from './pages.js'
 
 const tags = ['Browser (SDK stand-in, widget, hosted page)']
-const errorResponses = { 400: KlarnaErrorBody, 404: KlarnaErrorBody }
 const Token = Type.String({ minLength: 1, maxLength: 8192 })
 /**
  * The merchant, for a proxy that routes browsers by it (deploy/haproxy.cfg); the token or signature is what
@@ -104,7 +103,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "The page load() frames in the merchant's container: the category, labelled klarna-mock.",
         querystring: WidgetQuery,
-        response: errorResponses,
+        response: browserErrors,
       },
     },
     async (request, reply) => {
@@ -131,7 +130,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
           email: Type.Optional(Type.String({ maxLength: 320 })),
           purpose: Type.Optional(Type.Union([Type.Literal('authorize'), Type.Literal('finalize')])),
         }),
-        response: errorResponses,
+        response: browserErrors,
       },
     },
     async (request, reply) => {
@@ -159,7 +158,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The payment review (loadPaymentReview())',
         description: 'The page loadPaymentReview() frames: the authorized category and amount.',
         querystring: Type.Object({ client_token: Token, m: Type.Optional(M) }),
-        response: errorResponses,
+        response: browserErrors,
       },
     },
     async (request, reply) => {
@@ -211,7 +210,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
           Type.Object({ client_token: Token, ...authorizeFields }, { required: ['client_token'] }),
           examples.widgetAuthorize,
         ),
-        response: { 200: AuthorizeResponse, ...errorResponses },
+        response: { 200: AuthorizeResponse, ...browserErrors },
       },
     },
     async (request, reply) => {
@@ -244,7 +243,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'data-testid klarna-mock-approve (pay), klarna-mock-deny (cancel), klarna-mock-back, klarna-mock-email, klarna-mock-category.',
         querystring: HppQuery,
-        response: errorResponses,
+        response: browserErrors,
       },
     },
     async (request, reply) => {
@@ -287,7 +286,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: {
           200: Type.Object({ status: Type.String(), location: Type.Optional(Type.String()) }),
-          ...errorResponses,
+          ...browserErrors,
         },
       },
     },
@@ -310,7 +309,7 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The hosted page's QR code (qr_code_url)",
         description: 'An SVG QR code of the hosted page link.',
         querystring: HppQuery,
-        response: { 200: Type.String(), ...errorResponses },
+        response: { 200: Type.String(), ...browserErrors },
       },
     },
     async (request, reply) => {

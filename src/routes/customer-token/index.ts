@@ -3,18 +3,11 @@ import { cancelToken, createTokenOrder, readToken } from '../../domain/tokens.js
 import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
-import { KlarnaErrorBody } from '../../schemas/common.js'
+import { merchantErrorsWithConflict } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import { CustomerTokenOrder, CustomerTokenRead, Order, TokenStatusUpdate } from '../../schemas/klarna.js'
 import { TokenParams } from '../../schemas/params.js'
 
-const errors = {
-  400: KlarnaErrorBody,
-  401: KlarnaErrorBody,
-  403: KlarnaErrorBody,
-  404: KlarnaErrorBody,
-  409: KlarnaErrorBody,
-}
 const tags = ['Customer Token API v1']
 
 /** Klarna Customer Token API v1: read a token, cancel it, charge it. */
@@ -34,7 +27,7 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Its status (ACTIVE, SUSPENDED, CANCELLED) and payment method, with the card or direct-debit details where it has them.',
         params: TokenParams,
-        response: { 200: CustomerTokenRead, ...errors },
+        response: { 200: CustomerTokenRead, ...merchantErrorsWithConflict },
       },
     },
     async (request) => readToken(domain, request.merchant, request.params.customerToken),
@@ -51,7 +44,7 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
           'Status CANCELLED (any letter case) is final: every later charge is a 403 TOKEN_CANCELLED. 202 with no body.',
         params: TokenParams,
         body: withExample(TokenStatusUpdate, examples.tokenStatus),
-        response: { 202: { type: 'null' }, ...errors },
+        response: { 202: { type: 'null' }, ...merchantErrorsWithConflict },
       },
     },
     async (request, reply) => {
@@ -74,7 +67,7 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
           'hours returns the same order without charging again. step_up SUPPORTED: a charge that needs the customer answers a step_up_id.',
         params: TokenParams,
         body: withExample(CustomerTokenOrder, examples.tokenOrder),
-        response: { 200: Order, ...errors },
+        response: { 200: Order, ...merchantErrorsWithConflict },
       },
     },
     async (request, reply) => {

@@ -11,7 +11,7 @@ import { hostedPageQuery } from '../../domain/links.js'
 import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
-import { KlarnaErrorBody } from '../../schemas/common.js'
+import { merchantErrors } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import {
   HppDistribution,
@@ -21,7 +21,6 @@ import {
   HppSessionView,
 } from '../../schemas/hpp.js'
 
-const errors = { 400: KlarnaErrorBody, 401: KlarnaErrorBody, 403: KlarnaErrorBody, 404: KlarnaErrorBody }
 const tags = ['Hosted Payment Page API v1']
 
 /** The links of an HPP session: the hosted page and its QR code are pages of the mock, signed. */
@@ -53,7 +52,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
           'Hosts a Payments session (payment_session_url: …/payments/v1/sessions/{id}) on a page of the mock. redirect_url opens it; ' +
           'the customer approves there and is sent to merchant_urls.success with {{session_id}}, {{authorization_token}} and {{order_id}} filled in.',
         body: withExample(HppSessionCreate, examples.hppSession),
-        response: { 201: HppSessionCreated, ...errors },
+        response: { 201: HppSessionCreated, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -70,7 +69,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Status (WAITING, IN_PROGRESS, COMPLETED, CANCELLED, BACK, FAILED, DISABLED, ERROR), and once completed the authorization_token and, when the page placed it, the order_id.',
         params: HppParams,
-        response: { 200: HppSessionView, ...errors },
+        response: { 200: HppSessionView, ...merchantErrors },
       },
     },
     async (request) => readHppSession(domain, request.merchant, request.params.session_id),
@@ -85,7 +84,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Disable an HPP session',
         description: 'The page no longer takes the customer; 400 once the session was completed.',
         params: HppParams,
-        response: { 204: { type: 'null' }, ...errors },
+        response: { 204: { type: 'null' }, ...merchantErrors },
       },
     },
     async (request, reply) => {
@@ -105,7 +104,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
           'Klarna sends the link by e-mail or SMS; the mock is offline and sends nothing: it checks the request, records it on the session and answers 201.',
         params: HppParams,
         body: withExample(HppDistribution, examples.hppDistribution),
-        response: { 201: { type: 'null' }, ...errors },
+        response: { 201: { type: 'null' }, ...merchantErrors },
       },
     },
     async (request, reply) => {

@@ -1,14 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import { errors } from '../../domain/errors.js'
-import { KlarnaErrorBody } from '../../schemas/common.js'
 
-export const errorResponses = {
-  400: KlarnaErrorBody,
-  401: KlarnaErrorBody,
-  403: KlarnaErrorBody,
-  404: KlarnaErrorBody,
-}
+/** The control API's calls are a merchant's calls (schemas/common.ts). */
+export { merchantErrors as errorResponses } from '../../schemas/common.js'
 export const tags = ['Control API (/_mock)']
 export const noContent = { 204: { type: 'null' } } as const
 

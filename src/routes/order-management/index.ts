@@ -24,7 +24,7 @@ import {
 } from '../../domain/order-management.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
-import { KlarnaErrorBody } from '../../schemas/common.js'
+import { merchantErrors } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import {
   CaptureRequest,
@@ -43,7 +43,6 @@ import {
   UpdateShippingInfo,
 } from '../../schemas/order-management.js'
 
-const errors = { 400: KlarnaErrorBody, 401: KlarnaErrorBody, 403: KlarnaErrorBody, 404: KlarnaErrorBody }
 const tags = ['Order Management API v1']
 const noContent = { 204: { type: 'null' } } as const
 const created = { 201: { type: 'null' } } as const
@@ -86,7 +85,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Status, fraud status, amounts (original, captured, refunded, remaining), lines, addresses, references, captures and refunds.',
         params: OmOrderParams,
-        response: { 200: MerchantOrder, ...errors },
+        response: { 200: MerchantOrder, ...merchantErrors },
       },
     },
     async (request) => readOrder(domain, request.merchant, request.params.order_id),
@@ -101,7 +100,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Acknowledge an order',
         description: 'Says the merchant has the order; 204.',
         params: OmOrderParams,
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -122,7 +121,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
           'A new order amount (and lines that add up to it), never below what was captured; not on a cancelled, expired or closed order.',
         params: OmOrderParams,
         body: withExample(UpdateAuthorization, examples.updateAuthorization),
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -143,7 +142,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
           'At most the remaining authorized amount; not on a cancelled, expired, closed or pending-fraud order. 201, Capture-Id and Location, no body.',
         params: OmOrderParams,
         body: withExample(CaptureRequest, examples.capture),
-        response: { ...created, ...errors },
+        response: { ...created, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -168,7 +167,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List the captures',
         description: 'Every capture of the order, oldest first.',
         params: OmOrderParams,
-        response: { 200: Type.Array(CaptureView), ...errors },
+        response: { 200: Type.Array(CaptureView), ...merchantErrors },
       },
     },
     async (request) => listCaptures(domain, request.merchant, request.params.order_id),
@@ -183,7 +182,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Read a capture',
         description: 'One capture, with what was refunded of it.',
         params: OmCaptureParams,
-        response: { 200: CaptureView, ...errors },
+        response: { 200: CaptureView, ...merchantErrors },
       },
     },
     async (request) =>
@@ -200,7 +199,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Invoice captures only, once, by one of the offered numbers of days.',
         params: OmCaptureParams,
         body: withExample(ExtendDueDateRequest, examples.extendDueDate),
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -226,7 +225,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The numbers of days a due date can be extended by, with the fee of each (invoice captures only).',
         params: OmCaptureParams,
-        response: { 200: ExtendDueDateOptions, ...errors },
+        response: { 200: ExtendDueDateOptions, ...merchantErrors },
       },
     },
     async (request) =>
@@ -243,7 +242,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Appends tracking details to the capture; 204.',
         params: OmCaptureParams,
         body: withExample(UpdateShippingInfo, examples.shippingInfo),
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -268,7 +267,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Resend customer communication',
         description: "Klarna would resend the capture's invoice or notice; 204.",
         params: OmCaptureParams,
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -288,7 +287,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         description: 'The billing address cannot be changed; not on a cancelled, expired or closed order.',
         params: OmOrderParams,
         body: withExample(UpdateConsumer, examples.customerDetails),
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -313,7 +312,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The authorization then expires 28 days from now, never later than 180 days after the order; not for expired or cancelled orders, Pay Now by card, or US financing.',
         params: OmOrderParams,
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -333,7 +332,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         description: 'merchant_reference1 and 2; not on a cancelled order.',
         params: OmOrderParams,
         body: withExample(UpdateMerchantReferences, examples.merchantReferences),
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -353,7 +352,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         description: 'At most what was captured and not yet refunded. 201, Refund-Id and Location, no body.',
         params: OmOrderParams,
         body: withExample(RefundRequest, examples.refund),
-        response: { ...created, ...errors },
+        response: { ...created, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -378,7 +377,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Read a refund',
         description: 'One refund of the order.',
         params: OmRefundParams,
-        response: { 200: RefundView, ...errors },
+        response: { 200: RefundView, ...merchantErrors },
       },
     },
     async (request) =>
@@ -395,7 +394,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Nothing more can be captured; the order is CLOSED. Not when cancelled or with nothing captured.',
         params: OmOrderParams,
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -415,7 +414,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Appends tracking details to the order; 204.',
         params: OmOrderParams,
         body: withExample(UpdateShippingInfo, examples.shippingInfo),
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>
@@ -434,7 +433,7 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Cancel an order',
         description: 'Only while nothing is captured; 204.',
         params: OmOrderParams,
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) =>

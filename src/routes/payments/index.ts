@@ -6,7 +6,7 @@ import { createSession, createdSessionView, readSession, updateSession } from '.
 import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
-import { KlarnaErrorBody } from '../../schemas/common.js'
+import { merchantErrorsWithConflict } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import {
   CreateOrderRequest,
@@ -20,13 +20,6 @@ import {
 } from '../../schemas/klarna.js'
 import { AuthorizationParams, SessionParams } from '../../schemas/params.js'
 
-const errors = {
-  400: KlarnaErrorBody,
-  401: KlarnaErrorBody,
-  403: KlarnaErrorBody,
-  404: KlarnaErrorBody,
-  409: KlarnaErrorBody,
-}
 const tags = ['Payments API v1']
 const noContent = { 204: { type: 'null' } } as const
 
@@ -48,7 +41,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
           'Opens a session for 48 hours with the cart, the market and the intent; answers the session id, the client_token for ' +
           'the browser widget, and the payment method categories the market offers. Amounts and taxes are checked as Klarna checks them.',
         body: withExample(SessionCreate, examples.session),
-        response: { 200: MerchantSession, ...errors },
+        response: { 200: MerchantSession, ...merchantErrorsWithConflict },
       },
     },
     async (request) => {
@@ -70,7 +63,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "What the merchant sent, the status, the expiry, and once authorized the customer's addresses and details.",
         params: SessionParams,
-        response: { 200: SessionRead, ...errors },
+        response: { 200: SessionRead, ...merchantErrorsWithConflict },
       },
     },
     async (request) => readSession(domain, request.merchant, request.params.session_id),
@@ -86,7 +79,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Changes the cart or any other field before the order is placed; 204 with no body.',
         params: SessionParams,
         body: withExample(SessionUpdate, examples.sessionUpdate),
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrorsWithConflict },
       },
     },
     async (request, reply) => {
@@ -107,7 +100,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
           'answers the same order; a different one is a 409.',
         params: AuthorizationParams,
         body: withExample(CreateOrderRequest, examples.order),
-        response: { 200: Order, ...errors },
+        response: { 200: Order, ...merchantErrorsWithConflict },
       },
     },
     async (request) =>
@@ -132,7 +125,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Cancel an authorization',
         description: 'The authorization token is unknown to every call after it; 204 with no body.',
         params: AuthorizationParams,
-        response: { ...noContent, ...errors },
+        response: { ...noContent, ...merchantErrorsWithConflict },
       },
     },
     async (request, reply) => {
@@ -153,7 +146,7 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
           'in the country. The token can then be charged with the Customer Token API.',
         params: AuthorizationParams,
         body: withExample(CustomerTokenCreationRequest, examples.customerToken),
-        response: { 200: CustomerTokenCreationResponse, ...errors },
+        response: { 200: CustomerTokenCreationResponse, ...merchantErrorsWithConflict },
       },
     },
     async (request) =>
