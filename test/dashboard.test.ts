@@ -1,7 +1,7 @@
 import t from 'tap'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { basic, type Tap, tokenRequest } from './helpers/app.js'
-import { launch } from './helpers/browser.js'
+import { launch, type TestBrowser } from './helpers/browser.js'
 import { listen } from './helpers/socket.js'
 import { seTokenOrder } from './helpers/data.js'
 
@@ -25,7 +25,7 @@ const json = { authorization: basic(user, 'pw'), 'content-type': 'application/js
 
 async function openDashboard(
   t: Tap,
-  browser: Browser,
+  browser: TestBrowser,
   url: string,
   viewport = { width: 1280, height: 800 },
 ): Promise<{ page: Page; problems: string[] }> {
