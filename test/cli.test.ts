@@ -1,6 +1,7 @@
 import t from 'tap'
+import { createServer, type AddressInfo } from 'node:net'
 import { readConfig } from '../dist/cli.js'
-import { binJs, runCli, startServer, stop } from './helpers/spawn.js'
+import { binJs, freePort, runCli, startServer, stop } from './helpers/spawn.js'
 import { basic, tokenRequest } from './helpers/app.js'
 
 // Each subtest starts its own servers on ports the kernel picks: they run side by side.
@@ -61,34 +62,54 @@ t.test('bad flags and values are refused clearly', async (t) => {
   t.match(r.stderr, /klarna-mock: Unknown option '--bogus'/)
 })
 
-t.test('--port 0 takes a free port and logs one line naming the URL; SIGTERM exits 0', async (t) => {
-  const s = await startServer(['--port', '0'])
-  t.match(s.url, /^http:\/\/127\.0\.0\.1:\d+$/)
-  t.equal(
-    s
+t.test(
+  '--port 0 takes a free port and logs one line naming the URL, then one JSON line per request with the correlation id and never the credentials; SIGTERM exits 0',
+  async (t) => {
+    const s = await startServer(['--port', '0'], { LOG_LEVEL: 'info' })
+    t.match(s.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+    t.equal(
+      s
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('listening on')).length,
+      1,
+    )
+    const res = await fetch(`${s.url}/_mock/health`)
+    t.equal(res.status, 200)
+    const minted = await fetch(`${s.url}/_mock/authorizations`, {
+      method: 'POST',
+      headers: { authorization: basic(), 'content-type': 'application/json' },
+      body: '{}',
+    })
+    t.equal(minted.status, 200)
+    const unknown = await fetch(`${s.url}/customer-token/v1/tokens/x`, {
+      headers: { authorization: basic('merchant-a', 'TopSecret') },
+    })
+    const id = unknown.headers.get('klarna-correlation-id') ?? ''
+    t.equal(await stop(s.child), 0)
+    const lines = s
       .output()
       .split('\n')
-      .filter((l) => l.includes('listening on')).length,
-    1,
-  )
-  const res = await fetch(`${s.url}/_mock/health`)
-  t.equal(res.status, 200)
-  const minted = await fetch(`${s.url}/_mock/authorizations`, {
-    method: 'POST',
-    headers: { authorization: basic(), 'content-type': 'application/json' },
-    body: '{}',
-  })
-  t.equal(minted.status, 200)
-  t.equal(await stop(s.child), 0)
-})
+      .filter((l) => l.includes(id))
+    t.equal(lines.length, 1, 'one line for the request')
+    const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>
+    t.match(line, {
+      correlation_id: id,
+      method: 'GET',
+      status: 404,
+      merchant: 'merchant-a',
+      msg: new RegExp(`^GET /customer-token/v1/tokens/x 404 \\d+ms merchant=merchant-a ${id}$`),
+    })
+    t.notOk('reqId' in line, 'the correlation id is not repeated as reqId')
+    t.notMatch(s.output(), /TopSecret|bWVyY2hhbnQtYTpUb3BTZWNyZXQ/)
+  },
+)
 
 t.test('PORT from the environment', async (t) => {
   // The probe frees a port the kernel chose; a server another subtest starts meanwhile may take it
   // before this one listens. Then try again with a new port: what is tested is only that PORT is read.
   for (let attempt = 1; ; attempt++) {
-    const probe = await startServer(['--port', '0'])
-    const port = new URL(probe.url).port
-    await stop(probe.child)
+    const port = String(await freePort())
     try {
       const s = await startServer([], { PORT: port })
       t.equal(new URL(s.url).port, port)
@@ -138,9 +159,10 @@ t.test('--help and --version', async (t) => {
 })
 
 t.test('a taken port: non-zero exit and a clear message', async (t) => {
-  const first = await startServer(['--port', '0'])
-  t.teardown(() => stop(first.child))
-  const port = new URL(first.url).port
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise((resolve) => taken.close(resolve)))
+  const port = String((taken.address() as AddressInfo).port)
   const second = await runCli(['--port', port])
   t.equal(second.code, 1)
   t.match(second.stderr, `klarna-mock: cannot listen: port ${port} on 127.0.0.1 is already in use`)
@@ -193,30 +215,6 @@ t.test(
     )
   },
 )
-
-t.test('logs: one JSON line per request with the correlation id, never the credentials', async (t) => {
-  const s = await startServer(['--port', '0'], { LOG_LEVEL: 'info' })
-  const res = await fetch(`${s.url}/customer-token/v1/tokens/x`, {
-    headers: { authorization: basic('merchant-a', 'TopSecret') },
-  })
-  const id = res.headers.get('klarna-correlation-id') ?? ''
-  await stop(s.child)
-  const lines = s
-    .output()
-    .split('\n')
-    .filter((l) => l.includes(id))
-  t.equal(lines.length, 1, 'one line for the request')
-  const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>
-  t.match(line, {
-    correlation_id: id,
-    method: 'GET',
-    status: 404,
-    merchant: 'merchant-a',
-    msg: new RegExp(`^GET /customer-token/v1/tokens/x 404 \\d+ms merchant=merchant-a ${id}$`),
-  })
-  t.notOk('reqId' in line, 'the correlation id is not repeated as reqId')
-  t.notMatch(s.output(), /TopSecret|bWVyY2hhbnQtYTpUb3BTZWNyZXQ/)
-})
 
 t.test(
   '--state-file: a change is in the file before it is answered, so even a killed server keeps it',

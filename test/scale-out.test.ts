@@ -1,11 +1,10 @@
 import t from 'tap'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { packageRoot } from '../dist/paths.js'
 import { basic, tokenRequest } from './helpers/app.js'
 import { seTokenOrder } from './helpers/data.js'
-import { binJs, startServer, stop, type Started } from './helpers/spawn.js'
+import { binJs, freePort, startServer, stop, type Started } from './helpers/spawn.js'
 
 /**
  * The reference scale-out set-up, for real: Debian's HAProxy with the shipped
@@ -16,18 +15,6 @@ import { binJs, startServer, stop, type Started } from './helpers/spawn.js'
 const MERCHANTS = 50
 const secret = 'scale-out-test-link-secret'
 const admin = 'ops:ops-secret'
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = address !== null && typeof address === 'object' ? address.port : 0
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
 
 const replicaArgs = (port: number, file: string) => [
   '--port',

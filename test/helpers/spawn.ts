@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { packageRoot } from '../../dist/paths.js'
 
@@ -78,4 +79,13 @@ export async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTER
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
   child.kill(signal)
   return await exited
+}
+
+/** A port of 127.0.0.1 free at the moment of asking (another process may take it before it is used). */
+export async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as AddressInfo
+  await new Promise((resolve) => probe.close(resolve))
+  return port
 }
