@@ -4,7 +4,7 @@ import type { TSchema } from '@sinclair/typebox'
  * Realistic examples for the documentation page (/_mock/docs), one per request body: Klarna's own
  * GB example cart (docs.klarna.com, "Initiate a payment": tomatoes and bananas, 25 % VAT, a
  * discount) and the playground's approved GB customer ("Sample customer data"). Each is accepted
- * by the mock as it stands (test/docs.test.ts sends every one).
+ * by the mock as it stands (test/in-process/docs.test.ts sends every one).
  */
 
 const billingAddress = {
@@ -55,7 +55,7 @@ const cart = {
   order_lines: orderLines,
 }
 
-/** The payment session an example names (test/docs.test.ts puts a live one in its place). */
+/** The payment session an example names (test/in-process/docs.test.ts puts a live one in its place). */
 export const exampleSessionId = '0b1d9815-165e-42e2-8867-35bc03789e00'
 
 export const examples = {

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { join } from 'node:path'
-import { createError, errors, fillTemplate, KlarnaError } from '../dist/domain/errors.js'
-import { loadScenarios } from '../dist/domain/scenario-files.js'
+import { createError, errors, fillTemplate, KlarnaError } from '../../dist/domain/errors.js'
+import { loadScenarios } from '../../dist/domain/scenario-files.js'
 
 /**
  * The error catalogue (src/domain/errors.ts) is where every Klarna error is declared once. The
@@ -32,7 +32,7 @@ function matcher(template: string | undefined): RegExp | undefined {
 t.test(
   'every error step of a shipped scenario matches a catalogue entry (status, code, message)',
   async (t) => {
-    const scenarios = loadScenarios([join(import.meta.dirname, '..', 'scenarios')])
+    const scenarios = loadScenarios([join(import.meta.dirname, '..', '..', 'scenarios')])
     let checked = 0
     for (const scenario of scenarios.values()) {
       for (const step of scenario.steps) {

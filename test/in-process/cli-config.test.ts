@@ -1,9 +1,9 @@
 import t from 'tap'
 import { Writable } from 'node:stream'
 import pretty from 'pino-pretty'
-import { buildApp } from '../dist/app.js'
-import { prettyLines, readConfig, UsageError } from '../dist/cli.js'
-import { basic } from './helpers/app.js'
+import { buildApp } from '../../dist/app.js'
+import { prettyLines, readConfig, UsageError } from '../../dist/cli.js'
+import { basic } from '../helpers/app.js'
 
 /** The CLI's reading of flags and environment, in-process (test/cli.test.ts spawns the real thing). */
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { build, call, createCustomerToken, errorOf, tokenRequest } from './helpers/app.js'
-import { gbOrder, gbSession } from './helpers/data.js'
+import { build, call, createCustomerToken, errorOf, tokenRequest } from '../helpers/app.js'
+import { gbOrder, gbSession } from '../helpers/data.js'
 
 async function sessionAndAuth(
   app: FastifyInstance,

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { basic, build, call, createCustomerToken, errorOf, mint } from './helpers/app.js'
+import { basic, build, call, createCustomerToken, errorOf, mint } from '../helpers/app.js'
 
 const badCredentials = [
   undefined,

@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
  * running as the code under them moves: a small memory run, and the peers script's refusal when
  * the peers are not installed. `npm test` builds dist/ first.
  */
-const root = join(import.meta.dirname, '..')
+const root = join(import.meta.dirname, '..', '..')
 const run = promisify(execFile)
 
 t.test('bench/memory.mjs runs against the built package and prints bytes per stored object', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { advance, build, call, createCustomerToken, errorOf, mint, tokenRequest } from './helpers/app.js'
+import { advance, build, call, createCustomerToken, errorOf, mint, tokenRequest } from '../helpers/app.js'
 
 t.test('a minted authorization becomes a customer token that the Customer Token API knows', async (t) => {
   const app = await build(t)

@@ -2,10 +2,10 @@ import t from 'tap'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { startMock } from '../dist/index.js'
-import { packageRoot } from '../dist/paths.js'
-import { basic, tokenRequest } from './helpers/app.js'
-import { gbSession } from './helpers/data.js'
+import { startMock } from '../../dist/index.js'
+import { packageRoot } from '../../dist/paths.js'
+import { basic, tokenRequest } from '../helpers/app.js'
+import { gbSession } from '../helpers/data.js'
 
 const tokenBody = JSON.stringify(tokenRequest({ description: 'x' }))
 
@@ -97,7 +97,7 @@ t.test(
 )
 
 t.test('warmUp compiles what no call has needed yet, once; the answers stay the same', async (t) => {
-  const { buildApp } = await import('../dist/app.js')
+  const { buildApp } = await import('../../dist/app.js')
   const headers = { authorization: basic(), 'content-type': 'application/json' }
   const answers = async (app: Awaited<ReturnType<typeof buildApp>>) => {
     const bad = await app.inject({ method: 'POST', url: '/payments/v1/sessions', headers, payload: '{}' })
@@ -134,7 +134,7 @@ t.test('warmUp compiles what no call has needed yet, once; the answers stay the 
 t.test(
   'two apps in one process (which share compiled validators) never mix their validation answers',
   async (t) => {
-    const { buildApp } = await import('../dist/app.js')
+    const { buildApp } = await import('../../dist/app.js')
     const [one, two] = [await buildApp({ logger: false }), await buildApp({ logger: false })]
     t.teardown(() => Promise.all([one.close(), two.close()]))
     const headers = { authorization: basic(), 'content-type': 'application/json' }
@@ -160,7 +160,7 @@ t.test(
 )
 
 t.test('closing the app ends a warm-up under way; startMock warms up by itself', async (t) => {
-  const { buildApp } = await import('../dist/app.js')
+  const { buildApp } = await import('../../dist/app.js')
   const app = await buildApp({ logger: false })
   await app.ready()
   const running = app.warmUp()

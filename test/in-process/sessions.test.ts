@@ -1,6 +1,6 @@
 import t from 'tap'
-import { build, call, errorOf, mint } from './helpers/app.js'
-import { gbSession } from './helpers/data.js'
+import { build, call, errorOf, mint } from '../helpers/app.js'
+import { gbSession } from '../helpers/data.js'
 
 t.test('create, read and update a payment session', async (t) => {
   const app = await build(t, { now: () => Date.parse('2030-01-01T00:00:00.000Z') })

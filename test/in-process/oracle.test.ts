@@ -1,7 +1,7 @@
 import t from 'tap'
-import { buildApp } from '../dist/app.js'
-import { call, createCustomerToken, mint } from './helpers/app.js'
-import { exceptions, watch } from './helpers/oracle.js'
+import { buildApp } from '../../dist/app.js'
+import { call, createCustomerToken, mint } from '../helpers/app.js'
+import { exceptions, watch } from '../helpers/oracle.js'
 
 t.test('the OpenAPI oracle catches unknown fields, missing fields and wrong types', async (t) => {
   const app = await buildApp()

@@ -1,13 +1,13 @@
 import t from 'tap'
 import { Writable } from 'node:stream'
-import { buildApp } from '../dist/app.js'
-import { basic, build, call, createCustomerToken, mint, tokenRequest } from './helpers/app.js'
-import { gbOrder, gbSession, seTokenOrder } from './helpers/data.js'
+import { buildApp } from '../../dist/app.js'
+import { basic, build, call, createCustomerToken, mint, tokenRequest } from '../helpers/app.js'
+import { gbOrder, gbSession, seTokenOrder } from '../helpers/data.js'
 
 t.test('no endpoint but health, docs and redirect links answers without credentials', async (t) => {
   const app = await buildApp({ logger: false })
   t.teardown(() => app.close())
-  // Every route of the OpenAPI document (which lists every route: test/docs.test.ts).
+  // Every route of the OpenAPI document (which lists every route: test/in-process/docs.test.ts).
   const doc = (await app.inject({ url: '/_mock/openapi.json' })).json() as {
     paths: Record<string, Record<string, { security?: unknown[] }>>
   }

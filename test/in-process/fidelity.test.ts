@@ -1,8 +1,8 @@
 import t from 'tap'
-import { build, call, createCustomerToken, errorOf, mint, tokenRequest } from './helpers/app.js'
-import { gbOrder, gbSession, seTokenOrder } from './helpers/data.js'
-import { listen, raw } from './helpers/socket.js'
-import { basic } from './helpers/app.js'
+import { build, call, createCustomerToken, errorOf, mint, tokenRequest } from '../helpers/app.js'
+import { gbOrder, gbSession, seTokenOrder } from '../helpers/data.js'
+import { listen, raw } from '../helpers/socket.js'
+import { basic } from '../helpers/app.js'
 
 const gbToken = tokenRequest({ purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB' })
 

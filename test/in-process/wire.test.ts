@@ -1,6 +1,6 @@
 import t from 'tap'
-import { basic, tokenRequest } from './helpers/app.js'
-import { listen, names, raw } from './helpers/socket.js'
+import { basic, tokenRequest } from '../helpers/app.js'
+import { listen, names, raw } from '../helpers/socket.js'
 
 const json = { authorization: basic(), 'content-type': 'application/json' }
 const tokenBody = JSON.stringify(tokenRequest({ description: 'Sub' }))

@@ -2,10 +2,10 @@ import t from 'tap'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { packageRoot } from '../dist/paths.js'
-import { basic, call, createCustomerToken, mint, tokenRequest } from './helpers/app.js'
-import { gbOrder, gbSession, seTokenOrder } from './helpers/data.js'
-import { listen } from './helpers/socket.js'
+import { packageRoot } from '../../dist/paths.js'
+import { basic, call, createCustomerToken, mint, tokenRequest } from '../helpers/app.js'
+import { gbOrder, gbSession, seTokenOrder } from '../helpers/data.js'
+import { listen } from '../helpers/socket.js'
 
 /**
  * Klarna clients that no one on this project wrote, unmodified, each in its own process, against

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { advance, build, call, createCustomerToken, errorOf, mint } from './helpers/app.js'
-import { seTokenOrder } from './helpers/data.js'
+import { advance, build, call, createCustomerToken, errorOf, mint } from '../helpers/app.js'
+import { seTokenOrder } from '../helpers/data.js'
 
 async function newToken(
   app: FastifyInstance,

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, call, createCustomerToken, errorOf, mint } from './helpers/app.js'
+import { build, call, createCustomerToken, errorOf, mint } from '../helpers/app.js'
 
 t.test('mint defaults: SE, SEK, sv-SE, intent tokenize, pay_later', async (t) => {
   const app = await build(t)

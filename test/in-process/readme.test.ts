@@ -1,8 +1,8 @@
 import t from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadScenarios } from '../dist/domain/scenario-files.js'
-import { packageRoot, scenariosDir } from '../dist/paths.js'
+import { loadScenarios } from '../../dist/domain/scenario-files.js'
+import { packageRoot, scenariosDir } from '../../dist/paths.js'
 
 const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8')
 const scenarioDoc = readFileSync(join(packageRoot, 'docs', 'scenarios.md'), 'utf8')

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { build, call, errorOf } from './helpers/app.js'
+import { build, call, errorOf } from '../helpers/app.js'
 
 /**
  * The request bodies Klarna's own e-commerce plugins build, replayed through the whole flow. Each

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { build, call, createCustomerToken, errorOf, mint } from './helpers/app.js'
-import { gbOrder, gbSession, seTokenOrder } from './helpers/data.js'
+import { build, call, createCustomerToken, errorOf, mint } from '../helpers/app.js'
+import { gbOrder, gbSession, seTokenOrder } from '../helpers/data.js'
 
 const om = '/ordermanagement/v1/orders'
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { basic, build, call } from './helpers/app.js'
-import { gbSession } from './helpers/data.js'
+import { basic, build, call } from '../helpers/app.js'
+import { gbSession } from '../helpers/data.js'
 
 /**
  * The Hosted Payment Page API v1 and its hosted page, through inject(); the browser flow is in

@@ -1,9 +1,9 @@
 import t from 'tap'
-import { differingFields } from '../dist/domain/canonical.js'
-import { outcomeForEmail } from '../dist/domain/playground.js'
-import { amountProblems } from '../dist/domain/rules.js'
-import { buildApp } from '../dist/app.js'
-import { basic, tokenRequest } from './helpers/app.js'
+import { differingFields } from '../../dist/domain/canonical.js'
+import { outcomeForEmail } from '../../dist/domain/playground.js'
+import { amountProblems } from '../../dist/domain/rules.js'
+import { buildApp } from '../../dist/app.js'
+import { basic, tokenRequest } from '../helpers/app.js'
 
 /**
  * Klarna's pure rules, table-driven and in-process (no HTTP): each row is one case a reader can

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { request } from 'node:http'
-import { basic, build, call, createCustomerToken, errorOf, mint } from './helpers/app.js'
-import { listen } from './helpers/socket.js'
+import { basic, build, call, createCustomerToken, errorOf, mint } from '../helpers/app.js'
+import { listen } from '../helpers/socket.js'
 
 t.test('the journal lists what was received and answered, newest first, without credentials', async (t) => {
   const app = await build(t, { admin: { username: 'ops', password: 'root-secret' } })

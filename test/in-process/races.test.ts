@@ -1,7 +1,7 @@
 import t from 'tap'
-import { basic, tokenRequest } from './helpers/app.js'
-import { seTokenOrder } from './helpers/data.js'
-import { listen } from './helpers/socket.js'
+import { basic, tokenRequest } from '../helpers/app.js'
+import { seTokenOrder } from '../helpers/data.js'
+import { listen } from '../helpers/socket.js'
 
 const json = { authorization: basic(), 'content-type': 'application/json' }
 const tokenBody = JSON.stringify(tokenRequest({ description: 'Sub' }))

@@ -1,7 +1,7 @@
 import t from 'tap'
 import SwaggerParser from '@apidevtools/swagger-parser'
-import { build, call, mint, tokenRequest } from './helpers/app.js'
-import { exampleSessionId } from '../dist/schemas/examples.js'
+import { build, call, mint, tokenRequest } from '../helpers/app.js'
+import { exampleSessionId } from '../../dist/schemas/examples.js'
 
 t.test('GET /_mock/openapi.json is a valid OpenAPI 3 document listing every route', async (t) => {
   const app = await build(t)

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { sweepExpired } from '../dist/domain/context.js'
-import { advance, build, call, createCustomerToken, mint } from './helpers/app.js'
-import { seTokenOrder } from './helpers/data.js'
+import { sweepExpired } from '../../dist/domain/context.js'
+import { advance, build, call, createCustomerToken, mint } from '../helpers/app.js'
+import { seTokenOrder } from '../helpers/data.js'
 
 t.test('expired sessions, authorizations and idempotency keys are forgotten; tokens stay', async (t) => {
   const app = await build(t)

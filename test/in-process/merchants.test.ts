@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { basic, build, call, createCustomerToken, errorOf, mint } from './helpers/app.js'
-import { seTokenOrder } from './helpers/data.js'
+import { basic, build, call, createCustomerToken, errorOf, mint } from '../helpers/app.js'
+import { seTokenOrder } from '../helpers/data.js'
 
 /**
  * Two pipelines on one instance, merchants A and B: nothing B does through any endpoint disturbs

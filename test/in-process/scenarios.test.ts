@@ -2,11 +2,11 @@ import t from 'tap'
 import { readdirSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
-import { loadScenarios, parseScenario } from '../dist/domain/scenario-files.js'
-import { scenariosDir } from '../dist/paths.js'
-import { basic, build, call, createCustomerToken, errorOf, mint, tokenRequest } from './helpers/app.js'
-import { gbOrder, gbSession, seTokenOrder } from './helpers/data.js'
-import { listen, raw } from './helpers/socket.js'
+import { loadScenarios, parseScenario } from '../../dist/domain/scenario-files.js'
+import { scenariosDir } from '../../dist/paths.js'
+import { basic, build, call, createCustomerToken, errorOf, mint, tokenRequest } from '../helpers/app.js'
+import { gbOrder, gbSession, seTokenOrder } from '../helpers/data.js'
+import { listen, raw } from '../helpers/socket.js'
 
 const requests: Record<string, [string, string]> = {
   createCreditSession: ['POST', '/payments/v1/sessions'],

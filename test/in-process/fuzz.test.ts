@@ -1,7 +1,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { basic, build, call, createCustomerToken, mint } from './helpers/app.js'
+import { basic, build, call, createCustomerToken, mint } from '../helpers/app.js'
 
 /**
  * Bad input by the thousand (fast-check) against every endpoint, the control API included. Every

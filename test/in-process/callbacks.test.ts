@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createServer, type IncomingMessage } from 'node:http'
-import { build, call } from './helpers/app.js'
-import { gbOrder, gbSession } from './helpers/data.js'
+import { build, call } from '../helpers/app.js'
+import { gbOrder, gbSession } from '../helpers/data.js'
 
 interface Received {
   path: string
