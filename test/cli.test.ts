@@ -1,4 +1,6 @@
 import t from 'tap'
+import { symlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { createServer, type AddressInfo } from 'node:net'
 import { readConfig } from '../dist/cli.js'
 import { binJs, freePort, runCli, startServer, stop } from './helpers/spawn.js'
@@ -290,3 +292,36 @@ t.test("the package's bin is the server bundled into one file, and answers as th
   const qr = await get(new URL(hpp.qr_code_url).pathname + new URL(hpp.qr_code_url).search)
   t.equal(qr.headers.get('content-type'), 'image/svg+xml', 'a QR code (qrcode, loaded when first asked for)')
 })
+
+t.test('a state file that cannot be written: exit 1, naming the path', async (t) => {
+  const dir = t.testdir()
+  const cli = await runCli(['--port', '0', '--state-file', join(dir, 'no-such-folder', 'state.json')])
+  t.equal(cli.code, 1)
+  t.match(cli.stderr, /cannot start: .*no-such-folder\/state\.json: cannot write the state file/)
+})
+
+t.test(
+  'a write that fails answers 503, and the server exits non-zero when its last save fails',
+  async (t) => {
+    const dir = t.testdir()
+    // The log segment is the full device: every write to it fails with ENOSPC.
+    symlinkSync('/dev/full', join(dir, 'state.json.log.1'))
+    const s = await startServer(['--port', '0', '--state-file', join(dir, 'state.json')])
+    const res = await fetch(`${s.url}/_mock/authorizations`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('m:p').toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    })
+    t.equal(res.status, 503)
+    t.match(await res.json(), {
+      error_code: 'SERVICE_UNAVAILABLE',
+      error_messages: [/could not write its state file/],
+      correlation_id: res.headers.get('klarna-correlation-id'),
+    })
+    t.not(await stop(s.child), 0, 'SIGTERM: the final save failed, so the exit code says so')
+    t.match(s.output(), /could not write the state file/)
+  },
+)

@@ -1,17 +1,14 @@
-import { readdirSync } from 'node:fs'
+import { runTogether } from './helpers/together.js'
 
 /**
- * The test files under test/in-process/, run together in this one process. They do not test the
- * server as a process (its start, signals, exit), drive a browser or HAProxy, or measure the
- * process's memory, so sharing a process changes nothing they assert; what it saves is each file's
- * own start (tap, the app's modules, the OpenAPI oracle's compiled specs, the validators): about 3
- * CPU-seconds a file, 90 in all. Every file also runs alone: `npx tap test/in-
- * process/sessions.test.ts`.
+ * The test files under test/in-process/, run together in this one process (helpers/together.ts):
+ * 29 files, about 90 CPU-seconds less than a process each. They do not test the server as a
+ * process (its start, signals, exit), drive a browser or HAProxy, or measure the process's memory,
+ * so sharing a process changes nothing they assert. The children some of them start (Klarna's
+ * client libraries, the benchmark scripts) are processes of their own as before.
  *
- * The files in test/ itself run one process each: they start the server, Chromium or HAProxy, or
- * measure the process's memory. A new test file goes in test/in-process/ unless it does one of
- * those.
+ * The files in test/ itself run one process each: they start the server or HAProxy, or measure the
+ * process's memory; test/in-browser.test.ts runs the browser tests, with one Chromium. A new test
+ * file goes in test/in-process/ unless it does one of those.
  */
-const dir = new URL('./in-process/', import.meta.url)
-const files = readdirSync(dir).filter((file) => file.endsWith('.test.ts'))
-for (const name of files.sort()) await import(new URL(name, dir).href)
+await runTogether(new URL('./in-process/', import.meta.url))

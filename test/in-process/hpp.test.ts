@@ -5,7 +5,7 @@ import { gbSession } from '../helpers/data.js'
 
 /**
  * The Hosted Payment Page API v1 and its hosted page, through inject(); the browser flow is in
- * test/browser.test.ts.
+ * test/in-browser/checkout.test.ts.
  */
 
 async function hpp(app: FastifyInstance, body: Record<string, unknown> = {}, user?: string) {

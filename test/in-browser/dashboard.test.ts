@@ -1,9 +1,9 @@
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { basic, type Tap, tokenRequest } from './helpers/app.js'
-import { launch, type TestBrowser } from './helpers/browser.js'
-import { listen } from './helpers/socket.js'
-import { seTokenOrder } from './helpers/data.js'
+import { basic, type Tap, tokenRequest } from '../helpers/app.js'
+import { launch, type TestBrowser } from '../helpers/browser.js'
+import { listen } from '../helpers/socket.js'
+import { seTokenOrder } from '../helpers/data.js'
 
 /**
  * The dashboard (/_mock/ui) in a real headless Chromium: what a person sees and does there,

@@ -1,9 +1,9 @@
 import t from 'tap'
 import { createServer, type IncomingMessage } from 'node:http'
-import { startShop } from '../examples/playwright-checkout/shop.mjs'
-import { basic, type Tap } from './helpers/app.js'
-import { launch, pageWithMockCdn } from './helpers/browser.js'
-import { listen } from './helpers/socket.js'
+import { startShop } from '../../examples/playwright-checkout/shop.mjs'
+import { basic, type Tap } from '../helpers/app.js'
+import { launch, pageWithMockCdn } from '../helpers/browser.js'
+import { listen } from '../helpers/socket.js'
 
 /**
  * The browser pieces in a real headless Chromium (Debian's, driven by playwright-core): a checkout
