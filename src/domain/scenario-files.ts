@@ -105,6 +105,22 @@ export function parseScenario(file: string, text: string): Scenario {
   }
 }
 
+/**
+ * Scenarios already made from a file's text, by file: an app built again in the same process (a
+ * library user's startMock() per test, this project's tests) parses only the files whose text
+ * changed (the YAML parser was most of building an app). A Scenario is never changed once made.
+ * Bounded: beyond 1,000 files it starts again.
+ */
+const made = new Map<string, { text: string; scenario: Scenario }>()
+function scenarioOf(file: string, text: string): Scenario {
+  const known = made.get(file)
+  if (known?.text === text) return known.scenario
+  const scenario = parseScenario(file, text)
+  if (made.size >= 1000) made.clear()
+  made.set(file, { text, scenario })
+  return scenario
+}
+
 /** Loads every scenario of the folders in order; a later folder's file replaces one of the same name. */
 export function loadScenarios(dirs: readonly string[]): Map<string, Scenario> {
   const all = new Map<string, Scenario>()
@@ -127,7 +143,7 @@ export function loadScenarios(dirs: readonly string[]): Map<string, Scenario> {
       if (!regular) {
         throw new ScenarioFileError(`${file}: not a regular file (a scenario is a .yaml, .yml or .json file)`)
       }
-      const scenario = parseScenario(file, readFileSync(file, 'utf8'))
+      const scenario = scenarioOf(file, readFileSync(file, 'utf8'))
       if (basename(entry, extname(entry)) !== scenario.name) {
         throw new ScenarioFileError(`${file}: name "${scenario.name}" must match the file name`)
       }
