@@ -467,6 +467,29 @@ t.test("a user's folder adds scenarios and replaces shipped ones by name", async
   )
 })
 
+t.test('an app built again reads a scenario file whose text changed since the last build', async (t) => {
+  const dir = t.testdir()
+  const file = join(dir, 'teapot.yaml')
+  const write = (status: number) =>
+    writeFileSync(
+      file,
+      `name: teapot\ndescription: brews\napplies_to: ['*']\nerror: {status: ${status}, error_code: TEAPOT, error_messages: [stout]}\n`,
+    )
+  const statusWith = async (app: Awaited<ReturnType<typeof build>>) =>
+    errorOf(
+      await call(app, 'GET', '/customer-token/v1/tokens/x', undefined, {
+        headers: { 'klarna-mock-scenario': 'teapot' },
+      }),
+    ).status
+  write(418)
+  t.equal(await statusWith(await build(t, { scenarioDirs: [dir] })), 418)
+  t.equal(await statusWith(await build(t, { scenarioDirs: [dir] })), 418, 'unchanged: the same')
+  write(503)
+  t.equal(await statusWith(await build(t, { scenarioDirs: [dir] })), 503, 'changed: the new text')
+  writeFileSync(file, 'name: teapot\n')
+  await t.rejects(build(t, { scenarioDirs: [dir] }), /teapot\.yaml/, 'broken now: refused, not the old one')
+})
+
 t.test('a success variant places the order so: an idempotent replay answers the same', async (t) => {
   const app = await build(t)
   const { authorization_token: auth } = await mint(app)
