@@ -1,3 +1,4 @@
+import t from 'tap'
 import { readdirSync } from 'node:fs'
 
 /**
@@ -7,6 +8,9 @@ import { readdirSync } from 'node:fs'
  * CPU-seconds a file. Each file also runs alone (`npx tap test/in-process/sessions.test.ts`).
  */
 export async function runTogether(folder: URL): Promise<void> {
+  // tap gives a file 120 s (.taprc); these files together get 300 s, so that a busy machine (two
+  // suites at once) does not time them out, while a hang is still reported.
+  t.setTimeout(300_000)
   const files = readdirSync(folder).filter((file) => file.endsWith('.test.ts'))
   for (const name of files.sort()) await import(new URL(name, folder).href)
 }
