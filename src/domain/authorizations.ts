@@ -32,15 +32,14 @@ const samples = sharedPerCatalog<Address>(inCatalogMarkets)
  * One shared frozen address per market: most authorizations keep it as it is (shared-values.ts).
  */
 function sampleAddress(domain: Domain, country: string): Address {
-  return samples(domain.catalog, country, () => {
-    const cc = country.toLowerCase() === 'gb' ? 'uk' : country.toLowerCase()
-    return {
-      ...domain.catalog.sampleAddresses.generic,
-      email: `customer@email.${cc}`,
-      ...domain.catalog.sampleAddresses.countries.get(country),
-      country,
-    }
-  })
+  // customer@email.<country> unless the market's sample says otherwise (GB's is customer@email.uk:
+  // fixtures/sample-customers.json).
+  return samples(domain.catalog, country, () => ({
+    ...domain.catalog.sampleAddresses.generic,
+    email: `customer@email.${country.toLowerCase()}`,
+    ...domain.catalog.sampleAddresses.countries.get(country),
+    country,
+  }))
 }
 
 /**

@@ -3,7 +3,7 @@ import { CaseInsensitiveEnum, Country, Currency, Locale } from './common.js'
 
 /**
  * Klarna's request and response shapes (Payments API v1, Customer Token API v1), after the
- * OpenAPI specs in shared/reference/openapi. Unknown request fields are tolerated, as Klarna
+ * OpenAPI specs Klarna publishes (copies in test/openapi/). Unknown request fields are tolerated, as Klarna
  * does; responses are serialized through these schemas, so nothing undeclared leaks.
  */
 
