@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { errors } from '../../domain/errors.js'
+import { escapeHtml } from '../browser/pages.js'
 import { tags } from './common.js'
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /**
  * Where every redirect_url the mock hands out leads. Opened by a browser, without credentials:
