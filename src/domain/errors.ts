@@ -6,8 +6,8 @@
  * {"error_code", "error_messages": [...], "correlation_id"}.
  *
  * Templates name their parameters in braces, as scenario files do ({purchase_country}, {fields}):
- * test/in-process/catalogue.test.ts checks that each shipped scenario says what the catalogue entry of the same
- * error says. Some entries no rule of the mock throws (merchantInactive, tokenForbidden,
+ * test/in-process/catalogue.test.ts checks that each shipped scenario says what the catalogue entry
+ * of the same error says. Some entries no rule of the mock throws (merchantInactive, tokenForbidden,
  * paymentMethodFailed, serviceUnavailable, …): Klarna answers them for reasons the mock cannot see,
  * so only scenario files play them, and they are declared here so that those files are checked.
  */

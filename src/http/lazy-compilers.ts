@@ -7,7 +7,8 @@ import type { FastifyServerOptions } from 'fastify'
  * route's validator and serializers are compiled the first time the route is called instead of
  * at start-up, where compiling every route's schemas took about half of the time to the first
  * answer. A route never called costs nothing; the first call of each pays a few milliseconds once.
- * test/in-process/docs.test.ts calls every route, so a schema that does not compile still fails the tests.
+ * test/in-process/docs.test.ts calls every route, so a schema that does not compile still fails the
+ * tests.
  *
  * `warmUp()` compiles what is left, one schema per event-loop turn, so that requests keep being
  * answered meanwhile: the CLI calls it once it listens, and the server is warm a moment after its

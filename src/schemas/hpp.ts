@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox'
 
-/** Klarna's Hosted Payment Page API v1 shapes (Klarna's published spec; a copy in test/openapi/klarna-hpp-v1.yml). */
+/**
+ * Klarna's Hosted Payment Page API v1 shapes (Klarna's published spec; a copy in
+ * test/openapi/klarna-hpp-v1.yml).
+ */
 
 const Url = Type.String({ maxLength: 2048 })
 const Category = Type.Union(

@@ -3,8 +3,8 @@ import { CaseInsensitiveEnum, Country, Currency, Locale } from './common.js'
 
 /**
  * Klarna's request and response shapes (Payments API v1, Customer Token API v1), after the
- * OpenAPI specs Klarna publishes (copies in test/openapi/). Unknown request fields are tolerated, as Klarna
- * does; responses are serialized through these schemas, so nothing undeclared leaks.
+ * OpenAPI specs Klarna publishes (copies in test/openapi/). Unknown request fields are tolerated,
+ * as Klarna does; responses are serialized through these schemas, so nothing undeclared leaks.
  */
 
 const S = (max: number, min = 0) => Type.String({ minLength: min, maxLength: max })
