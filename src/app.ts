@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { randomUUID } from 'node:crypto'
+import type { ServerResponse } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { checkOptions, defaults, type MockOptions, type ResolvedOptions } from './config.js'
 import { loadCatalog } from './domain/catalog.js'
@@ -167,4 +168,28 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
   )
   registerCallbacks(app, { ...defaultCallbackOptions, ...options.callbacks })
   return app
+}
+
+/**
+ * Starts the warm-up (`app.warmUp()`) once the listening server has answered its first request (a
+ * readiness probe, usually: Docker's health check, `wait-on`), or after `idleMs` without one. The
+ * compiling holds the event loop a few milliseconds a schema, and the first, with Ajv's own code
+ * still cold, about a tenth of a second: a probe that came meanwhile waited for it (start to the
+ * first answer of /_mock/health, one core: 513 ms against 647, docs/performance.md). Not after the
+ * server has closed. The command-line server uses it; startMock() warms up at once (its `warmedUp`).
+ */
+export function warmUpAfterFirstAnswer(app: FastifyInstance, idleMs = 1000): void {
+  let started = false
+  const start = (): void => {
+    if (started) return
+    started = true
+    clearTimeout(timer)
+    void app.warmUp()
+  }
+  const timer = setTimeout(start, idleMs).unref()
+  app.server.once('request', (_request, response: ServerResponse) => response.once('close', start))
+  app.server.once('close', () => {
+    started = true
+    clearTimeout(timer)
+  })
 }

@@ -318,10 +318,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   }
 
   let app
+  let warmUpAfterFirstAnswer
   try {
     // Loaded here, not at the top: --help, --version and a refused flag answer without loading the server.
-    const { buildApp } = await import('./app.js')
-    app = await buildApp(config.options)
+    const loaded = await import('./app.js')
+    warmUpAfterFirstAnswer = loaded.warmUpAfterFirstAnswer
+    app = await loaded.buildApp(config.options)
   } catch (err) {
     process.stderr.write(`klarna-mock: cannot start: ${(err as Error).message}\n`)
     process.exitCode = 1
@@ -337,8 +339,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     if (config.options.publicBaseUrl === undefined) {
       app.log.debug(`links use the request host (set --public-url to change), e.g. ${address}`)
     }
-    // Answering already; what no call has compiled yet is compiled between requests.
-    void app.warmUp()
+    // Answering already; what no call has compiled yet is compiled between requests, once the
+    // first answer has left (src/app.ts).
+    warmUpAfterFirstAnswer(app)
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     const why =

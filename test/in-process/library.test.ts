@@ -173,3 +173,46 @@ t.test('closing the app ends a warm-up under way; startMock warms up by itself',
   t.ok((await mock.warmedUp) > 50, 'startMock compiled every route in the background')
   t.equal(await mock.app.warmUp(), 0, 'nothing is left to compile')
 })
+
+t.test(
+  'the command-line server warms up once its first answer has left, or after a while without requests; not once closed',
+  async (t) => {
+    const { buildApp, warmUpAfterFirstAnswer } = await import('../../dist/app.js')
+    const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms))
+    const listening = async (idleMs: number) => {
+      const app = await buildApp({ logger: false })
+      t.teardown(() => app.close())
+      const address = await app.listen({ port: 0, host: '127.0.0.1' })
+      let calls = 0
+      const warmUp = app.warmUp
+      app.warmUp = async () => {
+        calls++
+        return await warmUp()
+      }
+      warmUpAfterFirstAnswer(app, idleMs)
+      return { app, address, calls: () => calls }
+    }
+
+    const probed = await listening(60_000)
+    await sleep(20)
+    t.equal(probed.calls(), 0, 'not before a request')
+    t.equal((await fetch(`${probed.address}/_mock/health`)).status, 200)
+    // The server sees the answer leave a moment after the client has it: wait for that state.
+    for (let i = 0; i < 500 && probed.calls() === 0; i++) await sleep(10)
+    t.equal(probed.calls(), 1, 'once the first answer has left')
+    await (await fetch(`${probed.address}/_mock/health`)).text()
+    await sleep(20)
+    t.equal(probed.calls(), 1, 'and only once')
+
+    // A timer set after another with a longer delay fires after it: no race.
+    const idle = await listening(10)
+    await sleep(30)
+    t.equal(idle.calls(), 1, 'after the idle time without a request')
+
+    // Closed well within its idle time (closing takes milliseconds), then waited past it.
+    const closed = await listening(1000)
+    await closed.app.close()
+    await sleep(1020)
+    t.equal(closed.calls(), 0, 'not once the server has closed')
+  },
+)
