@@ -11,9 +11,9 @@ import type { FastifyServerOptions } from 'fastify'
  * tests.
  *
  * `warmUp()` compiles what is left, one schema per event-loop turn, so that requests keep being
- * answered meanwhile: the CLI calls it once it listens, and the server is warm a moment after its
- * first answer; so does startMock(). Apps built in tests do not (most call a few routes). Closing the
- * app ends a warm-up under way.
+ * answered meanwhile: the CLI calls it once its first answer has left (warmUpAfterFirstAnswer in
+ * src/app.ts), and is warm a moment after; startMock() calls it as soon as it listens. Apps built
+ * in tests do not (most call a few routes). Closing the app ends a warm-up under way.
  */
 
 type Validate = ((data: unknown, context?: unknown) => unknown) & { errors?: unknown; schemaEnv?: unknown }
