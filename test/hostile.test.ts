@@ -17,7 +17,8 @@ const usedBytes = (): number => {
   gc()
   gc()
   const m = process.memoryUsage()
-  return m.heapUsed + m.external + m.arrayBuffers
+  // `external` already counts the memory of ArrayBuffers and Buffers (`arrayBuffers` is part of it).
+  return m.heapUsed + m.external
 }
 
 /** Writes raw bytes to the server and reads until it closes (or `ms` pass). */
