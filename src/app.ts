@@ -175,8 +175,9 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
  * readiness probe, usually: Docker's health check, `wait-on`), or after `idleMs` without one. The
  * compiling holds the event loop a few milliseconds a schema, and the first, with Ajv's own code
  * still cold, about a tenth of a second: a probe that came meanwhile waited for it (start to the
- * first answer of /_mock/health, one core: 513 ms against 647, docs/performance.md). Not after the
- * server has closed. The command-line server uses it; startMock() warms up at once (its `warmedUp`).
+ * first answer of /_mock/health, one core: a median of 563 ms against 784, docs/performance.md). Not
+ * after the server has closed. The command-line server uses it; startMock() warms up at once (its
+ * `warmedUp`).
  */
 export function warmUpAfterFirstAnswer(app: FastifyInstance, idleMs = 1000): void {
   let started = false
