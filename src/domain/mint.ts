@@ -46,11 +46,11 @@ export function mintAuthorization(domain: Domain, merchant: string, input: MintI
     order_tax_amount: input.order_tax_amount ?? expectedOrderTax(lines),
     order_lines: lines,
   }
-  // The default cart is shared by every session minted with it (sessions.ts, sharedData).
+  // The default cart is shared by every session minted with it (sessions.ts, sharedData), named by
+  // all it holds but its lines (the default ones), so that no field can be left out of the name.
+  const { order_lines: _defaultLines, ...named } = cart
   const shareKey =
-    lines === defaultOrderLines && input.merchant_urls === undefined
-      ? `${cart.purchase_country} ${cart.purchase_currency} ${String(cart.locale)} ${cart.intent} ${cart.order_amount} ${cart.order_tax_amount}`
-      : undefined
+    lines === defaultOrderLines && input.merchant_urls === undefined ? JSON.stringify(named) : undefined
   const session = createSession(
     domain,
     merchant,

@@ -53,3 +53,6 @@ export const merchantErrors = {
 export const merchantErrorsWithConflict = { ...merchantErrors, 409: KlarnaErrorBody }
 /** A page or call of the browser's, without credentials: no 401 or 403. */
 export const browserErrors = { 400: KlarnaErrorBody, 404: KlarnaErrorBody }
+/** A success without a body. */
+export const noContent = { 204: { type: 'null' } } as const
+export const created = { 201: { type: 'null' } } as const

@@ -11,7 +11,7 @@ import { hostedPageQuery } from '../../domain/links.js'
 import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
-import { merchantErrors } from '../../schemas/common.js'
+import { created, merchantErrors, noContent } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import {
   HppDistribution,
@@ -84,7 +84,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Disable an HPP session',
         description: 'The page no longer takes the customer; 400 once the session was completed.',
         params: HppParams,
-        response: { 204: { type: 'null' }, ...merchantErrors },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) => {
@@ -104,7 +104,7 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
           'Klarna sends the link by e-mail or SMS; the mock is offline and sends nothing: it checks the request, records it on the session and answers 201.',
         params: HppParams,
         body: withExample(HppDistribution, examples.hppDistribution),
-        response: { 201: { type: 'null' }, ...merchantErrors },
+        response: { ...created, ...merchantErrors },
       },
     },
     async (request, reply) => {

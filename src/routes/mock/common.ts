@@ -2,10 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import { errors } from '../../domain/errors.js'
 
-/** The control API's calls are a merchant's calls (schemas/common.ts). */
-export { merchantErrors as errorResponses } from '../../schemas/common.js'
 export const tags = ['Control API (/_mock)']
-export const noContent = { 204: { type: 'null' } } as const
 
 /** `?merchant=`: whose state a control call acts on (the operator only; `*` is everyone). */
 export const MerchantQuery = Type.Object({

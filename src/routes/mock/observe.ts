@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox'
 import { entryView, MAX_LIST_LIMIT } from '../../domain/journal.js'
 import { merchantOverview } from '../../domain/overview.js'
 import { CallbackEntry, JournalEntrySchema } from '../../schemas/mock.js'
-import { errorResponses, MerchantQuery, noContent, oneTarget, tags, target } from './common.js'
+import { merchantErrors, noContent } from '../../schemas/common.js'
+import { MerchantQuery, oneTarget, tags, target } from './common.js'
 
 /**
  * What a test suite asserts on: the request journal and the callbacks made to the merchant. Each
@@ -28,7 +29,7 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
             limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
           }),
         ]),
-        response: { 200: Type.Array(JournalEntrySchema), ...errorResponses },
+        response: { 200: Type.Array(JournalEntrySchema), ...merchantErrors },
       },
     },
     async (request) => {
@@ -53,7 +54,7 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "Sessions, authorizations, customer tokens, orders and HPP sessions (newest first, at most 200 of each), each with its state on the merchant's virtual clock; the clock; whether the journal is on. What the dashboard (/_mock/ui) shows.",
         querystring: MerchantQuery,
-        response: { 200: Type.Unknown(), ...errorResponses },
+        response: { 200: Type.Unknown(), ...merchantErrors },
       },
     },
     async (request) => ({
@@ -71,7 +72,7 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Clear the journal',
         description: "Clears the caller's journal entries.",
         querystring: MerchantQuery,
-        response: { ...noContent, ...errorResponses },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) => {
@@ -88,7 +89,7 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The callbacks',
         description: "Klarna's callbacks to the caller's URLs: sent, failed and still due (newest first).",
         querystring: MerchantQuery,
-        response: { 200: Type.Array(CallbackEntry), ...errorResponses },
+        response: { 200: Type.Array(CallbackEntry), ...merchantErrors },
       },
     },
     async (request) =>

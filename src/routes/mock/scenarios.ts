@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox'
 import { errors } from '../../domain/errors.js'
 import { ArmRequest, ScenarioListEntry } from '../../schemas/scenario.js'
 import { examples, withExample } from '../../schemas/examples.js'
-import { errorResponses, MerchantQuery, noContent, oneTarget, tags } from './common.js'
+import { merchantErrors, noContent } from '../../schemas/common.js'
+import { MerchantQuery, oneTarget, tags } from './common.js'
 
 const ArmedEntry = Type.Object({
   name: Type.String(),
@@ -37,7 +38,7 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
         description: "Plays the scenario on this merchant's next calls (times, optionally one operation).",
         querystring: MerchantQuery,
         body: withExample(ArmRequest, examples.arm),
-        response: { 200: ArmRequest, ...errorResponses },
+        response: { 200: ArmRequest, ...merchantErrors },
       },
     },
     async (request) => {
@@ -55,7 +56,7 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List the armed scenarios',
         description: 'What is armed for this merchant, in the order it will play, with the uses left.',
         querystring: MerchantQuery,
-        response: { 200: Type.Array(ArmedEntry), ...errorResponses },
+        response: { 200: Type.Array(ArmedEntry), ...merchantErrors },
       },
     },
     async (request) => domain.scenarios.armed(oneTarget(request)),
@@ -69,7 +70,7 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Disarm every scenario',
         description: 'Clears everything armed for this merchant.',
         querystring: MerchantQuery,
-        response: { ...noContent, ...errorResponses },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) => {
@@ -87,7 +88,7 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
         description: "Clears this merchant's arms of the named scenario; 404 if none was armed.",
         params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }),
         querystring: MerchantQuery,
-        response: { ...noContent, ...errorResponses },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) => {

@@ -16,7 +16,8 @@ import {
 } from '../../schemas/mock.js'
 import { SessionParams, TokenParams } from '../../schemas/params.js'
 import { examples, withExample } from '../../schemas/examples.js'
-import { errorResponses, MerchantQuery, noContent, oneTarget, tags, target } from './common.js'
+import { merchantErrors, noContent } from '../../schemas/common.js'
+import { MerchantQuery, oneTarget, tags, target } from './common.js'
 
 /** Making state as the browser widget and Klarna would: mint, authorize, clock, reset, token status. */
 const state: FastifyPluginAsyncTypebox = async (app) => {
@@ -33,7 +34,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
           'Playground e-mails in billing_address decide the outcome (denied, pending, step-up).',
         querystring: MerchantQuery,
         body: withExample(MintRequest, examples.mint),
-        response: { 200: MintResponse, ...errorResponses },
+        response: { 200: MintResponse, ...merchantErrors },
       },
     },
     async (request) => mintAuthorization(domain, oneTarget(request), request.body, baseUrl(request)),
@@ -50,7 +51,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         params: SessionParams,
         querystring: MerchantQuery,
         body: withExample(AuthorizeRequest, examples.authorize),
-        response: { 200: AuthorizeResponse, ...errorResponses },
+        response: { 200: AuthorizeResponse, ...merchantErrors },
       },
     },
     async (request) => authorize(domain, oneTarget(request), request.params.session_id, request.body).result,
@@ -65,7 +66,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "The time every expiry of the caller's objects is measured on (each merchant has its own).",
         querystring: MerchantQuery,
-        response: { 200: ClockResponse, ...errorResponses },
+        response: { 200: ClockResponse, ...merchantErrors },
       },
     },
     async (request) => ({ now: clockOf(domain, oneTarget(request)).iso() }),
@@ -81,7 +82,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
           "Expires the caller's authorizations (60 minutes), sessions (48 hours), idempotency keys (24 hours) and orders (28 days) without waiting; other merchants' clocks do not move.",
         querystring: MerchantQuery,
         body: withExample(ClockAdvance, examples.clock),
-        response: { 200: ClockResponse, ...errorResponses },
+        response: { 200: ClockResponse, ...merchantErrors },
       },
     },
     async (request) => {
@@ -101,7 +102,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "Forgets the caller's state, armed scenarios, journal entries and callbacks, and sets its clock back to real time; other merchants keep theirs. The operator: ?merchant=NAME or ?merchant=* (everyone).",
         querystring: MerchantQuery,
-        response: { ...noContent, ...errorResponses },
+        response: { ...noContent, ...merchantErrors },
       },
     },
     async (request, reply) => {
@@ -120,7 +121,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         params: TokenParams,
         querystring: MerchantQuery,
         body: withExample(TokenStatusControl, examples.tokenStatusControl),
-        response: { 200: TokenStatusControlResponse, ...errorResponses },
+        response: { 200: TokenStatusControlResponse, ...merchantErrors },
       },
     },
     async (request) => {

@@ -24,7 +24,7 @@ import {
 } from '../../domain/order-management.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
-import { merchantErrors } from '../../schemas/common.js'
+import { created, merchantErrors, noContent } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import {
   CaptureRequest,
@@ -44,8 +44,6 @@ import {
 } from '../../schemas/order-management.js'
 
 const tags = ['Order Management API v1']
-const noContent = { 204: { type: 'null' } } as const
-const created = { 201: { type: 'null' } } as const
 const base = '/ordermanagement/v1/orders'
 
 /** The Klarna-Idempotency-Key of a request (not a `headers` schema: see the token-order route). */

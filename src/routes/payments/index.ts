@@ -6,7 +6,7 @@ import { createSession, createdSessionView, readSession, updateSession } from '.
 import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
-import { merchantErrorsWithConflict } from '../../schemas/common.js'
+import { merchantErrorsWithConflict, noContent } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import {
   CreateOrderRequest,
@@ -21,7 +21,6 @@ import {
 import { AuthorizationParams, SessionParams } from '../../schemas/params.js'
 
 const tags = ['Payments API v1']
-const noContent = { 204: { type: 'null' } } as const
 
 /** Klarna Payments API v1: sessions and authorizations. */
 const payments: FastifyPluginAsyncTypebox = async (app) => {
