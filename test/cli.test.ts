@@ -1,8 +1,9 @@
 import t from 'tap'
-import { symlinkSync } from 'node:fs'
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createServer, type AddressInfo } from 'node:net'
 import { readConfig } from '../dist/cli.js'
+import { packageRoot } from '../dist/paths.js'
 import { binJs, freePort, runCli, startServer, stop } from './helpers/spawn.js'
 import { basic, tokenRequest } from './helpers/app.js'
 
@@ -124,8 +125,6 @@ t.test('PORT from the environment', async (t) => {
 })
 
 t.test('a broken scenario file stops start-up with a message naming the file and the field', async (t) => {
-  const { writeFileSync } = await import('node:fs')
-  const { join } = await import('node:path')
   const dir = t.testdir()
   writeFileSync(
     join(dir, 'broken.yaml'),
@@ -173,8 +172,6 @@ t.test('a taken port: non-zero exit and a clear message', async (t) => {
 t.test(
   '--state-file keeps customer tokens across a SIGTERM and a restart; a damaged file is refused',
   async (t) => {
-    const { readFileSync, writeFileSync, readdirSync } = await import('node:fs')
-    const { join } = await import('node:path')
     const dir = t.testdir()
     const file = join(dir, 'state.json')
     const headers = { authorization: basic(), 'content-type': 'application/json' }
@@ -221,7 +218,6 @@ t.test(
 t.test(
   '--state-file: a change is in the file before it is answered, so even a killed server keeps it',
   async (t) => {
-    const { join } = await import('node:path')
     const file = join(t.testdir(), 'state.json')
     const headers = { authorization: basic(), 'content-type': 'application/json' }
     const one = await startServer(['--port', '0', '--state-file', file])
@@ -236,9 +232,6 @@ t.test(
 )
 
 t.test("the package's bin is the server bundled into one file, and answers as the server does", async (t) => {
-  const { readFileSync } = await import('node:fs')
-  const { join } = await import('node:path')
-  const { packageRoot } = await import('../dist/paths.js')
   const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
     bin: Record<string, string>
   }

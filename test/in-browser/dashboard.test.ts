@@ -1,5 +1,6 @@
 import t from 'tap'
 import type { Page } from 'playwright-core'
+import { defaultOrderLines } from '../../dist/domain/mint.js'
 import { basic, type Tap, tokenRequest } from '../helpers/app.js'
 import { launch, type TestBrowser } from '../helpers/browser.js'
 import { listen } from '../helpers/socket.js'
@@ -224,19 +225,8 @@ t.test("GET /_mock/objects: the merchant's objects with their state, nobody else
       locale: 'sv-SE',
       order_amount: 10000,
       order_tax_amount: 0,
-      order_lines: [
-        {
-          type: 'digital',
-          reference: 'klarna-mock-1',
-          name: 'klarna-mock test item',
-          quantity: 1,
-          unit_price: 10000,
-          tax_rate: 0,
-          total_amount: 10000,
-          total_discount_amount: 0,
-          total_tax_amount: 0,
-        },
-      ],
+      // The cart the mint authorized.
+      order_lines: defaultOrderLines,
     })
   ).json() as { order_id: string }
   t.ok(order.order_id, 'order placed')
