@@ -1,19 +1,26 @@
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 
 /**
- * test/build-if-stale.mjs (tap's `before`): run in a copy of the project's shape whose `build`
- * script only leaves a mark, so that what is tested is the decision to build, in seconds.
+ * test/build-if-stale.mjs (tap's `before`): run in a copy of the project's shape, with an `npm`
+ * first on the PATH that only leaves a mark (what it was asked, and where), so that what is tested
+ * is the decision to build and the command it runs, in a fraction of a second each.
  */
 t.test('the tests build dist/ first when it is missing or older than src/, and only then', async (t) => {
   const root = t.testdir({
-    'package.json': JSON.stringify({
-      name: 'stale-check',
-      private: true,
-      scripts: { build: "node -e \"require('fs').writeFileSync('built', 'yes')\"" },
-    }),
+    // npm, found first on the PATH: it only writes down what it was asked to do and where.
+    bin: { npm: '#!/bin/sh\necho "$* in $(pwd)" > built\n' },
     src: { 'app.ts': 'export {}\n' },
     scripts: { 'bundle.mjs': '' },
     'tsconfig.json': '{}',
@@ -24,18 +31,21 @@ t.test('the tests build dist/ first when it is missing or older than src/, and o
     join(import.meta.dirname, '..', 'build-if-stale.mjs'),
     join(root, 'test', 'build-if-stale.mjs'),
   )
+  chmodSync(join(root, 'bin', 'npm'), 0o755)
   const run = () => {
     rmSync(join(root, 'built'), { force: true })
     const { status, stderr } = spawnSync(process.execPath, [join(root, 'test', 'build-if-stale.mjs')], {
       encoding: 'utf8',
+      env: { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}` },
     })
-    return { status, built: existsSync(join(root, 'built')), stderr }
+    const mark = join(root, 'built')
+    return { status, built: existsSync(mark) ? readFileSync(mark, 'utf8').trim() : false, stderr }
   }
   const at = (path: string, seconds: number) => utimesSync(join(root, path), seconds, seconds)
 
   t.match(
     run(),
-    { status: 0, built: true, stderr: /dist\/ is older than src\/: npm run build/ },
+    { status: 0, built: `run build in ${root}`, stderr: /dist\/ is older than src\/: npm run build/ },
     'no dist/: builds',
   )
 
@@ -48,8 +58,8 @@ t.test('the tests build dist/ first when it is missing or older than src/, and o
   t.match(run(), { status: 0, built: false, stderr: '' }, 'dist/ newer than every source: nothing to do')
 
   at('src/app.ts', 3000)
-  t.match(run(), { status: 0, built: true }, 'a source edited since: builds')
+  t.match(run(), { status: 0, built: `run build in ${root}` }, 'a source edited since: builds')
   at('src/app.ts', 1000)
   at('tsconfig.build.json', 3000)
-  t.match(run(), { status: 0, built: true }, 'the build configuration changed: builds')
+  t.match(run(), { status: 0, built: `run build in ${root}` }, 'the build configuration changed: builds')
 })
