@@ -170,12 +170,14 @@ t.test('a taken port: non-zero exit and a clear message', async (t) => {
 })
 
 t.test(
-  '--state-file keeps customer tokens across a SIGTERM and a restart; a damaged file is refused',
+  '--state-file keeps customer tokens across a SIGTERM and a restart, and a change made just before a SIGKILL; a damaged file is refused',
   async (t) => {
+    // The bundle, as users start it (cheaper to start under tap: see helpers/spawn.ts); the
+    // in-process state-file tests cover the persistence code itself, the crash test the SIGKILL under load.
     const dir = t.testdir()
     const file = join(dir, 'state.json')
     const headers = { authorization: basic(), 'content-type': 'application/json' }
-    const one = await startServer(['--port', '0', '--state-file', file])
+    const one = await startServer(['--port', '0', '--state-file', file], {}, binJs)
     const auth = (
       (await (
         await fetch(`${one.url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })
@@ -195,13 +197,25 @@ t.test(
       'the snapshot and its log; no temporary file left behind',
     )
 
-    const two = await startServer(['--port', '0', '--state-file', file])
+    const two = await startServer(['--port', '0', '--state-file', file], {}, binJs)
     const read = await fetch(`${two.url}/customer-token/v1/tokens/${tokenId}`, { headers })
     t.equal(read.status, 200)
     t.same(await read.json(), { status: 'ACTIVE', payment_method_type: 'INVOICE' })
     const clock = (await (await fetch(`${two.url}/_mock/clock`, { headers })).json()) as { now: string }
     t.ok(Date.parse(clock.now) - Date.now() > 86000 * 1000, 'the virtual clock offset survived too')
-    t.equal(await stop(two.child), 0)
+    const minted = (await (
+      await fetch(`${two.url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })
+    ).json()) as { session_id: string }
+    t.equal(await stop(two.child, 'SIGKILL'), null, 'killed: no chance to save on the way out')
+
+    const three = await startServer(['--port', '0', '--state-file', file], {}, binJs)
+    t.equal(
+      (await fetch(`${three.url}/payments/v1/sessions/${minted.session_id}`, { headers })).status,
+      200,
+      'a change is in the file before it is answered, so even a killed server keeps it',
+    )
+    t.equal((await fetch(`${three.url}/customer-token/v1/tokens/${tokenId}`, { headers })).status, 200)
+    t.equal(await stop(three.child), 0)
 
     writeFileSync(file, '{"format": "klarna-mock-state", "version": 1, "merchants": [')
     const damaged = await runCli(['--port', '0', '--state-file', file])
@@ -212,22 +226,6 @@ t.test(
       '{"format": "klarna-mock-state", "version": 1, "merchants": [',
       'not overwritten',
     )
-  },
-)
-
-t.test(
-  '--state-file: a change is in the file before it is answered, so even a killed server keeps it',
-  async (t) => {
-    const file = join(t.testdir(), 'state.json')
-    const headers = { authorization: basic(), 'content-type': 'application/json' }
-    const one = await startServer(['--port', '0', '--state-file', file])
-    const minted = (await (
-      await fetch(`${one.url}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })
-    ).json()) as { session_id: string }
-    await stop(one.child, 'SIGKILL')
-    const two = await startServer(['--port', '0', '--state-file', file])
-    t.equal((await fetch(`${two.url}/payments/v1/sessions/${minted.session_id}`, { headers })).status, 200)
-    await stop(two.child)
   },
 )
 
