@@ -72,3 +72,20 @@ t.test('on a terminal, one readable line per request', async (t) => {
     JSON.stringify(lines[0]),
   )
 })
+
+t.test(
+  '--log-level silent builds no logger at all; any other level a pino logger at that level',
+  async (t) => {
+    t.equal(readConfig(['--log-level', 'silent'], {}).options.logger, false)
+    t.equal(readConfig([], { LOG_LEVEL: 'silent' }).options.logger, false)
+    t.match(readConfig(['--log-level', 'warn'], {}).options.logger, {
+      level: 'warn',
+      redact: ['req.headers.authorization'],
+    })
+    const app = await buildApp(readConfig(['--log-level', 'silent'], {}).options)
+    t.teardown(() => app.close())
+    const res = await app.inject({ url: '/_mock/health' })
+    t.equal(res.statusCode, 200, 'a server without a logger answers as any other')
+    t.match(res.headers['klarna-correlation-id'], /^[0-9a-f-]{36}$/)
+  },
+)
