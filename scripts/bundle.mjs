@@ -6,7 +6,14 @@
 // Left out of the bundle, loaded from node_modules as usual: packages that find their own files
 // next to their code at run time (pino's transport worker, Swagger UI's static files, @fastify/swagger's
 // package.json) and the ones loaded only when first needed (pino-pretty, qrcode).
+import { writeFileSync } from 'node:fs'
 import { build } from 'esbuild'
+import { parsedAtBuild } from '../dist/domain/scenario-files.js'
+import { scenariosDir } from '../dist/paths.js'
+
+// The shipped scenario files parsed once here rather than at every start (src/domain/scenario-files.ts).
+// Written before the bundle: the bundle is the last thing the build writes (test/build-if-stale.mjs).
+writeFileSync('dist/scenarios.json', JSON.stringify(parsedAtBuild(scenariosDir)))
 
 await build({
   entryPoints: ['dist/server.js'],

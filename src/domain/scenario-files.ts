@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
 import { parse as parseYaml } from 'yaml'
+import { packageRoot } from '../paths.js'
 import { ScenarioFile, type Step } from '../schemas/scenario.js'
 import { operations } from './scenarios.js'
 
@@ -106,23 +108,65 @@ export function parseScenario(file: string, text: string): Scenario {
 }
 
 /**
+ * The shipped scenario files, parsed when the package was built (`npm run build` writes
+ * dist/scenarios.json, see {@link parsedAtBuild}), by the hash of each file's text: a start-up then
+ * parses no YAML unless a file was added or edited since (its text has another hash and is parsed
+ * as any other). Parsing the 40-odd shipped files was about a fifth of the command-line server's
+ * start. Read on first use; without the file (a build that did not write it), everything is parsed.
+ */
+export type ParsedAtBuild = Record<string, Omit<Scenario, 'file'>>
+/** What `npm run build` writes (scripts/bundle.mjs). */
+export const prebuiltScenariosFile = join(packageRoot, 'dist', 'scenarios.json')
+let prebuilt: ParsedAtBuild | undefined
+let prebuiltFile: string | undefined = prebuiltScenariosFile
+/** Where the build's parsed scenarios are read from (undefined: nowhere); the tests point it elsewhere. */
+export function usePrebuiltScenarios(file: string | undefined): void {
+  prebuiltFile = file
+  prebuilt = undefined
+}
+function prebuiltScenarios(): ParsedAtBuild {
+  if (prebuilt !== undefined) return prebuilt
+  try {
+    prebuilt =
+      prebuiltFile === undefined ? {} : (JSON.parse(readFileSync(prebuiltFile, 'utf8')) as ParsedAtBuild)
+  } catch {
+    prebuilt = {}
+  }
+  return prebuilt
+}
+/** What a file's scenario depends on: its text, and whether that text is read as JSON or YAML. */
+const textKey = (file: string, text: string): string =>
+  `${extname(file) === '.json' ? 'json' : 'yaml'}:${createHash('sha256').update(text).digest('base64url')}`
+
+/** Every scenario of a folder, by text key, for dist/scenarios.json (the build writes it). */
+export function parsedAtBuild(dir: string): ParsedAtBuild {
+  const out: ParsedAtBuild = {}
+  for (const scenario of loadScenarios([dir], false).values()) {
+    const { file, ...rest } = scenario
+    out[textKey(file, readFileSync(file, 'utf8'))] = rest
+  }
+  return out
+}
+
+/**
  * Scenarios already made from a file's text, by file: an app built again in the same process (a
  * library user's startMock() per test, this project's tests) parses only the files whose text
  * changed (the YAML parser was most of building an app). A Scenario is never changed once made.
  * Bounded: beyond 1,000 files it starts again.
  */
 const made = new Map<string, { text: string; scenario: Scenario }>()
-function scenarioOf(file: string, text: string): Scenario {
+function scenarioOf(file: string, text: string, usePrebuilt: boolean): Scenario {
   const known = made.get(file)
   if (known?.text === text) return known.scenario
-  const scenario = parseScenario(file, text)
+  const built = usePrebuilt ? prebuiltScenarios()[textKey(file, text)] : undefined
+  const scenario = built === undefined ? parseScenario(file, text) : { ...built, file }
   if (made.size >= 1000) made.clear()
   made.set(file, { text, scenario })
   return scenario
 }
 
 /** Loads every scenario of the folders in order; a later folder's file replaces one of the same name. */
-export function loadScenarios(dirs: readonly string[]): Map<string, Scenario> {
+export function loadScenarios(dirs: readonly string[], usePrebuilt = true): Map<string, Scenario> {
   const all = new Map<string, Scenario>()
   for (const dir of dirs) {
     let entries: string[]
@@ -143,7 +187,7 @@ export function loadScenarios(dirs: readonly string[]): Map<string, Scenario> {
       if (!regular) {
         throw new ScenarioFileError(`${file}: not a regular file (a scenario is a .yaml, .yml or .json file)`)
       }
-      const scenario = scenarioOf(file, readFileSync(file, 'utf8'))
+      const scenario = scenarioOf(file, readFileSync(file, 'utf8'), usePrebuilt)
       if (basename(entry, extname(entry)) !== scenario.name) {
         throw new ScenarioFileError(`${file}: name "${scenario.name}" must match the file name`)
       }

@@ -1,8 +1,14 @@
 import t from 'tap'
-import { readdirSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
-import { loadScenarios, parseScenario } from '../../dist/domain/scenario-files.js'
+import {
+  loadScenarios,
+  parsedAtBuild,
+  parseScenario,
+  prebuiltScenariosFile,
+  usePrebuiltScenarios,
+} from '../../dist/domain/scenario-files.js'
 import { scenariosDir } from '../../dist/paths.js'
 import { basic, build, call, createCustomerToken, errorOf, mint, tokenRequest } from '../helpers/app.js'
 import { gbOrder, gbSession, seTokenOrder } from '../helpers/data.js'
@@ -488,6 +494,60 @@ t.test('an app built again reads a scenario file whose text changed since the la
   t.equal(await statusWith(await build(t, { scenarioDirs: [dir] })), 503, 'changed: the new text')
   writeFileSync(file, 'name: teapot\n')
   await t.rejects(build(t, { scenarioDirs: [dir] }), /teapot\.yaml/, 'broken now: refused, not the old one')
+})
+
+t.test(
+  'the shipped files come parsed from the build, each exactly as parsing its text gives it',
+  async (t) => {
+    const table = JSON.parse(readFileSync(prebuiltScenariosFile, 'utf8')) as Record<string, { name: string }>
+    const shipped = readdirSync(scenariosDir).filter((f) => /\.(ya?ml|json)$/.test(f))
+    t.equal(Object.keys(table).length, shipped.length, 'one entry per shipped file')
+    for (const name of shipped) {
+      const file = join(scenariosDir, name)
+      const parsed = parseScenario(file, readFileSync(file, 'utf8'))
+      const { file: _, ...rest } = parsed
+      t.same(
+        Object.values(table).find((entry) => entry.name === parsed.name),
+        rest,
+        `${name}: the build's entry is what the parser makes of it`,
+      )
+    }
+  },
+)
+
+t.test('a start-up takes a file from the build only when its text is the one the build parsed', async (t) => {
+  const text = `name: teapot\ndescription: brews\napplies_to: ['*']\nerror: {status: 418, error_code: TEAPOT, error_messages: [stout]}\n`
+  // Each folder holds one file: a file already read is kept by its path (the test above).
+  const root = t.testdir({
+    built: { 'teapot.yaml': text },
+    same: { 'teapot.yaml': text },
+    edited: { 'teapot.yaml': text.replace('brews', 'brews tea') },
+    json: {
+      'teapot.json': JSON.stringify({
+        name: 'teapot',
+        description: 'as JSON',
+        applies_to: ['*'],
+        fault: { kind: 'drop' },
+      }),
+    },
+    nowhere: { 'teapot.yaml': text },
+    unreadable: { 'teapot.yaml': text },
+  })
+  const table = parsedAtBuild(join(root, 'built'))
+  for (const entry of Object.values(table)) entry.description = 'from the build'
+  writeFileSync(join(root, 'scenarios.json'), JSON.stringify(table))
+  usePrebuiltScenarios(join(root, 'scenarios.json'))
+  t.teardown(() => usePrebuiltScenarios(prebuiltScenariosFile))
+  const read = (dir: string) => loadScenarios([join(root, dir)]).get('teapot')
+
+  t.equal(read('same')?.description, 'from the build', "the same text: the build's entry, not parsed again")
+  t.equal(read('same')?.file, join(root, 'same', 'teapot.yaml'), 'named by the file it was read from')
+  t.equal(read('edited')?.description, 'brews tea', 'another text: parsed')
+  t.equal(read('json')?.description, 'as JSON')
+  usePrebuiltScenarios(undefined)
+  t.equal(read('nowhere')?.description, 'brews', 'no table: everything is parsed')
+  usePrebuiltScenarios(join(root, 'missing.json'))
+  t.equal(read('unreadable')?.description, 'brews', 'a table that cannot be read: parsed')
 })
 
 t.test('a success variant places the order so: an idempotent replay answers the same', async (t) => {
