@@ -3,9 +3,10 @@
 // (Fastify, TypeBox, Ajv, YAML and the mock's own), which is most of what start-up cost
 // (docs/performance.md). The library (`dist/index.js`) stays as tsc compiled it, module by module.
 //
-// Left out of the bundle, loaded from node_modules as usual: packages that find their own files
-// next to their code at run time (pino's transport worker, Swagger UI's static files, @fastify/swagger's
-// package.json) and the ones loaded only when first needed (pino-pretty, qrcode).
+// Left out of the bundle, loaded from node_modules as usual: pino (its transport worker is a file of
+// its own; not loaded at all with --log-level silent) and the packages loaded only when first needed
+// (pino-pretty, qrcode). @fastify/swagger reads its package.json only for defaults the mock sets.
+import { readFile } from 'node:fs/promises'
 import { writeFileSync } from 'node:fs'
 import { build } from 'esbuild'
 import { parsedAtBuild } from '../dist/domain/scenario-files.js'
@@ -15,6 +16,21 @@ import { scenariosDir } from '../dist/paths.js'
 // Written before the bundle: the bundle is the last thing the build writes (test/build-if-stale.mjs).
 writeFileSync('dist/scenarios.json', JSON.stringify(parsedAtBuild(scenariosDir)))
 
+// @fastify/swagger-ui serves its static files (Swagger UI itself, its logo) from next to its own
+// code (__dirname). Bundled, its __dirname is where the package is installed, found at run time.
+const filesNextToTheirCode = {
+  name: 'swagger-ui-dirname',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@fastify[\\/]swagger-ui[\\/](index|lib[\\/]routes)\.js$/ }, async (args) => {
+      const within = /[\\/]lib[\\/]routes\.js$/.test(args.path) ? "'lib'" : "''"
+      const dirname =
+        "require('node:path').join(require('node:path').dirname(require.resolve('@fastify/swagger-ui/package.json')), " +
+        `${within})`
+      return { contents: (await readFile(args.path, 'utf8')).replaceAll('__dirname', dirname), loader: 'js' }
+    })
+  },
+}
+
 await build({
   entryPoints: ['dist/server.js'],
   outfile: 'dist/klarna-mock.mjs',
@@ -22,7 +38,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['pino', 'pino-pretty', '@fastify/swagger', '@fastify/swagger-ui', 'qrcode'],
+  external: ['pino', 'pino-pretty', 'qrcode'],
+  plugins: [filesNextToTheirCode],
   // The bundled CommonJS packages call require(); an ES module has to make one.
   banner: {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
