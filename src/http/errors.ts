@@ -1,18 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { KlarnaError, errors } from '../domain/errors.js'
+import { withoutCorrelationId } from './wire.js'
 
 /**
  * Every error leaves the server in Klarna's shape: {"error_code", "error_messages",
  * "correlation_id"}, Fastify's own errors (bad JSON, body too large, content type, unknown
  * route, validation) included. The correlation id is the request id (src/http/wire.ts).
  */
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set for the playground-style 401, which carries no Klarna-Correlation-Id. */
-    noCorrelationHeader?: boolean
-  }
-}
 
 interface AjvError {
   instancePath: string
@@ -116,7 +110,7 @@ export function sendKlarnaError(
   error: KlarnaError,
 ): FastifyReply {
   if (error.statusCode === 401 && unauthorizedStyle(request) === 'html') {
-    request.noCorrelationHeader = true
+    withoutCorrelationId(reply)
     return reply
       .code(401)
       .header('WWW-Authenticate', 'Basic realm="very closed site"')

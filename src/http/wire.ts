@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify'
+import { ServerResponse, type OutgoingHttpHeaders } from 'node:http'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { lingerOnClose } from './linger.js'
 
 /**
  * Wire fidelity. Fastify writes header names in lower case; Klarna's official PHP SDK looks
- * `Content-Type` up case-sensitively. So every header Fastify would send is moved to the raw
- * response with its canonical casing, JSON is labelled `application/json` without a charset (as
- * the real service sends it), and Klarna-Correlation-Id (the request id) goes on every response.
+ * `Content-Type` up case-sensitively. So every header Fastify sends is written in its canonical
+ * casing, JSON is labelled `application/json` without a charset (as the real service sends it),
+ * and Klarna-Correlation-Id (the request id) goes on every response.
  */
 
 const special = new Map([
@@ -28,24 +29,52 @@ export function canonicalHeaderName(name: string): string {
   return canonical
 }
 
-export function registerWire(app: FastifyInstance): void {
-  app.addHook('onSend', (request, reply, payload, done) => {
-    // Answered before the body was read, and closing: read the rest first, so the client sees the answer.
-    if (!request.raw.complete && String(reply.getHeader('connection')).toLowerCase() === 'close') {
-      lingerOnClose(request.raw.socket)
-    }
-    for (const [name, value] of Object.entries(reply.getHeaders())) {
-      if (value === undefined || name === 'content-length') continue
-      reply.removeHeader(name)
+const correlationId = Symbol('Klarna-Correlation-Id')
+type Response = ServerResponse & { [correlationId]?: string | undefined }
+const nodeWriteHead = ServerResponse.prototype.writeHead
+
+/**
+ * Every answer's head, as Node is about to write it: Fastify's lower-case names in Klarna's
+ * casing, JSON labelled without a charset, the correlation id added. Done once, on the object
+ * Fastify hands to writeHead, instead of moving each header from Fastify's reply to Node's in an
+ * onSend hook (a third of the time of a token read, measured).
+ */
+function writeHeadInKlarnaCase(this: Response, statusCode: number, ...rest: unknown[]): ServerResponse {
+  const last = rest[rest.length - 1]
+  const given =
+    last !== null && typeof last === 'object' && !Array.isArray(last)
+      ? (last as OutgoingHttpHeaders)
+      : undefined
+  const headers: OutgoingHttpHeaders = {}
+  if (given !== undefined) {
+    for (const name in given) {
+      const value = given[name]
+      if (value === undefined) continue
       // Klarna sends "application/json" without a charset (recorded): JSON is UTF-8 by definition.
-      reply.raw.setHeader(
-        canonicalHeaderName(name),
+      headers[canonicalHeaderName(name)] =
         name === 'content-type' && typeof value === 'string' && value.startsWith('application/json')
           ? 'application/json'
-          : value,
-      )
+          : value
     }
-    if (request.noCorrelationHeader !== true) reply.raw.setHeader('Klarna-Correlation-Id', request.id)
-    done(null, payload)
+    rest.pop()
+  }
+  if (this[correlationId] !== undefined) headers['Klarna-Correlation-Id'] = this[correlationId]
+  // Answered before the body was read, and closing: read the rest first, so the client sees the answer.
+  const connection = headers.Connection ?? this.getHeader('connection')
+  if (!this.req.complete && String(connection).toLowerCase() === 'close') lingerOnClose(this.req.socket)
+  return nodeWriteHead.call(this, statusCode, ...(rest as []), headers)
+}
+
+export function registerWire(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    const response = reply.raw as Response
+    response[correlationId] = request.id
+    response.writeHead = writeHeadInKlarnaCase
+    done()
   })
+}
+
+/** The playground-style 401 carries no Klarna-Correlation-Id. */
+export function withoutCorrelationId(reply: FastifyReply): void {
+  ;(reply.raw as Response)[correlationId] = undefined
 }
