@@ -66,7 +66,7 @@ function klarnaShaped(t: Test, response: string, status: number, code: string, m
 }
 
 t.test(
-  'the journal keeps bodies as bytes, cut at 16 KiB: full of the worst bodies it stays far below 100 MB',
+  'the journal keeps bodies cut at 16 KiB of UTF-8: full of the worst bodies it stays far below 100 MB',
   async (t) => {
     const app = await build(t)
     // Just over the 16 KiB the journal keeps: 17 KB of empty objects, about 400 KB once parsed, so a

@@ -1,9 +1,9 @@
 /**
  * The request journal: what the server received and answered, newest first, bounded in entries
  * and in bytes. It never holds credentials: only the headers listed in `keptHeaders` are stored.
- * Bodies are kept as the bytes that came (not the parsed object, which can weigh a hundred times
+ * Bodies are kept as the text that came (not the parsed object, which can weigh a hundred times
  * more, and not the validated one, which lacks the fields Klarna does not define), cut at
- * MAX_BODY_BYTES; they are parsed only when the journal is read.
+ * MAX_BODY_BYTES of UTF-8; they are parsed only when the journal is read.
  */
 
 export interface JournalEntry {
@@ -18,10 +18,10 @@ export interface JournalEntry {
   scenario: string | null
   fault: string | null
   request_headers: Record<string, string>
-  /** The body as received (UTF-8), cut at MAX_BODY_BYTES; null when none was read. */
-  requestBody: Buffer | null
+  /** The body as received, cut at MAX_BODY_BYTES of UTF-8; null when none was read. */
+  requestBody: KeptBody | null
   requestBodyTruncated: boolean
-  responseBody: Buffer | null
+  responseBody: KeptBody | null
   responseBodyTruncated: boolean
 }
 
@@ -43,9 +43,20 @@ export const MAX_LIST_LIMIT = 1000
 /** Deeper bodies are shown as text: the answer is serialized recursively. */
 const MAX_SHOWN_DEPTH = 32
 
-/** A copy of at most MAX_BODY_BYTES of `text` (a copy, so that a large body is not kept alive by a slice). */
-export function keepBody(text: string): { body: Buffer; truncated: boolean } {
-  // A character is at most 3 UTF-8 bytes (a surrogate pair is 4 bytes for 2 characters).
+/** A short body is the string itself; a long one, the first MAX_BODY_BYTES of its UTF-8. */
+export type KeptBody = string | Buffer
+
+/** Bodies of at most this many characters are kept as they are: at most MAX_BODY_BYTES as UTF-8. */
+const KEPT_AS_IS = Math.floor(MAX_BODY_BYTES / 3)
+
+/**
+ * What the journal keeps of a body. A short one (nearly every call) is the string itself, with no
+ * copy: a character is at most 3 UTF-8 bytes (a surrogate pair 4 bytes for 2 characters), and at
+ * most 2 bytes in memory. A longer one is cut at MAX_BODY_BYTES of UTF-8 into a copy of its own, so
+ * that a large body is not kept alive by a slice of it.
+ */
+export function keepBody(text: string): { body: KeptBody; truncated: boolean } {
+  if (text.length <= KEPT_AS_IS) return { body: text, truncated: false }
   const head = text.length > MAX_BODY_BYTES ? text.slice(0, MAX_BODY_BYTES) : text
   const bytes = Buffer.from(head, 'utf8')
   if (bytes.length <= MAX_BODY_BYTES && head.length === text.length) return { body: bytes, truncated: false }
@@ -72,9 +83,9 @@ function depthOf(value: unknown, limit: number): number {
  * How a kept body is shown: the JSON value when it came whole, parses, and is not nested
  * absurdly deep; otherwise the text itself (a cut body, a malformed one, a deep one).
  */
-export function showBody(body: Buffer | null, truncated: boolean): unknown {
+export function showBody(body: KeptBody | null, truncated: boolean): unknown {
   if (body === null || body.length === 0) return null
-  const text = body.toString('utf8')
+  const text = typeof body === 'string' ? body : body.toString('utf8')
   if (truncated) return text
   try {
     const value: unknown = JSON.parse(text)

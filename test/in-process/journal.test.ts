@@ -1,5 +1,6 @@
 import t from 'tap'
 import { request } from 'node:http'
+import { keepBody, MAX_BODY_BYTES, showBody } from '../../dist/domain/journal.js'
 import { basic, build, call, createCustomerToken, errorOf, mint } from '../helpers/app.js'
 import { listen } from '../helpers/socket.js'
 
@@ -130,4 +131,27 @@ t.test('faults are journalled with the scenario', async (t) => {
   })
   const entry = (await call(app, 'GET', '/_mock/requests')).json()[0]
   t.match(entry, { scenario: 'connection-dropped', fault: 'drop', status: null, merchant: 'merchant-a' })
+})
+
+t.test('a body is kept whole up to 16 KiB of UTF-8, and cut there, never as more', async (t) => {
+  const short = JSON.stringify({ text: 'x'.repeat(5_000) })
+  const kept = keepBody(short)
+  t.equal(kept.body, short, 'a short body is the text itself: no copy per call')
+  t.equal(kept.truncated, false)
+  t.same(showBody(kept.body, kept.truncated), { text: 'x'.repeat(5_000) }, 'shown parsed')
+
+  // Characters of 3 UTF-8 bytes each (2 in memory): the longest body kept as it is stays within 16 KiB.
+  const wide = '中'.repeat(MAX_BODY_BYTES / 3)
+  t.ok(Buffer.byteLength(wide) <= MAX_BODY_BYTES)
+  t.equal(keepBody(wide).body, wide)
+  const wider = keepBody(`${wide}中`)
+  t.ok(Buffer.isBuffer(wider.body), 'one character more: a copy of its first bytes')
+  t.equal(wider.truncated, true)
+  t.ok(wider.body.length <= MAX_BODY_BYTES, `${wider.body.length} bytes`)
+
+  const ascii = 'a'.repeat(MAX_BODY_BYTES)
+  t.same(keepBody(ascii), { body: Buffer.from(ascii), truncated: false }, 'exactly 16 KiB: whole')
+  const over = keepBody(`${ascii}b`)
+  t.same(over, { body: Buffer.from(ascii), truncated: true }, 'one byte more: cut')
+  t.equal(showBody(over.body, over.truncated), ascii, 'a cut body is shown as text')
 })
