@@ -7,6 +7,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
+# The build parses the shipped scenario files once (dist/scenarios.json).
+COPY scenarios ./scenarios
 RUN npm run build
 
 # Runtime stage: production dependencies only, compiled code, data; a non-root user.
