@@ -1,5 +1,5 @@
 import t from 'tap'
-import { basic, tokenRequest } from '../helpers/app.js'
+import { basic, build, tokenRequest } from '../helpers/app.js'
 import { listen, names, raw } from '../helpers/socket.js'
 
 const json = { authorization: basic(), 'content-type': 'application/json' }
@@ -181,4 +181,20 @@ t.test('an HTTP/1.0 request without a Host header still gets working links', asy
   })
   t.match(text, /^HTTP\/1\.[01] 200/)
   t.match(text, new RegExp(`"redirect_url":"http://127\\.0\\.0\\.1:${port}/_mock/redirect\\?link=`))
+})
+
+t.test('inject() answers with the same head as the socket, its streamed form too', async (t) => {
+  const app = await build(t)
+  for (const payloadAsStream of [false, true]) {
+    const res = await app.inject({
+      url: '/customer-token/v1/tokens/nope',
+      headers: { authorization: basic() },
+      payloadAsStream,
+    })
+    t.equal(res.statusCode, 404, `payloadAsStream ${String(payloadAsStream)}`)
+    t.equal(res.headers['content-type'], 'application/json')
+    t.match(res.headers['klarna-correlation-id'], /^[0-9a-f-]{36}$/)
+    const body = payloadAsStream ? (await res.stream().toArray()).join('') : res.body
+    t.equal(JSON.parse(body).correlation_id, res.headers['klarna-correlation-id'])
+  }
 })
