@@ -556,6 +556,10 @@ export class StateWriter {
     this.#logBytes = 0
     // What requests wrote to the old segment while the sync above ran: on disk before it closes.
     fsyncSync(old)
+    // A sync that started on the old segment just before the switch may still be queued in Node's
+    // thread pool: the descriptor closes after it (closed under it, it fails with EBADF, or syncs
+    // whichever file gets the number next). A sync started from now on is on the new segment.
+    await this.#syncing?.catch(() => {})
     closeSync(old)
     const tmp = tmpName(this.file)
     const handle = await openFile(tmp, 'w', 0o600)
@@ -608,6 +612,8 @@ export class StateWriter {
     this.flush()
     this.#closed = true
     this.#domain.store.listen(undefined)
+    // As in compact(): no sync may still be running on the descriptor that closes.
+    await this.#syncing?.catch(() => {})
     try {
       fsyncSync(this.#fd)
     } finally {

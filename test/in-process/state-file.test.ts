@@ -1,6 +1,8 @@
 import t from 'tap'
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { pbkdf2 } from 'node:crypto'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../dist/app.js'
 import { startMock } from '../../dist/index.js'
@@ -145,6 +147,46 @@ t.test('a snapshot written in the background keeps every change made while it is
   t.equal(await tokenStatus(two, early[0] as string), 'CANCELLED')
   t.equal(await tokenStatus(two, early[500] as string), 'ACTIVE')
   t.equal(await tokenStatus(two, early.at(-1) as string), 'ACTIVE')
+})
+
+t.test('a compaction closes the old log segment only once no sync is still running on it', async (t) => {
+  const file = join(t.testdir(), 'state.json')
+  const app = await open(file)
+  t.teardown(() => app.close())
+  const writer = app.stateWriter
+  if (writer === undefined) throw new Error('no state writer')
+  const token = await newToken(app)
+  const tokens = app.domain.store.find('merchant-a')?.tokens
+  const change = () => {
+    tokens?.touch(token)
+    writer.flush()
+  }
+  // Node's thread pool, kept busy for a while: a sync queued now waits its turn, as on a loaded disk.
+  const busyPool = async () =>
+    await Promise.all(
+      Array.from(
+        { length: Number(process.env.UV_THREADPOOL_SIZE ?? 4) },
+        async () => await promisify(pbkdf2)('x', 'y', 20_000, 32, 'sha256'),
+      ),
+    )
+  const start = writer.generation
+  for (let round = 0; round < 5; round++) {
+    // A request waiting for its write to be on disk, a compaction, and a second write whose sync
+    // starts on the old segment just before the compaction switches to a new one.
+    change()
+    const first = writer.sync()
+    const compaction = writer.compact()
+    change()
+    const second = writer.sync()
+    const busy = busyPool()
+    await Promise.all([first, second, compaction, busy])
+  }
+  t.equal(writer.failure, undefined, 'no sync failed (EBADF: a descriptor closed under it)')
+  t.equal(writer.generation, start + 5, 'five new segments')
+  await app.close()
+  const again = await open(file)
+  t.teardown(() => again.close())
+  t.equal(await tokenStatus(again, token), 'ACTIVE', 'and the state reads back')
 })
 
 t.test('a damaged state file is refused, untouched, naming the file, the line and the field', async (t) => {
