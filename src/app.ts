@@ -75,7 +75,7 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
     routerOptions: { maxParamLength: 255 },
     frameworkErrors: (error, request, reply) => {
       const answer = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? errors.paramTooLong() : errors.invalidUrl()
-      // Answered before routing: no hook runs (src/http/wire.ts neither), so the wire headers are set here.
+      // Answered before routing: no hook runs, not even src/http/wire.ts's, so the wire headers are set here.
       reply.raw.setHeader('Klarna-Correlation-Id', request.id)
       reply.raw.setHeader('Content-Type', 'application/json')
       void sendKlarnaError(request, reply, answer)
