@@ -21,8 +21,11 @@ const newest = (dir) =>
       .filter((entry) => entry.isFile())
       .map((entry) => mtime(join(entry.parentPath ?? entry.path, entry.name)) ?? 0),
   )
+// src/ and what the build reads besides: its scripts, its configuration, the scenario files it
+// parses (dist/scenarios.json).
 const sources = Math.max(
   newest(join(root, 'src')),
+  newest(join(root, 'scenarios')),
   ...['scripts/bundle.mjs', 'tsconfig.json', 'tsconfig.build.json'].map((f) => mtime(join(root, f)) ?? 0),
 )
 // The bundle is the last thing the build writes.

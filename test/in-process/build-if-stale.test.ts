@@ -22,6 +22,7 @@ t.test('the tests build dist/ first when it is missing or older than src/, and o
     // npm, found first on the PATH: it only writes down what it was asked to do and where.
     bin: { npm: '#!/bin/sh\necho "$* in $(pwd)" > built\n' },
     src: { 'app.ts': 'export {}\n' },
+    scenarios: { 'teapot.yaml': 'name: teapot\n' },
     scripts: { 'bundle.mjs': '' },
     'tsconfig.json': '{}',
     'tsconfig.build.json': '{}',
@@ -51,7 +52,13 @@ t.test('the tests build dist/ first when it is missing or older than src/, and o
 
   mkdirSync(join(root, 'dist'))
   writeFileSync(join(root, 'dist', 'klarna-mock.mjs'), '')
-  for (const file of ['src/app.ts', 'scripts/bundle.mjs', 'tsconfig.json', 'tsconfig.build.json']) {
+  for (const file of [
+    'src/app.ts',
+    'scenarios/teapot.yaml',
+    'scripts/bundle.mjs',
+    'tsconfig.json',
+    'tsconfig.build.json',
+  ]) {
     at(file, 1000)
   }
   at('dist/klarna-mock.mjs', 2000)
@@ -62,4 +69,11 @@ t.test('the tests build dist/ first when it is missing or older than src/, and o
   at('src/app.ts', 1000)
   at('tsconfig.build.json', 3000)
   t.match(run(), { status: 0, built: `run build in ${root}` }, 'the build configuration changed: builds')
+  at('tsconfig.build.json', 1000)
+  at('scenarios/teapot.yaml', 3000)
+  t.match(
+    run(),
+    { status: 0, built: `run build in ${root}` },
+    'a scenario file edited since (the build parses them): builds',
+  )
 })
