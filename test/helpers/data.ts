@@ -15,6 +15,24 @@ export function gbSession(over: Record<string, unknown> = {}): Record<string, un
   }
 }
 
+/** A session update to one tomato (GB, 25 % VAT): a new cart for a gbSession(). */
+export function gbCartUpdate(): Record<string, unknown> {
+  return {
+    order_amount: 600,
+    order_tax_amount: 120,
+    order_lines: [
+      {
+        name: 'Tomato',
+        quantity: 1,
+        unit_price: 600,
+        tax_rate: 2500,
+        total_amount: 600,
+        total_tax_amount: 120,
+      },
+    ],
+  }
+}
+
 /** The order request matching gbSession(). */
 export function gbOrder(over: Record<string, unknown> = {}): Record<string, unknown> {
   const { intent: _intent, merchant_urls: _urls, ...order } = gbSession()

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { createServer, type IncomingMessage } from 'node:http'
+import type { FastifyInstance } from 'fastify'
 import { build, call } from '../helpers/app.js'
 import { gbOrder, gbSession } from '../helpers/data.js'
 
@@ -31,6 +32,12 @@ async function merchantServer(t: { teardown: (fn: () => unknown) => void }, fail
   return { url: `http://127.0.0.1:${port}`, received }
 }
 
+/** A GB session whose merchant_urls name the merchant's test server; its session_id. */
+async function sessionWith(app: FastifyInstance, merchantUrls: Record<string, string>): Promise<string> {
+  return (await call(app, 'POST', '/payments/v1/sessions', gbSession({ merchant_urls: merchantUrls }))).json()
+    .session_id as string
+}
+
 async function until(check: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms
   while (!check() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20))
@@ -41,14 +48,7 @@ t.test(
   async (t) => {
     const merchant = await merchantServer(t)
     const app = await build(t)
-    const sid = (
-      await call(
-        app,
-        'POST',
-        '/payments/v1/sessions',
-        gbSession({ merchant_urls: { authorization: `${merchant.url}/klarna/auth` } }),
-      )
-    ).json().session_id as string
+    const sid = await sessionWith(app, { authorization: `${merchant.url}/klarna/auth` })
     const token = (await call(app, 'POST', `/_mock/sessions/${sid}/authorize`, {})).json()
       .authorization_token as string
     // Wait on the mock's own record of the delivery, not on the merchant's server: the server has
@@ -69,14 +69,7 @@ t.test(
 t.test('a failing callback is retried, three attempts in all', async (t) => {
   const merchant = await merchantServer(t, 5)
   const app = await build(t, { callbacks: { retryDelaysMs: [10, 20] } })
-  const sid = (
-    await call(
-      app,
-      'POST',
-      '/payments/v1/sessions',
-      gbSession({ merchant_urls: { authorization: `${merchant.url}/cb` } }),
-    )
-  ).json().session_id as string
+  const sid = await sessionWith(app, { authorization: `${merchant.url}/cb` })
   await call(app, 'POST', `/_mock/sessions/${sid}/authorize`, {})
   await until(() => (app.domain.outbox.list()[0]?.state ?? 'pending') !== 'pending')
   t.equal(merchant.received.length, 3)
@@ -92,14 +85,7 @@ t.test(
   async (t) => {
     const merchant = await merchantServer(t)
     const app = await build(t)
-    const sid = (
-      await call(
-        app,
-        'POST',
-        '/payments/v1/sessions',
-        gbSession({ merchant_urls: { notification: `${merchant.url}/notify` } }),
-      )
-    ).json().session_id as string
+    const sid = await sessionWith(app, { notification: `${merchant.url}/notify` })
     const email = 'customer+pend-reject-10@email.uk'
     const token = (
       await call(app, 'POST', `/_mock/sessions/${sid}/authorize`, { billing_address: { email } })
@@ -129,14 +115,7 @@ t.test(
 t.test('with callbacks off nothing is sent, but GET /_mock/callbacks shows what would be', async (t) => {
   const merchant = await merchantServer(t)
   const app = await build(t, { callbacks: { enabled: false } })
-  const sid = (
-    await call(
-      app,
-      'POST',
-      '/payments/v1/sessions',
-      gbSession({ merchant_urls: { authorization: `${merchant.url}/cb` } }),
-    )
-  ).json().session_id as string
+  const sid = await sessionWith(app, { authorization: `${merchant.url}/cb` })
   await call(app, 'POST', `/_mock/sessions/${sid}/authorize`, {})
   await new Promise((resolve) => setTimeout(resolve, 100))
   t.equal(merchant.received.length, 0)

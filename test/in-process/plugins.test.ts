@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { build, call, errorOf } from '../helpers/app.js'
+import { build, call, createCustomerToken, errorOf, tokenRequest } from '../helpers/app.js'
 
 /**
  * The request bodies Klarna's own e-commerce plugins build, replayed through the whole flow. Each
@@ -63,6 +63,10 @@ const wooSession = (intent?: string) => ({
   merchant_urls: { authorization: 'https://shop.example/wc-api/KP_WC_AUTHORIZATION' },
   ...(intent === undefined ? {} : { intent }),
 })
+
+/** The customer-token request both plugins send for a GB subscription; what differs is given. */
+const gbTokenRequest = (over: Record<string, unknown>) =>
+  tokenRequest({ purchase_country: 'GB', purchase_currency: 'GBP', locale: 'en-GB', ...over })
 
 /**
  * SFCC cartridges/int_klarna_payments/cartridge/scripts/payments/model/request/session.js and
@@ -140,15 +144,15 @@ t.test(
   async (t) => {
     const { app, auth } = await sessionAndAuthorization(t, wooSession('tokenize'))
     // classes/requests/post/class-kp-create-customer-token.php: get_body()
-    const token = await call(app, 'POST', `/payments/v1/authorizations/${auth}/customer-token`, {
-      billing_address: wooBilling,
-      customer: { type: 'person' },
-      description: 'Subscription',
-      intended_use: 'SUBSCRIPTION',
-      locale: 'en-GB',
-      purchase_country: 'GB',
-      purchase_currency: 'GBP',
-    })
+    const token = await createCustomerToken(
+      app,
+      auth,
+      gbTokenRequest({
+        billing_address: wooBilling,
+        customer: { type: 'person' },
+        description: 'Subscription',
+      }),
+    )
     t.equal(token.statusCode, 200, token.body)
     // classes/requests/post/class-kp-create-recurring.php: get_body()
     const renewal = await call(
@@ -170,15 +174,15 @@ t.test(
 
 t.test('WOO: a b2b customer token names customer type organization', async (t) => {
   const { app, auth } = await sessionAndAuthorization(t, wooSession('tokenize'))
-  const token = await call(app, 'POST', `/payments/v1/authorizations/${auth}/customer-token`, {
-    billing_address: { ...wooBilling, organization_name: 'Shop Ltd' },
-    customer: { type: 'organization' },
-    description: 'Subscription',
-    intended_use: 'SUBSCRIPTION',
-    locale: 'en-GB',
-    purchase_country: 'GB',
-    purchase_currency: 'GBP',
-  })
+  const token = await createCustomerToken(
+    app,
+    auth,
+    gbTokenRequest({
+      billing_address: { ...wooBilling, organization_name: 'Shop Ltd' },
+      customer: { type: 'organization' },
+      description: 'Subscription',
+    }),
+  )
   t.same(
     errorOf(token),
     { status: 409, code: 'BAD_VALUE', messages: ['Not matching fields: [customer.type]'] },
@@ -191,15 +195,15 @@ t.test(
   async (t) => {
     const { app, auth } = await sessionAndAuthorization(t, sfccSession('buy_and_tokenize'))
     // requestBuilder/customerToken.js: buildLocale, buildBilling, buildCustomer (type person, title), buildDescription
-    const token = await call(app, 'POST', `/payments/v1/authorizations/${auth}/customer-token`, {
-      purchase_country: 'GB',
-      purchase_currency: 'GBP',
-      locale: 'en-GB',
-      billing_address: sfccAddress(),
-      customer: { date_of_birth: '1970-07-10', title: 'Mr', type: 'person' },
-      description: 'Subscription for 00001234',
-      intended_use: 'SUBSCRIPTION',
-    })
+    const token = await createCustomerToken(
+      app,
+      auth,
+      gbTokenRequest({
+        billing_address: sfccAddress(),
+        customer: { date_of_birth: '1970-07-10', title: 'Mr', type: 'person' },
+        description: 'Subscription for 00001234',
+      }),
+    )
     t.equal(token.statusCode, 200, token.body)
     t.same(token.json().customer, { date_of_birth: '1970-07-10' })
     // model/request/order.js: KlarnaPaymentsOrderModel (merchant_urls with "", options and merchant_data null)
@@ -261,15 +265,15 @@ t.test('SFCC: a guest customer token: billing address of empty strings but the e
     region: '',
     country: '',
   }
-  const token = await call(app, 'POST', `/payments/v1/authorizations/${auth}/customer-token`, {
-    purchase_country: 'GB',
-    purchase_currency: 'GBP',
-    locale: 'en-GB',
-    billing_address: empty,
-    customer: {},
-    description: 'Subscription for 00001235',
-    intended_use: 'SUBSCRIPTION',
-  })
+  const token = await createCustomerToken(
+    app,
+    auth,
+    gbTokenRequest({
+      billing_address: empty,
+      customer: {},
+      description: 'Subscription for 00001235',
+    }),
+  )
   t.equal(token.statusCode, 200, token.body)
 })
 
@@ -278,15 +282,15 @@ t.test(
   async (t) => {
     // scripts/payments/requestBuilder/session.js sets the intent from the basket's subscription data.
     const { app, auth } = await sessionAndAuthorization(t, sfccSession('buy_and_default_tokenize'))
-    const token = await call(app, 'POST', `/payments/v1/authorizations/${auth}/customer-token`, {
-      purchase_country: 'GB',
-      purchase_currency: 'GBP',
-      locale: 'en-GB',
-      billing_address: sfccAddress(),
-      customer: { type: 'person' },
-      description: 'Subscription for 00001236',
-      intended_use: 'SUBSCRIPTION',
-    })
+    const token = await createCustomerToken(
+      app,
+      auth,
+      gbTokenRequest({
+        billing_address: sfccAddress(),
+        customer: { type: 'person' },
+        description: 'Subscription for 00001236',
+      }),
+    )
     t.equal(token.statusCode, 200, token.body)
   },
 )

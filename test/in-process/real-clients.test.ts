@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { packageRoot } from '../../dist/paths.js'
 import { basic, call, createCustomerToken, mint, tokenRequest } from '../helpers/app.js'
-import { gbOrder, gbSession, seTokenOrder } from '../helpers/data.js'
+import { gbCartUpdate, gbOrder, gbSession, seTokenOrder } from '../helpers/data.js'
 import { listen } from '../helpers/socket.js'
 
 /**
@@ -87,20 +87,7 @@ t.test('@agoransson/klarna-payments: sessions, customer token, order bug, cancel
     order_tax_amount: 2000,
     order_lines: gbSession().order_lines,
   })
-  const update = {
-    order_amount: 600,
-    order_tax_amount: 120,
-    order_lines: [
-      {
-        name: 'Tomato',
-        quantity: 1,
-        unit_price: 600,
-        tax_rate: 2500,
-        total_amount: 600,
-        total_tax_amount: 120,
-      },
-    ],
-  }
+  const update = gbCartUpdate()
   const plan = {
     ...creds,
     steps: [

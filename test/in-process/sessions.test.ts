@@ -1,6 +1,6 @@
 import t from 'tap'
 import { build, call, errorOf, mint } from '../helpers/app.js'
-import { gbSession } from '../helpers/data.js'
+import { gbCartUpdate, gbSession } from '../helpers/data.js'
 
 t.test('create, read and update a payment session', async (t) => {
   const app = await build(t, { now: () => Date.parse('2030-01-01T00:00:00.000Z') })
@@ -31,20 +31,7 @@ t.test('create, read and update a payment session', async (t) => {
   })
   t.equal(read.json().order_lines.length, 2)
 
-  const upd = await call(app, 'POST', `/payments/v1/sessions/${body.session_id as string}`, {
-    order_amount: 600,
-    order_tax_amount: 120,
-    order_lines: [
-      {
-        name: 'Tomato',
-        quantity: 1,
-        unit_price: 600,
-        tax_rate: 2500,
-        total_amount: 600,
-        total_tax_amount: 120,
-      },
-    ],
-  })
+  const upd = await call(app, 'POST', `/payments/v1/sessions/${body.session_id as string}`, gbCartUpdate())
   t.equal(upd.statusCode, 204)
   t.equal(upd.body, '')
   t.match((await call(app, 'GET', `/payments/v1/sessions/${body.session_id as string}`)).json(), {
