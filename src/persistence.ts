@@ -18,7 +18,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { FastifyInstance } from 'fastify'
 import type { Domain } from './domain/context.js'
 import { errors } from './domain/errors.js'
-import type { Collection } from './domain/store.js'
+import type { Table } from './domain/store.js'
 import { collectionNames, collectionSchemas, type CollectionName } from './schemas/state.js'
 
 /**
@@ -169,8 +169,8 @@ function segments(file: string): Array<{ generation: number; path: string }> {
     .sort((a, b) => a.generation - b.generation)
 }
 
-function collection(domain: Domain, merchant: string, kind: Kind): Collection<unknown> {
-  return domain.store.merchant(merchant)[kind] as Collection<unknown>
+function collection(domain: Domain, merchant: string, kind: Kind): Table<unknown> {
+  return domain.store.merchant(merchant)[kind] as Table<unknown>
 }
 
 /** Applies one checked line to the state (no listener is attached while loading). */

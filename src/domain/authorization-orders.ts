@@ -137,7 +137,7 @@ export function createOrderFromAuthorization(
       : {}),
   })
   authorization.order = { body: canonical, response }
-  state.authorizations.touch(authorization.token)
+  state.authorizations.touch(authorization.token, authorization)
   const notification = request.merchant_urls?.notification ?? session.data.merchant_urls?.notification
   if (
     outcome.kind === 'approved' &&
@@ -158,6 +158,6 @@ export function createOrderFromAuthorization(
   }
   session.status = 'complete'
   session.orderId = orderId
-  state.sessions.touch(session.id)
+  state.sessions.touch(session.id, session)
   return response
 }

@@ -118,7 +118,7 @@ export function authorize(
   const state = domain.store.merchant(merchant)
   state.authorizations.set(authorization.token, authorization)
   session.authorizationToken = authorization.token
-  state.sessions.touch(session.id)
+  state.sessions.touch(session.id, session)
   const callbackUrl = session.data.merchant_urls?.authorization
   if (callbackUrl !== undefined && callbackUrl !== '') {
     domain.outbox.enqueue({

@@ -84,42 +84,15 @@ export function sweepExpired(domain: Domain, only?: string): number {
   for (const [id, state] of domain.store.merchants()) {
     if (only !== undefined && id !== only) continue
     const now = state.clock.nowMs()
-    for (const [id, a] of state.authorizations) {
-      if (now > a.expiresAtMs) {
-        state.authorizations.delete(id)
-        removed++
-      }
-    }
-    for (const [id, s] of state.sessions) {
-      if (now > s.expiresAtMs + grace) {
-        state.sessions.delete(id)
-        removed++
-      }
-    }
-    for (const [key, r] of state.idempotency) {
-      if (now > r.expiresAtMs) {
-        state.idempotency.delete(key)
-        removed++
-      }
-    }
-    for (const [key, s] of state.stepUps) {
-      if (now > s.expiresAtMs) {
-        state.stepUps.delete(key)
-        removed++
-      }
-    }
-    for (const [key, r] of state.replies) {
-      if (now > r.expiresAtMs) {
-        state.replies.delete(key)
-        removed++
-      }
-    }
-    for (const [key, h] of state.hpp) {
-      if (now > h.expiresAtMs + grace) {
-        state.hpp.delete(key)
-        removed++
-      }
-    }
+    const past = (ms: number) => now > ms
+    const pastGrace = (ms: number) => now > ms + grace
+    removed +=
+      state.authorizations.deleteWhere('expiresAtMs', past) +
+      state.sessions.deleteWhere('expiresAtMs', pastGrace) +
+      state.idempotency.deleteWhere('expiresAtMs', past) +
+      state.stepUps.deleteWhere('expiresAtMs', past) +
+      state.replies.deleteWhere('expiresAtMs', past) +
+      state.hpp.deleteWhere('expiresAtMs', pastGrace)
   }
   domain.store.dropEmpty()
   return removed

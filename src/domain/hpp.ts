@@ -154,7 +154,7 @@ function setStatus(domain: Domain, merchant: string, r: HppSessionRecord, status
   const now = clockOf(domain, merchant).nowMs()
   r.status = status
   r.updatedAtMs = now
-  domain.store.merchant(merchant).hpp.touch(r.id)
+  domain.store.merchant(merchant).hpp.touch(r.id, r)
   const url = r.merchantUrls.status_update
   if (url !== undefined && url !== '') {
     domain.outbox.enqueue({
@@ -212,7 +212,7 @@ export function distributeHppSession(
   if (missing.length > 0) throw errors.badValue({ fields: missing })
   if (r.distributions.length >= 100) r.distributions.shift()
   r.distributions.push({ method: request.method, atMs: clockOf(domain, merchant).nowMs() })
-  domain.store.merchant(merchant).hpp.touch(r.id)
+  domain.store.merchant(merchant).hpp.touch(r.id, r)
 }
 
 /** Klarna's placeholders in merchant_urls: {{session_id}} (the HPP session), {{authorization_token}}, {{order_id}}. */

@@ -21,7 +21,7 @@ export function linkCustomer(domain: Domain, merchant: string, session: Session)
   const known = sent === undefined ? undefined : state.links.get(sent)
   if (known !== undefined) {
     known.lastUsedAtMs = now
-    state.links.touch(known.token)
+    state.links.touch(known.token, known)
     return known.token
   }
   const region = regions[findMarket(domain.catalog, session.data.purchase_country)?.region ?? 'EU'] ?? 'eu1'

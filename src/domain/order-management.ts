@@ -64,7 +64,7 @@ export function getOrder(domain: Domain, merchant: string, orderId: string): Ord
 }
 
 function touch(domain: Domain, merchant: string, order: OrderRecord): void {
-  domain.store.merchant(merchant).orders.touch(order.id)
+  domain.store.merchant(merchant).orders.touch(order.id, order)
 }
 
 /** The expiry of an order placed now. */

@@ -144,7 +144,7 @@ export function updateSession(domain: Domain, merchant: string, id: string, upda
   session.data = merged
   session.intent = (merged.intent ?? 'buy') as Intent
   session.paymentMethodCategories = categoriesFor(domain.catalog, merged.purchase_country) as string[]
-  domain.store.merchant(merchant).sessions.touch(id)
+  domain.store.merchant(merchant).sessions.touch(id, session)
 }
 
 /** What POST /payments/v1/sessions answers. */

@@ -84,5 +84,5 @@ export function recoverToken(
   token.stepUpRequired = undefined
   token.paymentMethodCategory = authorization.paymentMethodCategory
   token.paymentMethodType = authorization.paymentMethodType
-  state.tokens.touch(token.id)
+  state.tokens.touch(token.id, token)
 }

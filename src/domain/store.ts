@@ -27,6 +27,8 @@ export type {
   HppStatus,
 } from '../schemas/state.js'
 import type { Clock } from './clock.js'
+import { PackedCollection, type Layout, type Table } from './packed.js'
+export type { Table } from './packed.js'
 export type Session = SessionRecord
 export type Authorization = AuthorizationRecord
 export type CustomerToken = CustomerTokenRecord
@@ -38,8 +40,9 @@ export type CustomerToken = CustomerTokenRecord
  *
  * A compartment is only created by a call that stores something (merchant(id)); lookups use
  * find(id), so a request that stores nothing leaves no trace. Every change goes through a
- * Collection's set, delete or touch (after changing a record in place), which tells the store's
- * listener (the state file, src/persistence.ts) which record to write.
+ * collection's set, delete or touch (after changing a record in place: a packed collection keeps a
+ * copy, so the record is set again), which tells the store's listener (the state file,
+ * src/persistence.ts) which record to write.
  */
 
 /** Who hears of each change (the state file). */
@@ -52,7 +55,8 @@ export interface StoreListener {
   cleared: (merchant?: string) => void
 }
 
-export class Collection<V> extends Map<string, V> {
+/** A collection of few records (orders, idempotency keys, links…): a Map that tells of changes. */
+export class Collection<V> extends Map<string, V> implements Table<V> {
   readonly #notify: (key: string) => void
 
   constructor(notify: (key: string) => void) {
@@ -72,18 +76,83 @@ export class Collection<V> extends Map<string, V> {
     return had
   }
 
-  /** Says that the record under `key` was changed in place. */
-  touch(key: string): void {
-    if (this.has(key)) this.#notify(key)
+  touch(key: string, value: V): void {
+    if (this.has(key)) this.set(key, value)
   }
+
+  deleteWhere(field: string, expired: (value: number) => boolean): number {
+    let removed = 0
+    for (const [key, value] of this) {
+      if (expired((value as Record<string, number>)[field]!)) {
+        this.delete(key)
+        removed++
+      }
+    }
+    return removed
+  }
+}
+
+/**
+ * How the three collections that grow with a merchant's tests are packed (packed.ts): ids as UUID
+ * words, times as numbers, values that many records share (statuses, categories, the market's
+ * sample address, the minted cart) by index. Any other field is kept as it is, per record.
+ */
+const sessionLayout: Layout = {
+  key: 'id',
+  fields: [
+    ['createdAtMs', 'number'],
+    ['expiresAtMs', 'number'],
+    ['status', 'shared'],
+    ['intent', 'shared'],
+    ['baseUrl', 'shared'],
+    ['data', 'shared'],
+    ['paymentMethodCategories', 'shared'],
+    ['authorizationToken', 'uuid'],
+  ],
+}
+const authorizationLayout: Layout = {
+  key: 'token',
+  fields: [
+    ['sessionId', 'uuid'],
+    ['createdAtMs', 'number'],
+    ['expiresAtMs', 'number'],
+    ['paymentMethodCategory', 'shared'],
+    ['paymentMethodType', 'shared'],
+    ['billingAddress', 'shared'],
+    ['shippingAddress', 'shared'],
+    ['customer', 'shared'],
+    ['outcome', 'shared'],
+    ['authorized', 'shared'],
+    ['customerTokenId', 'uuid'],
+    ['scenario', 'shared'],
+  ],
+}
+const tokenLayout: Layout = {
+  key: 'id',
+  fields: [
+    ['createdAtMs', 'number'],
+    ['status', 'shared'],
+    ['paymentMethodCategory', 'shared'],
+    ['paymentMethodType', 'shared'],
+    ['paymentMethodReference', 'uuid'],
+    ['purchaseCountry', 'shared'],
+    ['purchaseCurrency', 'shared'],
+    ['description', 'shared'],
+    ['billingAddress', 'shared'],
+    ['customer', 'shared'],
+    ['sessionId', 'uuid'],
+    ['authorizationToken', 'uuid'],
+    ['merchantUrls', 'shared'],
+    ['stepUpRequired', 'shared'],
+  ],
 }
 
 export class MerchantState {
   /** The merchant's own virtual clock: one pipeline's time travel never expires another's objects. */
   readonly clock: Clock
-  readonly sessions: Collection<Session>
-  readonly authorizations: Collection<Authorization>
-  readonly tokens: Collection<CustomerToken>
+  readonly sessions: Table<Session>
+  readonly authorizations: Table<Authorization>
+  readonly tokens: Table<CustomerToken>
   readonly orders: Collection<OrderRecord>
   readonly idempotency: Collection<IdempotencyRecord>
   readonly stepUps: Collection<StepUpRecord>
@@ -93,9 +162,9 @@ export class MerchantState {
 
   constructor(notify: (collection: CollectionName, key: string) => void, clock: Clock) {
     this.clock = clock
-    this.sessions = new Collection((key) => notify('sessions', key))
-    this.authorizations = new Collection((key) => notify('authorizations', key))
-    this.tokens = new Collection((key) => notify('tokens', key))
+    this.sessions = new PackedCollection(sessionLayout, (key) => notify('sessions', key))
+    this.authorizations = new PackedCollection(authorizationLayout, (key) => notify('authorizations', key))
+    this.tokens = new PackedCollection(tokenLayout, (key) => notify('tokens', key))
     this.orders = new Collection((key) => notify('orders', key))
     this.idempotency = new Collection((key) => notify('idempotency', key))
     this.stepUps = new Collection((key) => notify('stepUps', key))

@@ -86,7 +86,7 @@ export function createCustomerToken(
   const state = domain.store.merchant(merchant)
   state.tokens.set(tokenRecord.id, tokenRecord)
   authorization.customerTokenId = tokenRecord.id
-  state.authorizations.touch(authorization.token)
+  state.authorizations.touch(authorization.token, authorization)
   const response: CustomerTokenCreationResponse = {
     token_id: tokenRecord.id,
     redirect_url: redirectUrl(domain.links, baseUrl, {

@@ -49,7 +49,7 @@ export function readToken(domain: Domain, merchant: string, tokenId: string): Cu
 export function cancelToken(domain: Domain, merchant: string, tokenId: string): void {
   const token = getToken(domain, merchant, tokenId, errors.invalidTokenId)
   token.status = 'CANCELLED'
-  domain.store.merchant(merchant).tokens.touch(tokenId)
+  domain.store.merchant(merchant).tokens.touch(tokenId, token)
 }
 
 /** Control API: Klarna may suspend a token and lift the suspension; a cancelled token stays cancelled. */
@@ -64,7 +64,7 @@ export function setTokenStatus(
     throw errors.tokenNotReinstatable()
   }
   token.status = status
-  domain.store.merchant(merchant).tokens.touch(tokenId)
+  domain.store.merchant(merchant).tokens.touch(tokenId, token)
   return token
 }
 

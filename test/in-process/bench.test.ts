@@ -20,7 +20,11 @@ t.test('bench/memory.mjs runs against the built package and prints bytes per sto
     stdout,
     /200 customer tokens and 200 unused authorizations: 400 sessions, 400 authorizations, 200 tokens/,
   )
-  t.match(stdout, /bytes of RSS per stored object \(1000 objects\)/)
+  t.match(
+    stdout,
+    /above the warmed idle \([\d.]+ MB\) [+-][\d.]+ MB \(-?\d+ bytes per stored object\); above the cold idle/,
+  )
+  t.match(stdout, /array buffers [+-][\d.]+ MB \(1000 objects\)/)
 })
 
 t.test('bench/peers.mjs says how to install the peers when they are missing', async (t) => {

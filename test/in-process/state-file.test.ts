@@ -157,8 +157,10 @@ t.test('a compaction closes the old log segment only once no sync is still runni
   if (writer === undefined) throw new Error('no state writer')
   const token = await newToken(app)
   const tokens = app.domain.store.find('merchant-a')?.tokens
+  const record = tokens?.get(token)
+  if (record === undefined) throw new Error('no token record')
   const change = () => {
-    tokens?.touch(token)
+    tokens?.touch(token, record)
     writer.flush()
   }
   // Node's thread pool, kept busy for a while: a sync queued now waits its turn, as on a loaded disk.

@@ -1,0 +1,464 @@
+/**
+ * A collection kept in typed arrays rather than as one object per record: the store of the three
+ * collections that grow with a merchant's tests (sessions, authorizations, customer tokens). A
+ * record costs about 70–110 bytes here against about 500 as objects in a Map (docs/performance.md).
+ *
+ * Each record is a row. Its fields are laid out by kind:
+ *  - `uuid`: a lowercase UUID, kept as four 32-bit words (the key is one too);
+ *  - `number`: a float64 (times in ms);
+ *  - `shared`: an index into the field's table of shared values: strings, booleans and frozen
+ *    objects (the market's sample address, the minted cart), each kept once however many rows name it.
+ * A value that does not fit its field's kind (an id that is not a lowercase UUID, an object that is
+ * not frozen, a string once the field's table is full) and every field the layout does not name is
+ * kept as it is in the row's extras. So any record comes back as it was set, with one difference: a
+ * field whose value is `undefined` comes back absent, as JSON would write it.
+ *
+ * `get` builds a new object each time: a record changed in place must be set again (`touch`), which
+ * the store's callers do anyway so that the state file hears of it. Rows freed by `delete` are used
+ * again, so iteration follows rows, not insertion.
+ */
+
+/** How a field is kept. */
+export type FieldKind = 'uuid' | 'number' | 'shared'
+
+/** The record's key field (kept as the key), then its other fields in the order a record shows them. */
+export interface Layout {
+  key: string
+  fields: ReadonlyArray<readonly [name: string, kind: FieldKind]>
+}
+
+/** What both kinds of collection offer (store.ts): a Map's reading surface and notified changes. */
+export interface Table<V> extends Iterable<[string, V]> {
+  readonly size: number
+  get(key: string): V | undefined
+  has(key: string): boolean
+  set(key: string, value: V): this
+  delete(key: string): boolean
+  /** Says that the record under `key`, changed in place, is now `value` (if the key is still there). */
+  touch(key: string, value: V): void
+  /** Deletes every record whose number field `field` `expired` says is past; returns how many went. */
+  deleteWhere(field: string, expired: (value: number) => boolean): number
+  keys(): IterableIterator<string>
+  values(): IterableIterator<V>
+  entries(): IterableIterator<[string, V]>
+}
+
+/** Distinct values a `shared` field keeps (per collection); more go to the rows' extras. */
+const sharedLimit = 255
+/** A longer string is not shared (it is most likely one of a kind). */
+const sharedStringLength = 256
+
+const nibble = new Int8Array(128).fill(-1)
+for (let i = 0; i < 10; i++) nibble[48 + i] = i
+for (let i = 0; i < 6; i++) nibble[97 + i] = 10 + i
+const hexCode = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)))
+const dashAt = [8, 13, 18, 23]
+
+/**
+ * Writes the lowercase UUID `s` as four words at `out[at…at+3]`; false if `s` is not one (upper
+ * case included: a key is matched exactly, as a Map would).
+ */
+function parseUuid(s: string, out: Int32Array, at: number): boolean {
+  if (s.length !== 36) return false
+  let word = 0
+  let nibbles = 0
+  let w = at
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i)
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false
+      continue
+    }
+    const n = c < 128 ? nibble[c]! : -1
+    if (n < 0) return false
+    word = (word << 4) | n
+    if (++nibbles === 8) {
+      out[w++] = word
+      word = 0
+      nibbles = 0
+    }
+  }
+  return true
+}
+
+const text = Buffer.alloc(36)
+for (const i of dashAt) text[i] = 45
+
+function formatUuid(words: Int32Array, at: number): string {
+  let p = 0
+  for (let w = 0; w < 4; w++) {
+    const word = words[at + w]!
+    for (let shift = 28; shift >= 0; shift -= 4) {
+      if (p === 8 || p === 13 || p === 18 || p === 23) p++
+      text[p++] = hexCode[(word >>> shift) & 15]!
+    }
+  }
+  return text.toString('latin1', 0, 36)
+}
+
+function hashWords(words: Int32Array, at: number): number {
+  let h = Math.imul(words[at]! ^ 0x9e3779b9, 0x85ebca6b)
+  h = Math.imul(h ^ words[at + 1]!, 0xc2b2ae35)
+  h = Math.imul(h ^ words[at + 2]!, 0x27d4eb2f)
+  h = Math.imul(h ^ words[at + 3]!, 0x165667b1)
+  return h ^ (h >>> 15)
+}
+
+/** The shared values of one field: 1-based indexes (0 is "absent"). */
+class Shared {
+  readonly values: unknown[] = [undefined]
+  readonly #index = new Map<unknown, number>()
+
+  /** The value's index, or 0 if it cannot be shared (the row keeps it in its extras). */
+  indexOf(value: unknown): number {
+    const known = this.#index.get(value)
+    if (known !== undefined) return known
+    const shareable =
+      (typeof value === 'string' && value.length <= sharedStringLength) ||
+      typeof value === 'boolean' ||
+      (typeof value === 'object' && value !== null && Object.isFrozen(value))
+    if (!shareable || this.values.length > sharedLimit) return 0
+    this.values.push(value)
+    this.#index.set(value, this.values.length - 1)
+    return this.values.length - 1
+  }
+}
+
+/** Row states. */
+const FREE = 0
+const UUID_KEY = 1
+const OTHER_KEY = 2
+
+/**
+ * Rows per chunk: the columns of 4,096 rows, allocated once and never moved. The first chunk
+ * starts at 16 rows and doubles up to it (most merchants keep a handful of records); after it, a
+ * collection grows a chunk at a time, without copying what it holds or leaving freed buffers behind.
+ */
+const CHUNK_BITS = 12
+const CHUNK = 1 << CHUNK_BITS
+const IN_CHUNK = CHUNK - 1
+
+/** The columns of a chunk of rows. */
+interface Chunk {
+  state: Uint8Array
+  /** Per row: the key's four words, then four per uuid field. */
+  words: Int32Array
+  numbers: Float64Array
+  shared: Uint8Array
+}
+
+export class PackedCollection<V extends object> implements Table<V> {
+  readonly #notify: (key: string) => void
+  readonly #key: string
+  readonly #uuidFields: string[] = []
+  readonly #numberFields: string[] = []
+  readonly #sharedFields: string[] = []
+  readonly #shared: Shared[] = []
+  /** Field name → its kind and place, for set(). */
+  readonly #place = new Map<string, readonly [FieldKind, number]>()
+  /** The fields in the layout's order, for get(). */
+  readonly #order: Array<readonly [name: string, kind: FieldKind, place: number]> = []
+  /** Words per row: the key, then each uuid field. */
+  readonly #wordStride: number
+  readonly #chunks: Chunk[] = []
+  #capacity = 0
+  /** Rows ever used; rows below it are used or on #free. */
+  #top = 0
+  #size = 0
+  readonly #free: number[] = []
+  readonly #extras = new Map<number, Record<string, unknown>>()
+  /** Keys that are not lowercase UUIDs, and the key of each such row. */
+  readonly #otherKeys = new Map<string, number>()
+  readonly #otherKeyOf = new Map<number, string>()
+  /** Open addressing (linear probing) over the UUID keys: row + 1, 0 for empty. */
+  #slots = new Int32Array(16)
+  #slotCount = 0
+  readonly #scratch = new Int32Array(4)
+
+  constructor(layout: Layout, notify: (key: string) => void) {
+    this.#notify = notify
+    this.#key = layout.key
+    for (const [name, kind] of layout.fields) {
+      const list =
+        kind === 'uuid' ? this.#uuidFields : kind === 'number' ? this.#numberFields : this.#sharedFields
+      this.#place.set(name, [kind, list.length])
+      this.#order.push([name, kind, list.length])
+      list.push(name)
+      if (kind === 'shared') this.#shared.push(new Shared())
+    }
+    this.#wordStride = 4 * (1 + this.#uuidFields.length)
+  }
+
+  get size(): number {
+    return this.#size
+  }
+
+  has(key: string): boolean {
+    return this.#rowOf(key) >= 0
+  }
+
+  get(key: string): V | undefined {
+    const row = this.#rowOf(key)
+    return row < 0 ? undefined : this.#record(row, key)
+  }
+
+  set(key: string, value: V): this {
+    let row = this.#rowOf(key)
+    if (row < 0) row = this.#add(key)
+    else this.#extras.delete(row)
+    this.#pack(row, key, value as Record<string, unknown>)
+    this.#notify(key)
+    return this
+  }
+
+  touch(key: string, value: V): void {
+    if (this.has(key)) this.set(key, value)
+  }
+
+  delete(key: string): boolean {
+    const row = this.#rowOf(key)
+    if (row < 0) return false
+    this.#remove(row, key)
+    this.#notify(key)
+    return true
+  }
+
+  deleteWhere(field: string, expired: (value: number) => boolean): number {
+    const place = this.#place.get(field)
+    if (place?.[0] !== 'number') throw new TypeError(`${field} is not a number field`)
+    const stride = this.#numberFields.length
+    let removed = 0
+    for (let row = 0; row < this.#top; row++) {
+      const chunk = this.#chunks[row >>> CHUNK_BITS]!
+      const at = row & IN_CHUNK
+      if (chunk.state[at] === FREE) continue
+      const extra = this.#extras.get(row)?.[field]
+      const value = extra === undefined ? chunk.numbers[at * stride + place[1]]! : (extra as number)
+      if (!expired(value)) continue
+      const key = this.#keyOf(row)
+      this.#remove(row, key)
+      this.#notify(key)
+      removed++
+    }
+    return removed
+  }
+
+  *keys(): IterableIterator<string> {
+    for (let row = 0; row < this.#top; row++) if (this.#stateOf(row) !== FREE) yield this.#keyOf(row)
+  }
+
+  *values(): IterableIterator<V> {
+    for (const [, value] of this.entries()) yield value
+  }
+
+  *entries(): IterableIterator<[string, V]> {
+    for (let row = 0; row < this.#top; row++) {
+      if (this.#stateOf(row) === FREE) continue
+      const key = this.#keyOf(row)
+      yield [key, this.#record(row, key)]
+    }
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, V]> {
+    return this.entries()
+  }
+
+  #stateOf(row: number): number {
+    return this.#chunks[row >>> CHUNK_BITS]!.state[row & IN_CHUNK]!
+  }
+
+  #keyOf(row: number): string {
+    return this.#stateOf(row) === UUID_KEY
+      ? formatUuid(this.#chunks[row >>> CHUNK_BITS]!.words, (row & IN_CHUNK) * this.#wordStride)
+      : this.#otherKeyOf.get(row)!
+  }
+
+  /** The row's key words: its chunk's words and where they start. */
+  #keyWords(row: number): [Int32Array, number] {
+    return [this.#chunks[row >>> CHUNK_BITS]!.words, (row & IN_CHUNK) * this.#wordStride]
+  }
+
+  #rowOf(key: string): number {
+    if (!parseUuid(key, this.#scratch, 0)) return this.#otherKeys.get(key) ?? -1
+    const mask = this.#slots.length - 1
+    const stride = this.#wordStride
+    const [a, b, c, d] = this.#scratch
+    for (let i = hashWords(this.#scratch, 0) & mask; ; i = (i + 1) & mask) {
+      const entry = this.#slots[i]!
+      if (entry === 0) return -1
+      const row = entry - 1
+      const words = this.#chunks[row >>> CHUNK_BITS]!.words
+      const at = (row & IN_CHUNK) * stride
+      if (words[at] === a && words[at + 1] === b && words[at + 2] === c && words[at + 3] === d) return row
+    }
+  }
+
+  /** A new row for a key not kept yet. */
+  #add(key: string): number {
+    const row = this.#free.pop() ?? this.#top++
+    if (row >= this.#capacity) this.#grow()
+    this.#size++
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!
+    const at = row & IN_CHUNK
+    if (parseUuid(key, chunk.words, at * this.#wordStride)) {
+      chunk.state[at] = UUID_KEY
+      if (5 * (this.#slotCount + 1) > 4 * this.#slots.length) this.#rehash(this.#slots.length * 2)
+      this.#insertSlot(row)
+    } else {
+      chunk.state[at] = OTHER_KEY
+      this.#otherKeys.set(key, row)
+      this.#otherKeyOf.set(row, key)
+    }
+    return row
+  }
+
+  #remove(row: number, key: string): void {
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!
+    if (chunk.state[row & IN_CHUNK] === UUID_KEY) this.#removeSlot(row)
+    else {
+      this.#otherKeys.delete(key)
+      this.#otherKeyOf.delete(row)
+    }
+    chunk.state[row & IN_CHUNK] = FREE
+    this.#extras.delete(row)
+    // What else the row held is overwritten when it is used again.
+    this.#free.push(row)
+    this.#size--
+  }
+
+  #home(row: number, mask: number): number {
+    const [words, at] = this.#keyWords(row)
+    return hashWords(words, at) & mask
+  }
+
+  #insertSlot(row: number): void {
+    const mask = this.#slots.length - 1
+    let i = this.#home(row, mask)
+    while (this.#slots[i] !== 0) i = (i + 1) & mask
+    this.#slots[i] = row + 1
+    this.#slotCount++
+  }
+
+  /** Linear probing's deletion by backward shift: no tombstones. */
+  #removeSlot(row: number): void {
+    const slots = this.#slots
+    const mask = slots.length - 1
+    let i = this.#home(row, mask)
+    while (slots[i] !== row + 1) i = (i + 1) & mask
+    let j = i
+    for (;;) {
+      j = (j + 1) & mask
+      const entry = slots[j]!
+      if (entry === 0) break
+      const home = this.#home(entry - 1, mask)
+      // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
+      const stays = i <= j ? home > i && home <= j : home > i || home <= j
+      if (!stays) {
+        slots[i] = entry
+        i = j
+      }
+    }
+    slots[i] = 0
+    this.#slotCount--
+  }
+
+  #rehash(size: number): void {
+    this.#slots = new Int32Array(size)
+    this.#slotCount = 0
+    for (let row = 0; row < this.#top; row++) if (this.#stateOf(row) === UUID_KEY) this.#insertSlot(row)
+  }
+
+  /** Room for one more row: the first chunk doubles up to CHUNK rows, then a chunk is added. */
+  #grow(): void {
+    const rows = this.#capacity < CHUNK ? Math.max(16, this.#capacity * 2) : CHUNK
+    const chunk: Chunk = {
+      state: new Uint8Array(rows),
+      words: new Int32Array(rows * this.#wordStride),
+      numbers: new Float64Array(rows * this.#numberFields.length),
+      shared: new Uint8Array(rows * this.#sharedFields.length),
+    }
+    if (this.#capacity < CHUNK) {
+      const first = this.#chunks[0]
+      if (first !== undefined) {
+        chunk.state.set(first.state)
+        chunk.words.set(first.words)
+        chunk.numbers.set(first.numbers)
+        chunk.shared.set(first.shared)
+      }
+      this.#chunks[0] = chunk
+      this.#capacity = rows
+    } else {
+      this.#chunks.push(chunk)
+      this.#capacity += rows
+    }
+  }
+
+  #pack(row: number, key: string, value: Record<string, unknown>): void {
+    let extras: Record<string, unknown> | undefined
+    const extra = (name: string, v: unknown) => {
+      extras ??= {}
+      extras[name] = v
+    }
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!
+    const inChunk = row & IN_CHUNK
+    const words = chunk.words
+    for (let i = 0; i < this.#uuidFields.length; i++) {
+      const name = this.#uuidFields[i]!
+      const at = inChunk * this.#wordStride + 4 * (i + 1)
+      const v = value[name]
+      const kept = typeof v === 'string' && parseUuid(v, words, at)
+      if (kept && (words[at]! | words[at + 1]! | words[at + 2]! | words[at + 3]!) !== 0) continue
+      words.fill(0, at, at + 4)
+      if (v !== undefined) extra(name, v)
+    }
+    const numberAt = inChunk * this.#numberFields.length
+    for (let i = 0; i < this.#numberFields.length; i++) {
+      const name = this.#numberFields[i]!
+      const v = value[name]
+      const ok = typeof v === 'number' && !Number.isNaN(v)
+      chunk.numbers[numberAt + i] = ok ? v : NaN
+      if (!ok && v !== undefined) extra(name, v)
+    }
+    const sharedAt = inChunk * this.#sharedFields.length
+    for (let i = 0; i < this.#sharedFields.length; i++) {
+      const name = this.#sharedFields[i]!
+      const v = value[name]
+      const index = v === undefined ? 0 : this.#shared[i]!.indexOf(v)
+      chunk.shared[sharedAt + i] = index
+      if (index === 0 && v !== undefined) extra(name, v)
+    }
+    for (const name in value) {
+      const v = value[name]
+      if (v === undefined || this.#place.has(name)) continue
+      if (name !== this.#key || v !== key) extra(name, v)
+    }
+    if (extras !== undefined) this.#extras.set(row, extras)
+  }
+
+  #record(row: number, key: string): V {
+    const record: Record<string, unknown> = { [this.#key]: key }
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!
+    const inChunk = row & IN_CHUNK
+    const words = chunk.words
+    const wordAt = inChunk * this.#wordStride
+    const numberAt = inChunk * this.#numberFields.length
+    const sharedAt = inChunk * this.#sharedFields.length
+    for (const [name, kind, i] of this.#order) {
+      if (kind === 'uuid') {
+        const at = wordAt + 4 * (i + 1)
+        if ((words[at]! | words[at + 1]! | words[at + 2]! | words[at + 3]!) !== 0) {
+          record[name] = formatUuid(words, at)
+        }
+      } else if (kind === 'number') {
+        const v = chunk.numbers[numberAt + i]!
+        if (!Number.isNaN(v)) record[name] = v
+      } else {
+        const index = chunk.shared[sharedAt + i]!
+        if (index !== 0) record[name] = this.#shared[i]!.values[index]
+      }
+    }
+    const extras = this.#extras.get(row)
+    if (extras !== undefined) Object.assign(record, extras)
+    return record as V
+  }
+}
