@@ -2,15 +2,15 @@
 // authorizations, made in-process through the same domain calls the routes make. `npm run bench:memory`
 // (BENCH_OBJECTS changes the count). Run with --expose-gc.
 //
-// Two idles: "cold", the server just started, and "warmed", the same server after the same calls
-// made once for a merchant reset every 1,000 objects (nothing kept). Making objects at this rate grows
-// V8's young generation, and V8 keeps the pages it grew (about 20 MB on Node 20, whatever is kept:
-// measured with --max-semi-space-size=1); the warmed idle has that growth too, so what is above it
-// is what the kept objects cost. Both are printed.
+// Both figures are of an idle server: before the calls, and once it has settled after them
+// (BENCH_SETTLE_SECONDS, 30 by default, sampled every second). Right after a burst of calls V8's
+// young generation is still grown (about 25 MB on Node 20, whatever is kept); V8 gives it back
+// after some seconds without work (its memory reducer). The figure right after is printed too.
 import { startMock } from '../dist/index.js'
 import { createCustomerToken } from '../dist/domain/tokenize.js'
 
 const n = Number(process.env.BENCH_OBJECTS ?? 100000)
+const settle = Number(process.env.BENCH_SETTLE_SECONDS ?? 30)
 const mb = (x) => `${(x / 1024 / 1024).toFixed(1)} MB`
 const mock = await startMock({ journalLimit: 1000 })
 const d = mock.app.domain
@@ -21,44 +21,35 @@ const body = {
   description: 'bench',
   intended_use: 'SUBSCRIPTION',
 }
-/** The calls measured; `forget` resets the merchant every 1,000 objects (the warm-up keeps nothing). */
-function make(merchant, forget = false) {
-  const step = (i) => {
-    if (forget && i % 1000 === 0) mock.reset(merchant)
-  }
-  for (let i = 0; i < n; i++) {
-    step(i)
-    const { authorization_token: token } = mock.authorize({ merchant })
-    createCustomerToken(d, merchant, token, body, 'http://127.0.0.1:4545')
-  }
-  for (let i = 0; i < n; i++) {
-    step(i)
-    mock.authorize({ merchant })
-  }
-  if (forget) mock.reset(merchant)
-}
-function settled() {
+function measured() {
   global.gc?.()
   global.gc?.()
   return process.memoryUsage()
 }
 
-const cold = settled()
-make('warm-up', true)
-const warmed = settled()
-make('bench')
-const full = settled()
+const idle = measured()
+for (let i = 0; i < n; i++) {
+  const { authorization_token: token } = mock.authorize({ merchant: 'bench' })
+  createCustomerToken(d, 'bench', token, body, 'http://127.0.0.1:4545')
+}
+for (let i = 0; i < n; i++) mock.authorize({ merchant: 'bench' })
+const after = measured()
+let settled = after
+for (let s = 0; s < settle; s++) {
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  settled = measured()
+}
 const state = d.store.merchant('bench')
 const objects = state.sessions.size + state.authorizations.size + state.tokens.size
 console.log(
   `${n} customer tokens and ${n} unused authorizations: ${state.sessions.size} sessions, ${state.authorizations.size} authorizations, ${state.tokens.size} tokens`,
 )
-const above = (idle) =>
-  `+${mb(full.rss - idle.rss)} (${Math.round((full.rss - idle.rss) / objects)} bytes per stored object)`
+const above = (m) =>
+  `+${mb(m.rss - idle.rss)} (${Math.round((m.rss - idle.rss) / objects)} bytes per stored object)`
 console.log(
-  `rss ${mb(full.rss)}: above the warmed idle (${mb(warmed.rss)}) ${above(warmed)}; above the cold idle (${mb(cold.rss)}) ${above(cold)}`,
+  `rss ${mb(idle.rss)} idle -> ${mb(settled.rss)} idle again after ${settle} s: ${above(settled)}; right after the calls ${above(after)}`,
 )
 console.log(
-  `heap used +${mb(full.heapUsed - warmed.heapUsed)}, array buffers +${mb(full.arrayBuffers - warmed.arrayBuffers)} (${objects} objects)`,
+  `heap used +${mb(settled.heapUsed - idle.heapUsed)}, array buffers +${mb(settled.arrayBuffers - idle.arrayBuffers)} (${objects} objects)`,
 )
 await mock.close()

@@ -8,7 +8,9 @@
 //
 // Each server runs in its own process pinned to core 0 (taskset, when the machine has it); the
 // load generator (autocannon, the Fastify team's benchmarking library) runs here, pinned to core 1.
-// Memory after 100,000 customer tokens and 100,000 unused authorizations: bench/memory.mjs.
+// Memory after 100,000 customer tokens and 100,000 unused authorizations: bench/memory.mjs, run by
+// each run in a process of its own (on core 0), its settled figure quoted.
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import {
@@ -91,10 +93,43 @@ async function oneRun(i) {
       k.create.latency.p99 / Math.max(1, f.create.latency.p99),
     'token read req/s ÷ bare Fastify': rps(k.read) / rps(f.read),
     'start to first 200 on /_mock/health ÷ bare Fastify': k.startMs / f.startMs,
+    'RSS above idle, 100,000 tokens + 100,000 authorizations (MB)': memoryMb(),
     'bare Fastify create req/s ÷ raw node:http': rps(f.create) / rps(m.raw.create),
   }
-  for (const [what, x] of Object.entries(ratios)) console.log(`  ${what.padEnd(52)} ${fmt(x)}`)
+  for (const [what, x] of Object.entries(ratios)) {
+    console.log(`  ${what.padEnd(62)} ${fmt(x)}${verdict(what, x)}`)
+  }
   return ratios
+}
+
+/** Issue #16's goals, by the start of the figure's name. */
+const goals = [
+  ['customer-token creation req/s', (x) => x >= 0.7, '≥ 0.7'],
+  ['customer-token creation p99', (x) => x <= 1.5, '≤ 1.5'],
+  ['token read', (x) => x >= 0.9, '≥ 0.9'],
+  ['start', (x) => x <= 1.3, '≤ 1.3'],
+  ['RSS', (x) => x < 60, '< 60'],
+]
+function verdict(what, x) {
+  const goal = goals.find(([start]) => what.startsWith(start))
+  return goal === undefined ? '' : `   goal ${goal[2]}: ${goal[1](x) ? 'met' : 'not met'}`
+}
+const higherIsWorse = (what) => what.includes('p99') || what.includes('start') || what.includes('MB')
+
+/** bench/memory.mjs in its own process: the RSS above idle once the server has settled, in MB. */
+function memoryMb() {
+  const out = execFileSync(
+    canPin ? 'taskset' : process.execPath,
+    [
+      ...(canPin ? ['-c', '0', process.execPath] : []),
+      '--expose-gc',
+      new URL('memory.mjs', import.meta.url).pathname,
+    ],
+    { encoding: 'utf8' },
+  )
+  const figure = /idle again after \d+ s: \+?(-?[\d.]+) MB/.exec(out)
+  if (figure === null) throw new Error(`bench/memory.mjs printed no figure:\n${out}`)
+  return Number(figure[1])
 }
 
 async function soak(total) {
@@ -159,9 +194,9 @@ if (opts.soak !== undefined) {
   if (all.length > 1) {
     console.log(`\nworst of ${all.length} runs:`)
     for (const what of Object.keys(all[0])) {
-      const higherIsWorse = what.includes('p99') || what.includes('start')
       const xs = all.map((r) => r[what])
-      console.log(`  ${what.padEnd(52)} ${fmt(higherIsWorse ? Math.max(...xs) : Math.min(...xs))}`)
+      const worst = higherIsWorse(what) ? Math.max(...xs) : Math.min(...xs)
+      console.log(`  ${what.padEnd(62)} ${fmt(worst)}${verdict(what, worst)}`)
     }
   }
 }

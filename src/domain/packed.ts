@@ -51,8 +51,6 @@ const sharedStringLength = 256
 const nibble = new Int8Array(128).fill(-1)
 for (let i = 0; i < 10; i++) nibble[48 + i] = i
 for (let i = 0; i < 6; i++) nibble[97 + i] = 10 + i
-const hexCode = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)))
-const dashAt = [8, 13, 18, 23]
 
 /**
  * Writes the lowercase UUID `s` as four words at `out[at…at+3]`; false if `s` is not one (upper
@@ -81,19 +79,37 @@ function parseUuid(s: string, out: Int32Array, at: number): boolean {
   return true
 }
 
-const text = Buffer.alloc(36)
-for (const i of dashAt) text[i] = 45
+const byteHex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
+/** The four words at `words[at…at+3]` as a lowercase UUID (by concatenation: faster than a Buffer's decoding). */
 function formatUuid(words: Int32Array, at: number): string {
-  let p = 0
-  for (let w = 0; w < 4; w++) {
-    const word = words[at + w]!
-    for (let shift = 28; shift >= 0; shift -= 4) {
-      if (p === 8 || p === 13 || p === 18 || p === 23) p++
-      text[p++] = hexCode[(word >>> shift) & 15]!
-    }
-  }
-  return text.toString('latin1', 0, 36)
+  const a = words[at]!
+  const b = words[at + 1]!
+  const c = words[at + 2]!
+  const d = words[at + 3]!
+  const h = byteHex
+  return (
+    h[a >>> 24]! +
+    h[(a >>> 16) & 255]! +
+    h[(a >>> 8) & 255]! +
+    h[a & 255]! +
+    '-' +
+    h[b >>> 24]! +
+    h[(b >>> 16) & 255]! +
+    '-' +
+    h[(b >>> 8) & 255]! +
+    h[b & 255]! +
+    '-' +
+    h[c >>> 24]! +
+    h[(c >>> 16) & 255]! +
+    '-' +
+    h[(c >>> 8) & 255]! +
+    h[c & 255]! +
+    h[d >>> 24]! +
+    h[(d >>> 16) & 255]! +
+    h[(d >>> 8) & 255]! +
+    h[d & 255]!
+  )
 }
 
 function hashWords(words: Int32Array, at: number): number {
@@ -443,7 +459,9 @@ export class PackedCollection<V extends object> implements Table<V> {
     const wordAt = inChunk * this.#wordStride
     const numberAt = inChunk * this.#numberFields.length
     const sharedAt = inChunk * this.#sharedFields.length
-    for (const [name, kind, i] of this.#order) {
+    const order = this.#order
+    for (let f = 0; f < order.length; f++) {
+      const [name, kind, i] = order[f]!
       if (kind === 'uuid') {
         const at = wordAt + 4 * (i + 1)
         if ((words[at]! | words[at + 1]! | words[at + 2]! | words[at + 3]!) !== 0) {
