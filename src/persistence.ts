@@ -18,6 +18,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { FastifyInstance } from 'fastify'
 import type { Domain } from './domain/context.js'
 import { errors } from './domain/errors.js'
+import { PackedCollection } from './domain/packed.js'
 import type { Table } from './domain/store.js'
 import { collectionNames, collectionSchemas, type CollectionName } from './schemas/state.js'
 
@@ -173,6 +174,38 @@ function collection(domain: Domain, merchant: string, kind: Kind): Table<unknown
   return domain.store.merchant(merchant)[kind] as Table<unknown>
 }
 
+/** Values read from the file, one frozen object per distinct value and field (at most 4,096 in all). */
+const loadedValues = new WeakMap<Domain, Map<string, unknown>>()
+
+/**
+ * A record read from the file, its shared fields (packed.ts: addresses, carts, category lists)
+ * made one frozen object per distinct value, as the running mock shares them: a packed collection
+ * keeps a shared value once, and any other object per record. Records are never changed in place
+ * (shared-values.ts), so freezing what was just parsed changes nothing else.
+ */
+function sharedWhenEqual(domain: Domain, table: Table<unknown>, record: unknown): unknown {
+  if (!(table instanceof PackedCollection) || record === null || typeof record !== 'object') return record
+  let values = loadedValues.get(domain)
+  if (values === undefined) loadedValues.set(domain, (values = new Map()))
+  const shared: Record<string, unknown> = { ...record }
+  for (const [field, value] of Object.entries(shared)) {
+    if (value === null || typeof value !== 'object' || !table.sharesField(field)) continue
+    const key = `${field}\u0000${JSON.stringify(value)}`
+    const known = values.get(key)
+    if (known !== undefined) shared[field] = known
+    else if (values.size < 4096) values.set(key, deepFreeze(value))
+  }
+  return shared
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
+}
+
 /** Applies one checked line to the state (no listener is attached while loading). */
 function apply(domain: Domain, line: Record<string, unknown>): void {
   // No listeners are attached while loading: nothing here is written back.
@@ -194,7 +227,8 @@ function apply(domain: Domain, line: Record<string, unknown>): void {
     domain.store.find(merchant as string)?.[c as Kind].delete(line.k as string)
     return
   }
-  collection(domain, merchant as string, c as Kind).set(line.k as string, line.v)
+  const table = collection(domain, merchant as string, c as Kind)
+  table.set(line.k as string, sharedWhenEqual(domain, table, line.v))
 }
 
 function checkLine(domain: Domain, where: string, doc: unknown): Record<string, unknown> {

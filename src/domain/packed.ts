@@ -209,6 +209,11 @@ export class PackedCollection<V extends object> implements Table<V> {
     return this.#size
   }
 
+  /** Whether the field is kept by index among shared values (so that equal values are best one object). */
+  sharesField(name: string): boolean {
+    return this.#place.get(name)?.[0] === 'shared'
+  }
+
   has(key: string): boolean {
     return this.#rowOf(key) >= 0
   }

@@ -301,6 +301,38 @@ t.test('any merchant name is kept, __proto__ and constructor included', async (t
   t.equal(await tokenStatus(two, ctor, '__proto__'), 404, 'and each merchant sees only its own')
 })
 
+t.test('records read back share equal addresses and carts, and still change as before', async (t) => {
+  const file = join(t.testdir(), 'state.json')
+  const one = await open(file)
+  const tokens = [await newToken(one), await newToken(one)]
+  const { session_id: session } = await mint(one)
+  await one.close()
+  const two = await open(file)
+  t.teardown(() => two.close())
+  const state = two.domain.store.find('merchant-a')
+  const [a, b] = tokens.map((token) => state?.tokens.get(token))
+  t.ok(
+    a?.billingAddress !== undefined && a.billingAddress === b?.billingAddress,
+    'one address object for both',
+  )
+  t.ok(Object.isFrozen(a?.billingAddress), 'and it is frozen, as the running mock shares its own')
+  t.equal(
+    state?.sessions.get(session)?.data,
+    state?.sessions.get(a?.sessionId ?? '')?.data,
+    'one cart for every session minted with the same one',
+  )
+  // A session read back takes an update (a new cart) and a token its cancel, as before the restart.
+  const update = await call(two, 'POST', `/payments/v1/sessions/${session}`, { locale: 'en-SE' })
+  t.equal(update.statusCode, 204, update.body)
+  t.equal((await call(two, 'GET', `/payments/v1/sessions/${session}`)).json().locale, 'en-SE')
+  const cancel = await call(two, 'PATCH', `/customer-token/v1/tokens/${tokens[0]}/status`, {
+    status: 'CANCELLED',
+  })
+  t.equal(cancel.statusCode, 202, cancel.body)
+  t.equal(await tokenStatus(two, tokens[0]!), 'CANCELLED')
+  t.equal(await tokenStatus(two, tokens[1]!), 'ACTIVE')
+})
+
 t.test('temporary files of interrupted saves are removed at start', async (t) => {
   const dir = t.testdir({ '.state.json.4242.tmp': 'half a snapshot', '.other.json.1.tmp': 'not ours' })
   const app = await open(join(dir, 'state.json'))
