@@ -12,6 +12,8 @@ import { createCustomerToken } from '../dist/domain/tokenize.js'
 const n = Number(process.env.BENCH_OBJECTS ?? 100000)
 const settle = Number(process.env.BENCH_SETTLE_SECONDS ?? 30)
 const mb = (x) => `${(x / 1024 / 1024).toFixed(1)} MB`
+/** A growth with its sign (a small count can leave the RSS lower than before). */
+const grown = (x) => `${x < 0 ? '-' : '+'}${mb(Math.abs(x))}`
 const mock = await startMock({ journalLimit: 1000 })
 const d = mock.app.domain
 const body = {
@@ -45,11 +47,11 @@ console.log(
   `${n} customer tokens and ${n} unused authorizations: ${state.sessions.size} sessions, ${state.authorizations.size} authorizations, ${state.tokens.size} tokens`,
 )
 const above = (m) =>
-  `+${mb(m.rss - idle.rss)} (${Math.round((m.rss - idle.rss) / objects)} bytes per stored object)`
+  `${grown(m.rss - idle.rss)} (${Math.round((m.rss - idle.rss) / objects)} bytes per stored object)`
 console.log(
   `rss ${mb(idle.rss)} idle -> ${mb(settled.rss)} idle again after ${settle} s: ${above(settled)}; right after the calls ${above(after)}`,
 )
 console.log(
-  `heap used +${mb(settled.heapUsed - idle.heapUsed)}, array buffers +${mb(settled.arrayBuffers - idle.arrayBuffers)} (${objects} objects)`,
+  `heap used ${grown(settled.heapUsed - idle.heapUsed)}, array buffers ${grown(settled.arrayBuffers - idle.arrayBuffers)} (${objects} objects)`,
 )
 await mock.close()

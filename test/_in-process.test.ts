@@ -9,7 +9,7 @@ import { runTogether } from './helpers/together.js'
  * before.
  *
  * The files in test/ itself run one process each: they start the server or HAProxy, or measure the
- * process's memory; test/in-browser.test.ts runs the browser tests, with one Chromium. A new test
+ * process's memory; test/_in-browser.test.ts runs the browser tests, with one Chromium. A new test
  * file goes in test/in-process/ unless it does one of those.
  */
 await runTogether(new URL('./in-process/', import.meta.url))
