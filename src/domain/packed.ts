@@ -109,22 +109,52 @@ function hashWords(words: Int32Array, at: number): number {
 /** The shared values of one field: 1-based indexes (0 is "absent"). */
 class Shared {
   readonly values: unknown[] = [undefined]
-  readonly #index = new Map<unknown, number>()
+  /** Made past a few values: most fields of a merchant's records hold one to three. */
+  #index: Map<unknown, number> | undefined
 
   /** The value's index, or 0 if it cannot be shared (the row keeps it in its extras). */
   indexOf(value: unknown): number {
-    const known = this.#index.get(value)
-    if (known !== undefined) return known
+    const known = this.#index === undefined ? this.values.indexOf(value, 1) : (this.#index.get(value) ?? -1)
+    if (known > 0) return known
     const shareable =
       (typeof value === 'string' && value.length <= sharedStringLength) ||
       typeof value === 'boolean' ||
       (typeof value === 'object' && value !== null && Object.isFrozen(value))
     if (!shareable || this.values.length > sharedLimit) return 0
     this.values.push(value)
-    this.#index.set(value, this.values.length - 1)
-    return this.values.length - 1
+    const index = this.values.length - 1
+    if (this.#index !== undefined) this.#index.set(value, index)
+    else if (this.values.length > 8) this.#index = new Map(this.values.map((v, i) => [v, i]))
+    return index
   }
 }
+
+/** What a layout's collections share: its fields by kind and place (one per layout, not per merchant). */
+interface Plan {
+  uuidFields: string[]
+  numberFields: string[]
+  sharedFields: string[]
+  place: Map<string, readonly [FieldKind, number]>
+  order: Array<readonly [name: string, kind: FieldKind, place: number]>
+}
+const plans = new WeakMap<Layout, Plan>()
+
+function planOf(layout: Layout): Plan {
+  let plan = plans.get(layout)
+  if (plan !== undefined) return plan
+  plan = { uuidFields: [], numberFields: [], sharedFields: [], place: new Map(), order: [] }
+  for (const [name, kind] of layout.fields) {
+    const list = kind === 'uuid' ? plan.uuidFields : kind === 'number' ? plan.numberFields : plan.sharedFields
+    plan.place.set(name, [kind, list.length])
+    plan.order.push([name, kind, list.length])
+    list.push(name)
+  }
+  plans.set(layout, plan)
+  return plan
+}
+
+/** Where a key is parsed to be looked up (the collections are used from one thread, call by call). */
+const scratch = new Int32Array(4)
 
 /** Row states. */
 const FREE = 0
@@ -133,7 +163,7 @@ const OTHER_KEY = 2
 
 /**
  * Rows per chunk: the columns of 4,096 rows, allocated once and never moved. The first chunk
- * starts at 16 rows and doubles up to it (most merchants keep a handful of records); after it, a
+ * starts at 4 rows and doubles up to it (most merchants keep a handful of records); after it, a
  * collection grows a chunk at a time, without copying what it holds or leaving freed buffers behind.
  */
 const CHUNK_BITS = 12
@@ -152,14 +182,15 @@ interface Chunk {
 export class PackedCollection<V extends object> implements Table<V> {
   readonly #notify: (key: string) => void
   readonly #key: string
-  readonly #uuidFields: string[] = []
-  readonly #numberFields: string[] = []
-  readonly #sharedFields: string[] = []
-  readonly #shared: Shared[] = []
+  readonly #uuidFields: readonly string[]
+  readonly #numberFields: readonly string[]
+  readonly #sharedFields: readonly string[]
+  /** Each shared field's values, made when the field first holds one. */
+  readonly #shared: Array<Shared | undefined> = []
   /** Field name → its kind and place, for set(). */
-  readonly #place = new Map<string, readonly [FieldKind, number]>()
+  readonly #place: ReadonlyMap<string, readonly [FieldKind, number]>
   /** The fields in the layout's order, for get(). */
-  readonly #order: Array<readonly [name: string, kind: FieldKind, place: number]> = []
+  readonly #order: ReadonlyArray<readonly [name: string, kind: FieldKind, place: number]>
   /** Words per row: the key, then each uuid field. */
   readonly #wordStride: number
   readonly #chunks: Chunk[] = []
@@ -168,27 +199,25 @@ export class PackedCollection<V extends object> implements Table<V> {
   #top = 0
   #size = 0
   readonly #free: number[] = []
-  readonly #extras = new Map<number, Record<string, unknown>>()
+  /** What rows keep as it is, by row; made when a row first has such a field (as the next two). */
+  #extras: Map<number, Record<string, unknown>> | undefined
   /** Keys that are not lowercase UUIDs, and the key of each such row. */
-  readonly #otherKeys = new Map<string, number>()
-  readonly #otherKeyOf = new Map<number, string>()
+  #otherKeys: Map<string, number> | undefined
+  #otherKeyOf: Map<number, string> | undefined
   /** Open addressing (linear probing) over the UUID keys: row + 1, 0 for empty. */
-  #slots = new Int32Array(16)
+  #slots = new Int32Array(8)
   #slotCount = 0
-  readonly #scratch = new Int32Array(4)
 
   constructor(layout: Layout, notify: (key: string) => void) {
+    const plan = planOf(layout)
     this.#notify = notify
     this.#key = layout.key
-    for (const [name, kind] of layout.fields) {
-      const list =
-        kind === 'uuid' ? this.#uuidFields : kind === 'number' ? this.#numberFields : this.#sharedFields
-      this.#place.set(name, [kind, list.length])
-      this.#order.push([name, kind, list.length])
-      list.push(name)
-      if (kind === 'shared') this.#shared.push(new Shared())
-    }
-    this.#wordStride = 4 * (1 + this.#uuidFields.length)
+    this.#uuidFields = plan.uuidFields
+    this.#numberFields = plan.numberFields
+    this.#sharedFields = plan.sharedFields
+    this.#place = plan.place
+    this.#order = plan.order
+    this.#wordStride = 4 * (1 + plan.uuidFields.length)
   }
 
   get size(): number {
@@ -212,7 +241,7 @@ export class PackedCollection<V extends object> implements Table<V> {
   set(key: string, value: V): this {
     let row = this.#rowOf(key)
     if (row < 0) row = this.#add(key)
-    else this.#extras.delete(row)
+    else this.#extras?.delete(row)
     this.#pack(row, key, value as Record<string, unknown>)
     this.#notify(key)
     return this
@@ -239,7 +268,7 @@ export class PackedCollection<V extends object> implements Table<V> {
       const chunk = this.#chunks[row >>> CHUNK_BITS]!
       const at = row & IN_CHUNK
       if (chunk.state[at] === FREE) continue
-      const extra = this.#extras.get(row)?.[field]
+      const extra = this.#extras?.get(row)?.[field]
       const value = extra === undefined ? chunk.numbers[at * stride + place[1]]! : (extra as number)
       if (!expired(value)) continue
       const key = this.#keyOf(row)
@@ -277,7 +306,7 @@ export class PackedCollection<V extends object> implements Table<V> {
   #keyOf(row: number): string {
     return this.#stateOf(row) === UUID_KEY
       ? formatUuid(this.#chunks[row >>> CHUNK_BITS]!.words, (row & IN_CHUNK) * this.#wordStride)
-      : this.#otherKeyOf.get(row)!
+      : this.#otherKeyOf!.get(row)!
   }
 
   /** The row's key words: its chunk's words and where they start. */
@@ -286,11 +315,11 @@ export class PackedCollection<V extends object> implements Table<V> {
   }
 
   #rowOf(key: string): number {
-    if (!parseUuid(key, this.#scratch, 0)) return this.#otherKeys.get(key) ?? -1
+    if (!parseUuid(key, scratch, 0)) return this.#otherKeys?.get(key) ?? -1
     const mask = this.#slots.length - 1
     const stride = this.#wordStride
-    const [a, b, c, d] = this.#scratch
-    for (let i = hashWords(this.#scratch, 0) & mask; ; i = (i + 1) & mask) {
+    const [a, b, c, d] = scratch
+    for (let i = hashWords(scratch, 0) & mask; ; i = (i + 1) & mask) {
       const entry = this.#slots[i]!
       if (entry === 0) return -1
       const row = entry - 1
@@ -313,8 +342,8 @@ export class PackedCollection<V extends object> implements Table<V> {
       this.#insertSlot(row)
     } else {
       chunk.state[at] = OTHER_KEY
-      this.#otherKeys.set(key, row)
-      this.#otherKeyOf.set(row, key)
+      ;(this.#otherKeys ??= new Map()).set(key, row)
+      ;(this.#otherKeyOf ??= new Map()).set(row, key)
     }
     return row
   }
@@ -323,11 +352,11 @@ export class PackedCollection<V extends object> implements Table<V> {
     const chunk = this.#chunks[row >>> CHUNK_BITS]!
     if (chunk.state[row & IN_CHUNK] === UUID_KEY) this.#removeSlot(row)
     else {
-      this.#otherKeys.delete(key)
-      this.#otherKeyOf.delete(row)
+      this.#otherKeys?.delete(key)
+      this.#otherKeyOf?.delete(row)
     }
     chunk.state[row & IN_CHUNK] = FREE
-    this.#extras.delete(row)
+    this.#extras?.delete(row)
     // What else the row held is overwritten when it is used again.
     this.#free.push(row)
     this.#size--
@@ -377,12 +406,16 @@ export class PackedCollection<V extends object> implements Table<V> {
 
   /** Room for one more row: the first chunk doubles up to CHUNK rows, then a chunk is added. */
   #grow(): void {
-    const rows = this.#capacity < CHUNK ? Math.max(16, this.#capacity * 2) : CHUNK
+    const rows = this.#capacity < CHUNK ? Math.max(4, this.#capacity * 2) : CHUNK
+    // One buffer for the chunk's columns, widest first (each view starts where its elements align).
+    const numbers = rows * this.#numberFields.length * 8
+    const words = rows * this.#wordStride * 4
+    const buffer = new ArrayBuffer(numbers + words + rows * (1 + this.#sharedFields.length))
     const chunk: Chunk = {
-      state: new Uint8Array(rows),
-      words: new Int32Array(rows * this.#wordStride),
-      numbers: new Float64Array(rows * this.#numberFields.length),
-      shared: new Uint8Array(rows * this.#sharedFields.length),
+      numbers: new Float64Array(buffer, 0, rows * this.#numberFields.length),
+      words: new Int32Array(buffer, numbers, rows * this.#wordStride),
+      state: new Uint8Array(buffer, numbers + words, rows),
+      shared: new Uint8Array(buffer, numbers + words + rows, rows * this.#sharedFields.length),
     }
     if (this.#capacity < CHUNK) {
       const first = this.#chunks[0]
@@ -430,7 +463,7 @@ export class PackedCollection<V extends object> implements Table<V> {
     for (let i = 0; i < this.#sharedFields.length; i++) {
       const name = this.#sharedFields[i]!
       const v = value[name]
-      const index = v === undefined ? 0 : this.#shared[i]!.indexOf(v)
+      const index = v === undefined ? 0 : (this.#shared[i] ??= new Shared()).indexOf(v)
       chunk.shared[sharedAt + i] = index
       if (index === 0 && v !== undefined) extra(name, v)
     }
@@ -439,7 +472,7 @@ export class PackedCollection<V extends object> implements Table<V> {
       if (v === undefined || this.#place.has(name)) continue
       if (name !== this.#key || v !== key) extra(name, v)
     }
-    if (extras !== undefined) this.#extras.set(row, extras)
+    if (extras !== undefined) (this.#extras ??= new Map()).set(row, extras)
   }
 
   #record(row: number, key: string): V {
@@ -466,7 +499,7 @@ export class PackedCollection<V extends object> implements Table<V> {
         if (index !== 0) record[name] = this.#shared[i]!.values[index]
       }
     }
-    const extras = this.#extras.get(row)
+    const extras = this.#extras?.get(row)
     if (extras !== undefined) Object.assign(record, extras)
     return record as V
   }
