@@ -2,6 +2,7 @@ import t from 'tap'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { withoutCoverageLoader } from '../helpers/spawn.js'
 
 /**
  * The benchmark scripts are not run in CI (they measure, they do not assert), but they must keep
@@ -28,7 +29,7 @@ t.test('bench/memory.mjs runs against the built package and prints bytes per sto
 })
 
 t.test('bench/peers.mjs says how to install the peers when they are missing', async (t) => {
-  const failed = await run(process.execPath, ['bench/peers.mjs'], {
+  const failed = await run(...withoutCoverageLoader(['bench/peers.mjs']), {
     cwd: root,
     env: { ...process.env, PEERS_DIR: join(root, 'no-such-peers-dir'), BENCH_PINNED: '1' },
   }).catch((err: { code: number; stderr: string }) => err)

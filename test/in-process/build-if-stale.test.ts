@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
+import { withoutCoverageLoader } from '../helpers/spawn.js'
 
 /**
  * test/build-if-stale.mjs (tap's `before`): run in a copy of the project's shape, with an `npm`
@@ -35,10 +36,13 @@ t.test('the tests build dist/ first when it is missing or older than src/, and o
   chmodSync(join(root, 'bin', 'npm'), 0o755)
   const run = () => {
     rmSync(join(root, 'built'), { force: true })
-    const { status, stderr } = spawnSync(process.execPath, [join(root, 'test', 'build-if-stale.mjs')], {
-      encoding: 'utf8',
-      env: { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}` },
-    })
+    const { status, stderr } = spawnSync(
+      ...withoutCoverageLoader([join(root, 'test', 'build-if-stale.mjs')]),
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}` },
+      },
+    )
     const mark = join(root, 'built')
     return { status, built: existsSync(mark) ? readFileSync(mark, 'utf8').trim() : false, stderr }
   }

@@ -6,6 +6,7 @@ import { packageRoot } from '../../dist/paths.js'
 import { basic, call, createCustomerToken, mint, tokenRequest } from '../helpers/app.js'
 import { gbCartUpdate, gbOrder, gbSession, seTokenOrder } from '../helpers/data.js'
 import { listen } from '../helpers/socket.js'
+import { withoutCoverageLoader } from '../helpers/spawn.js'
 
 /**
  * Klarna clients that no one on this project wrote, unmodified, each in its own process, against
@@ -22,7 +23,7 @@ async function drive(driver: string, plan: unknown, env: Record<string, string>,
     join(clients, driver),
     JSON.stringify(plan),
   ]
-  const { stdout, stderr } = await run(process.execPath, args, {
+  const { stdout, stderr } = await run(...withoutCoverageLoader(args), {
     env: { ...process.env, ...env },
     cwd: packageRoot,
     timeout: 60000,
