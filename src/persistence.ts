@@ -174,7 +174,7 @@ function collection(domain: Domain, merchant: string, kind: Kind): Table<unknown
   return domain.store.merchant(merchant)[kind] as Table<unknown>
 }
 
-/** Values read from the file, one frozen object per distinct value and field (at most 4,096 in all). */
+/** Values read from the file while it is read: one frozen object per distinct value and field (at most 4,096). */
 const loadedValues = new WeakMap<Domain, Map<string, unknown>>()
 
 /**
@@ -362,6 +362,9 @@ export function loadState(domain: Domain, file: string): { loaded: boolean; gene
       throw new StateFileError(`damaged state file: ${err.message}. Fix or remove it; it was not changed.`)
     }
     throw err
+  } finally {
+    // The records keep the shared values; the table that found them is not needed after the load.
+    loadedValues.delete(domain)
   }
 }
 
