@@ -106,25 +106,49 @@ function hashWords(words: Int32Array, at: number): number {
   return h ^ (h >>> 15)
 }
 
-/** The shared values of one field: 1-based indexes (0 is "absent"). */
+/**
+ * The shared values of one field: 1-based indexes (0 is "absent"). Most fields of a merchant's
+ * records hold one to three values, so the first is kept alone, the rest in a list made for the
+ * second, and a Map made past eight (an array's first growth alone is 17 slots, about 150 bytes a
+ * field, which a merchant with a few records would pay about twenty times).
+ */
 class Shared {
-  readonly values: unknown[] = [undefined]
-  /** Made past a few values: most fields of a merchant's records hold one to three. */
+  #first: unknown
+  #more: unknown[] | undefined
   #index: Map<unknown, number> | undefined
+  #count = 0
+
+  /** The value at `index` (1 or more). */
+  at(index: number): unknown {
+    return index === 1 ? this.#first : this.#more![index - 2]
+  }
+
+  /** The value's index if it is kept, else 0. */
+  #find(value: unknown): number {
+    if (this.#index !== undefined) return this.#index.get(value) ?? 0
+    if (this.#count === 0) return 0
+    if (this.#first === value) return 1
+    const at = this.#more?.indexOf(value) ?? -1
+    return at < 0 ? 0 : at + 2
+  }
 
   /** The value's index, or 0 if it cannot be shared (the row keeps it in its extras). */
   indexOf(value: unknown): number {
-    const known = this.#index === undefined ? this.values.indexOf(value, 1) : (this.#index.get(value) ?? -1)
+    const known = this.#find(value)
     if (known > 0) return known
     const shareable =
       (typeof value === 'string' && value.length <= sharedStringLength) ||
       typeof value === 'boolean' ||
       (typeof value === 'object' && value !== null && Object.isFrozen(value))
-    if (!shareable || this.values.length > sharedLimit) return 0
-    this.values.push(value)
-    const index = this.values.length - 1
+    if (!shareable || this.#count >= sharedLimit) return 0
+    const index = ++this.#count
+    if (index === 1) this.#first = value
+    else (this.#more ??= []).push(value)
     if (this.#index !== undefined) this.#index.set(value, index)
-    else if (this.values.length > 8) this.#index = new Map(this.values.map((v, i) => [v, i]))
+    else if (index > 8) {
+      this.#index = new Map([[this.#first, 1]])
+      this.#more!.forEach((v, i) => this.#index!.set(v, i + 2))
+    }
     return index
   }
 }
@@ -496,7 +520,7 @@ export class PackedCollection<V extends object> implements Table<V> {
         if (!Number.isNaN(v)) record[name] = v
       } else {
         const index = chunk.shared[sharedAt + i]!
-        if (index !== 0) record[name] = this.#shared[i]!.values[index]
+        if (index !== 0) record[name] = this.#shared[i]!.at(index)
       }
     }
     const extras = this.#extras?.get(row)
