@@ -72,6 +72,7 @@ async function measure(name) {
 }
 
 const fmt = (x, digits = 2) => x.toFixed(digits)
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
 const rps = (r) => r.requests.average
 
 async function oneRun(i) {
@@ -185,7 +186,6 @@ async function soak(total) {
   await load(server.url, requests, total)
   clearInterval(timer)
   await stop(server)
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
   const first = median(samples.slice(0, 6))
   const last = median(samples.slice(-6))
   console.log(
@@ -249,7 +249,6 @@ async function mixedSoak(total) {
   )
   clearInterval(timer)
   await stop(server)
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
   const window = (xs) => ({ rss: median(xs.map((x) => x.rss)), records: median(xs.map((x) => x.records)) })
   const first = window(samples.slice(0, 6))
   const last = window(samples.slice(-6))
