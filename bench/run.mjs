@@ -72,6 +72,9 @@ async function measure(name) {
 }
 
 const fmt = (x, digits = 2) => x.toFixed(digits)
+/** The RSS of process `pid`, in MB (Linux). */
+const rssMb = (pid) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
 const rps = (r) => r.requests.average
 
@@ -142,8 +145,6 @@ function memoryMb() {
 
 async function soak(total) {
   const server = await start('mock')
-  const rssOf = () =>
-    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
   const [authorization] = await mint(server.url, 1)
   const token = (
     await (
@@ -180,7 +181,7 @@ async function soak(total) {
   ]
   const samples = []
   const timer = setInterval(() => {
-    samples.push(rssOf())
+    samples.push(rssMb(server.child.pid))
     console.log(`${samples.length * 10}s rss ${fmt(samples.at(-1), 1)} MB`)
   }, 10_000)
   await load(server.url, requests, total)
@@ -202,8 +203,6 @@ async function soak(total) {
  */
 async function mixedSoak(total) {
   const server = await start('mock')
-  const rssOf = () =>
-    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
   let records = 0
   const requests = [
     {
@@ -238,7 +237,7 @@ async function mixedSoak(total) {
   ]
   const samples = []
   const timer = setInterval(() => {
-    samples.push({ rss: rssOf(), records })
+    samples.push({ rss: rssMb(server.child.pid), records })
     console.log(`${samples.length * 10}s rss ${fmt(samples.at(-1).rss, 1)} MB, ${records} records kept`)
   }, 10_000)
   const result = await new Promise((resolve, reject) =>

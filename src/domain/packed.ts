@@ -98,6 +98,10 @@ function formatUuid(words: Int32Array, at: number): string {
   return text.toString('latin1', 0, 36)
 }
 
+/** Whether the four words at `at` are the nil UUID: a uuid field's "absent" (a nil UUID value goes to the extras). */
+const isNil = (words: Int32Array, at: number): boolean =>
+  (words[at]! | words[at + 1]! | words[at + 2]! | words[at + 3]!) === 0
+
 function hashWords(words: Int32Array, at: number): number {
   let h = Math.imul(words[at]! ^ 0x9e3779b9, 0x85ebca6b)
   h = Math.imul(h ^ words[at + 1]!, 0xc2b2ae35)
@@ -471,7 +475,7 @@ export class PackedCollection<V extends object> implements Table<V> {
       const at = inChunk * this.#wordStride + 4 * (i + 1)
       const v = value[name]
       const kept = typeof v === 'string' && parseUuid(v, words, at)
-      if (kept && (words[at]! | words[at + 1]! | words[at + 2]! | words[at + 3]!) !== 0) continue
+      if (kept && !isNil(words, at)) continue
       words.fill(0, at, at + 4)
       if (v !== undefined) extra(name, v)
     }
@@ -512,7 +516,7 @@ export class PackedCollection<V extends object> implements Table<V> {
       const [name, kind, i] = order[f]!
       if (kind === 'uuid') {
         const at = wordAt + 4 * (i + 1)
-        if ((words[at]! | words[at + 1]! | words[at + 2]! | words[at + 3]!) !== 0) {
+        if (!isNil(words, at)) {
           record[name] = formatUuid(words, at)
         }
       } else if (kind === 'number') {
