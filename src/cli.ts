@@ -47,6 +47,8 @@ Options (environment variable in brackets):
   --request-timeout S          seconds for a request's headers and body to arrive, then 408
                                [KLARNA_MOCK_REQUEST_TIMEOUT] (default ${defaults.requestTimeoutSeconds})
   --journal-limit N            requests kept by GET /_mock/requests, 0 = off [KLARNA_MOCK_JOURNAL_LIMIT] (default 1000)
+  --fast-lane on|off           answer plain token reads and customer-token creation without Fastify's
+                               per-request hooks (the same answers) [KLARNA_MOCK_FAST_LANE] (default on)
   --log-level LEVEL            fatal, error, warn, info, debug, trace or silent [LOG_LEVEL] (default info)
                                LOG_FORMAT=json: JSON lines even on a terminal (default: one readable
                                line per request on a terminal, JSON lines otherwise)
@@ -107,6 +109,7 @@ const valued = [
   'admin-credentials',
   'link-secret',
   'journal-limit',
+  'fast-lane',
   'durability',
   'request-timeout',
 ]
@@ -154,6 +157,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         'admin-credentials': { type: 'string' },
         'link-secret': { type: 'string' },
         'journal-limit': { type: 'string' },
+        'fast-lane': { type: 'string' },
         durability: { type: 'string' },
         'request-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -238,6 +242,11 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     ['write', 'fsync'],
   )
   const requestTimeout = v['request-timeout'] ?? env.KLARNA_MOCK_REQUEST_TIMEOUT
+  const fastLane = oneOf(
+    named('fast-lane', 'KLARNA_MOCK_FAST_LANE'),
+    v['fast-lane'] ?? env.KLARNA_MOCK_FAST_LANE ?? 'on',
+    ['on', 'off'],
+  )
   const scenarioDirs = v.scenarios ?? (env.KLARNA_MOCK_SCENARIOS ?? '').split(':').filter((d) => d !== '')
   return {
     port,
@@ -264,6 +273,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       ...(linkSecret === undefined || linkSecret === '' ? {} : { linkSecret }),
       ...(unauthorizedBody === undefined ? {} : { unauthorizedBody }),
       callbacks: { enabled: callbacks === 'on' },
+      fastLane: fastLane === 'on',
       ...(stateFile === undefined || stateFile === '' ? {} : { stateFile, durability }),
       ...(requestTimeout === undefined
         ? {}

@@ -63,6 +63,12 @@ export interface MockOptions {
   rateLimits?: RateLimitProfile
   /** Time for a request (headers and body) to arrive, in seconds (408 beyond). */
   requestTimeoutSeconds?: number
+  /**
+   * Answer token reads and customer-token creation that ask nothing unusual without Fastify's
+   * per-request machinery (src/http/fast-lane.ts; the same answers, faster). Default true; false
+   * sends every call through Fastify.
+   */
+  fastLane?: boolean
 }
 
 export const defaults = {
@@ -123,6 +129,7 @@ const optionKinds: Record<keyof MockOptions, string> = {
   bodyLimit: 'count',
   rateLimits: 'off|playground|production',
   requestTimeoutSeconds: 'seconds',
+  fastLane: 'boolean',
 }
 
 /** What people write for an option that has another name. */
@@ -185,6 +192,9 @@ export function checkOptions(options: Record<string, unknown>): ResolvedOptions 
         if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
           throw bad('a list of folder paths')
         }
+        break
+      case 'boolean':
+        if (typeof value !== 'boolean') throw bad('true or false')
         break
       case 'logger':
         if (typeof value !== 'boolean' && (typeof value !== 'object' || value === null)) {

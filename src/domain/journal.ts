@@ -65,6 +65,67 @@ export function keepBody(text: string): { body: KeptBody; truncated: boolean } {
 
 export const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max) : text)
 
+/** A call's entry as it arrives: the kept headers (clipped), the path, no answer yet. */
+export function openEntry(
+  correlationId: string,
+  timeMs: number,
+  method: string,
+  url: string,
+  operation: string | undefined,
+  requestHeaders: Readonly<Record<string, string | string[] | undefined>>,
+): JournalEntry {
+  const headers: Record<string, string> = {}
+  for (const name of keptHeaders) {
+    const v = requestHeaders[name]
+    if (typeof v === 'string') headers[name] = clip(v, MAX_HEADER_CHARS)
+  }
+  return {
+    correlation_id: correlationId,
+    timeMs,
+    method,
+    path: clip(url, MAX_PATH_CHARS),
+    merchant: null,
+    operation: operation ?? null,
+    status: null,
+    scenario: null,
+    fault: null,
+    request_headers: headers,
+    requestBody: null,
+    requestBodyTruncated: false,
+    responseBody: null,
+    responseBodyTruncated: false,
+  }
+}
+
+/** The body as it came, before parsing and validation change anything. */
+export function keepRequestBody(entry: JournalEntry, text: string): void {
+  if (text === '') return
+  const kept = keepBody(text)
+  entry.requestBody = kept.body
+  entry.requestBodyTruncated = kept.truncated
+}
+
+/**
+ * The answer: its status and body, the merchant once known ('' : none), and the time on that
+ * merchant's virtual clock (`timeMs`, given by the caller: the domain's clock is not known here).
+ */
+export function answerEntry(
+  entry: JournalEntry,
+  merchant: string,
+  timeMs: number | undefined,
+  status: number,
+  payload: unknown,
+): void {
+  entry.merchant = merchant === '' ? null : merchant
+  if (timeMs !== undefined) entry.timeMs = timeMs
+  entry.status = status
+  if (typeof payload === 'string' && payload !== '') {
+    const kept = keepBody(payload)
+    entry.responseBody = kept.body
+    entry.responseBodyTruncated = kept.truncated
+  }
+}
+
 /** Depth of a parsed JSON value, without recursion. */
 function depthOf(value: unknown, limit: number): number {
   let max = 0

@@ -153,6 +153,11 @@ export class Scenarios {
     this.#armed.set(merchant, list)
   }
 
+  /** Whether anything is armed for this merchant (whatever the call): a check that takes nothing. */
+  hasArmed(merchant: string): boolean {
+    return this.#armed.has(merchant)
+  }
+
   /** Takes one use of the first armed scenario that fits this call, if any. */
   takeArmed(merchant: string, operation: string): Scenario | undefined {
     const list = this.#armed.get(merchant)

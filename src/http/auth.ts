@@ -27,6 +27,26 @@ function equal(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
+/** Who a Basic username and password are: the merchant, and whether it is the operator; undefined: refused. */
+export function checkCredentials(
+  credentials: Credentials,
+  admin: AdminCredential | undefined,
+  username: string,
+  password: string,
+): { merchant: string; operator: boolean } | undefined {
+  if (username === '' || password === '') return undefined
+  if (admin !== undefined && username === admin.username) {
+    return equal(admin.password, password) ? { merchant: username, operator: true } : undefined
+  }
+  if (
+    credentials !== null &&
+    !(credentials.has(username) && equal(credentials.get(username) ?? '', password))
+  ) {
+    return undefined
+  }
+  return { merchant: username, operator: false }
+}
+
 /**
  * HTTP Basic auth for every Klarna endpoint and the control API. By default any non-empty
  * username and password pass and the username is the merchant; with a credentials list only the
@@ -44,17 +64,10 @@ export async function registerAuth(
     authenticate: { realm: 'Klarna API' },
     // Callback-style (it runs on every call): done() passes, done(error) refuses.
     validate: (username, password, request, _reply, done) => {
-      if (username === '' || password === '') return done(errors.unauthorized())
-      if (admin !== undefined && username === admin.username) {
-        if (!equal(admin.password, password)) return done(errors.unauthorized())
-        request.operator = true
-      } else if (
-        credentials !== null &&
-        !(credentials.has(username) && equal(credentials.get(username) ?? '', password))
-      ) {
-        return done(errors.unauthorized())
-      }
-      request.merchant = username
+      const who = checkCredentials(credentials, admin, username, password)
+      if (who === undefined) return done(errors.unauthorized())
+      request.merchant = who.merchant
+      request.operator = who.operator
       done()
     },
   })

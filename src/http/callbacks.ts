@@ -21,8 +21,9 @@ export const defaultCallbackOptions: CallbackOptions = {
 /**
  * Sends the callbacks of the outbox once due on the virtual clock: checked after every request
  * and once a second. A 2xx is success; anything else is retried as Klarna does, then given up.
+ * Returns the check (src/http/fast-lane.ts calls it after its answers too).
  */
-export function registerCallbacks(app: FastifyInstance, options: CallbackOptions): void {
+export function registerCallbacks(app: FastifyInstance, options: CallbackOptions): () => void {
   const { outbox } = app.domain
   const sending = new Set<number>()
 
@@ -69,4 +70,5 @@ export function registerCallbacks(app: FastifyInstance, options: CallbackOptions
   const timer = setInterval(tick, 1000)
   timer.unref()
   app.addHook('onClose', async () => clearInterval(timer))
+  return tick
 }

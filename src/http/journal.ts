@@ -1,13 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { clockOf } from '../domain/context.js'
-import {
-  clip,
-  keepBody,
-  keptHeaders,
-  MAX_HEADER_CHARS,
-  MAX_PATH_CHARS,
-  type JournalEntry,
-} from '../domain/journal.js'
+import { answerEntry, keepRequestBody, openEntry, type JournalEntry } from '../domain/journal.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,27 +20,14 @@ export function registerJournal(app: FastifyInstance): void {
   if (!journal.enabled) return
   app.addHook('onRequest', (request, _reply, done) => {
     if (request.url.startsWith('/_mock')) return done()
-    const headers: Record<string, string> = {}
-    for (const name of keptHeaders) {
-      const v = request.headers[name]
-      if (typeof v === 'string') headers[name] = clip(v, MAX_HEADER_CHARS)
-    }
-    const entry: JournalEntry = {
-      correlation_id: request.id,
-      timeMs: app.domain.clock.nowMs(),
-      method: request.method,
-      path: clip(request.url, MAX_PATH_CHARS),
-      merchant: null,
-      operation: request.operation ?? null,
-      status: null,
-      scenario: null,
-      fault: null,
-      request_headers: headers,
-      requestBody: null,
-      requestBodyTruncated: false,
-      responseBody: null,
-      responseBodyTruncated: false,
-    }
+    const entry = openEntry(
+      request.id,
+      app.domain.clock.nowMs(),
+      request.method,
+      request.url,
+      request.operation,
+      request.headers,
+    )
     request.journalEntry = entry
     journal.add(entry)
     done()
@@ -55,15 +35,10 @@ export function registerJournal(app: FastifyInstance): void {
   app.addHook('onSend', (request, reply, payload, done) => {
     const entry = request.journalEntry
     if (entry !== undefined) {
-      entry.merchant = request.merchant === '' ? null : request.merchant
       // The time on the merchant's own virtual clock, once the merchant is known.
-      if (request.merchant !== '') entry.timeMs = clockOf(app.domain, request.merchant).nowMs()
-      entry.status = reply.statusCode
-      if (typeof payload === 'string' && payload !== '') {
-        const kept = keepBody(payload)
-        entry.responseBody = kept.body
-        entry.responseBodyTruncated = kept.truncated
-      }
+      const merchant = request.merchant
+      const timeMs = merchant === '' ? undefined : clockOf(app.domain, merchant).nowMs()
+      answerEntry(entry, merchant, timeMs, reply.statusCode, payload)
     }
     done(null, payload)
   })
@@ -79,8 +54,5 @@ export function registerJournal(app: FastifyInstance): void {
 
 /** Called by the JSON parser with the body text as it came, before anything reads it. */
 export function journalRequestBody(entry: JournalEntry | undefined, text: string): void {
-  if (entry === undefined || text === '') return
-  const kept = keepBody(text)
-  entry.requestBody = kept.body
-  entry.requestBodyTruncated = kept.truncated
+  if (entry !== undefined) keepRequestBody(entry, text)
 }

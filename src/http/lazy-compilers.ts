@@ -29,6 +29,17 @@ export interface LazyCompilers {
   warmUp: () => Promise<number>
   /** Ends a warm-up under way (the app is closing). */
   stop: () => void
+  /**
+   * The function Fastify uses for a route's request part ('params', 'body', …) or answer status
+   * ('200'), once the app is ready: src/http/fast-lane.ts validates and serializes with the very
+   * functions the route does. undefined: the route has none.
+   */
+  routeFunction: <F extends Validate | Serialize>(
+    kind: 'validator' | 'serializer',
+    method: string,
+    url: string,
+    partOrStatus: string,
+  ) => F | undefined
 }
 
 /**
@@ -62,6 +73,9 @@ export function lazyCompilers(): LazyCompilers {
   const serializers = SerializerSelector()
   /** Each schema's compile step; it returns whether it readied it (false: a call already had). */
   const pending: Array<() => boolean> = []
+  const byRoute = new Map<string, Validate | Serialize>()
+  const routeKey = (kind: string, method: string, url: string, part: string): string =>
+    `${kind} ${method} ${url} ${part}`
   let stopped = false
   const warmUp = async (): Promise<number> => {
     let compiled = 0
@@ -102,6 +116,10 @@ export function lazyCompilers(): LazyCompilers {
         }
         // Fastify hands an Ajv function (one with schemaEnv) its parent, so that it may replace the root.
         lazy.schemaEnv = true
+        byRoute.set(
+          routeKey('validator', routeSchema.method ?? '', routeSchema.url ?? '', routeSchema.httpPart ?? ''),
+          lazy,
+        )
         return lazy
       }
     },
@@ -114,12 +132,23 @@ export function lazyCompilers(): LazyCompilers {
           routeSchema.schema,
           () => compile(routeSchema) as Serialize,
         )
-        return (data) => serializer()(data)
+        const serialize: Serialize = (data) => serializer()(data)
+        byRoute.set(
+          routeKey('serializer', routeSchema.method, routeSchema.url, String(routeSchema.httpStatus)),
+          serialize,
+        )
+        return serialize
       }
     },
   } as unknown as CompilersFactory
   const stop = (): void => {
     stopped = true
   }
-  return { factory, warmUp, stop }
+  const routeFunction = <F extends Validate | Serialize>(
+    kind: 'validator' | 'serializer',
+    method: string,
+    url: string,
+    partOrStatus: string,
+  ): F | undefined => byRoute.get(routeKey(kind, method, url, partOrStatus)) as F | undefined
+  return { factory, warmUp, stop, routeFunction }
 }

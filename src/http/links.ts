@@ -1,13 +1,21 @@
+import type { Socket } from 'node:net'
 import type { FastifyRequest } from 'fastify'
 
-/** Base of the links the mock hands out: --public-url, else the origin the caller used. */
-export function baseUrl(request: FastifyRequest): string {
-  const configured = request.server.mockOptions.publicBaseUrl
+/**
+ * Base of the links the mock hands out: --public-url (`configured`), else the origin the caller
+ * used: its Host header, or for an HTTP/1.0 client that sent none, the address the request came to.
+ */
+export function originOf(configured: string | undefined, host: string | undefined, socket: Socket): string {
   if (configured !== undefined && configured !== '') return configured.replace(/\/+$/, '')
-  // An HTTP/1.0 client may send no Host header: fall back to the address the request came to.
-  const host =
-    request.host !== undefined && request.host !== ''
-      ? request.host
-      : `${request.socket.localAddress ?? '127.0.0.1'}:${request.socket.localPort ?? ''}`
-  return `${request.protocol}://${host}`
+  const protocol = (socket as Socket & { encrypted?: boolean }).encrypted === true ? 'https' : 'http'
+  const where =
+    host !== undefined && host !== ''
+      ? host
+      : `${socket.localAddress ?? '127.0.0.1'}:${socket.localPort ?? ''}`
+  return `${protocol}://${where}`
+}
+
+/** originOf() for a request Fastify routed. */
+export function baseUrl(request: FastifyRequest): string {
+  return originOf(request.server.mockOptions.publicBaseUrl, request.host, request.socket)
 }

@@ -3,6 +3,7 @@ import { cancelAuthorization } from '../../domain/authorizations.js'
 import { createOrderFromAuthorization } from '../../domain/authorization-orders.js'
 import { createCustomerToken } from '../../domain/tokenize.js'
 import { createSession, createdSessionView, readSession, updateSession } from '../../domain/sessions.js'
+import { replayedBody } from '../../http/fast-lane.js'
 import { baseUrl } from '../../http/links.js'
 import { rateLimitHooks } from '../../http/rate-limits.js'
 import { scenarioHooks } from '../../http/scenarios.js'
@@ -136,6 +137,8 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/payments/v1/authorizations/:authorizationToken/customer-token',
     {
+      // The body the fast lane read before handing the call over (src/http/fast-lane.ts).
+      preParsing: replayedBody,
       schema: {
         operationId: 'purchaseToken',
         tags,

@@ -1,0 +1,425 @@
+import t, { type Test } from 'tap'
+import { connect } from 'node:net'
+import { Writable } from 'node:stream'
+import type { FastifyInstance } from 'fastify'
+import { basic, tokenRequest } from '../helpers/app.js'
+import { listen, names, raw, type RawResponse } from '../helpers/socket.js'
+import type { MockOptions } from '../../dist/config.js'
+import { readConfig } from '../../dist/cli.js'
+import { buildApp } from '../../dist/app.js'
+
+/**
+ * src/http/fast-lane.ts answers plain token reads and customer-token creations without Fastify's
+ * hooks. Each case runs on two servers, one with the lane and one without (`fastLane: false`), on
+ * the same frozen clock: status, header names in order, header values, body and journal entry must
+ * be the same but for what is random (ids, the signed link, the date), and the lane's counts say
+ * which path answered, so that a lane that never answers fails too.
+ */
+
+const json = { authorization: basic(), 'content-type': 'application/json' }
+const tokenBody = JSON.stringify(tokenRequest({ description: 'Sub' }))
+const frozen = Date.parse('2026-11-28T10:00:00Z')
+
+/** Ids, signed links and dates made comparable. */
+const normal = (text: string): string =>
+  text
+    .replace(/%2D/g, '-')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID')
+    .replace(/link=[\w.-]+/g, 'link=LINK')
+    .replace(/127\.0\.0\.1:\d+/g, 'HOST')
+
+function shape(r: RawResponse): { status: number; head: string[][]; body: string } {
+  const head: string[][] = []
+  for (let i = 0; i < r.rawHeaders.length; i += 2) {
+    const name = r.rawHeaders[i] as string
+    head.push([name, name === 'Date' ? 'DATE' : normal(r.rawHeaders[i + 1] as string)])
+  }
+  return { status: r.status, head, body: normal(r.body) }
+}
+
+interface Server {
+  app: FastifyInstance
+  port: number
+}
+
+async function pair(t: Test, options: MockOptions = {}): Promise<[Server, Server]> {
+  const base = { now: () => frozen, linkSecret: 'same', ...options }
+  const lane = await listen(t, base)
+  const plain = await listen(t, { ...base, fastLane: false })
+  t.ok(lane.app.fastLane, 'the lane is on by default')
+  t.notOk(plain.app.fastLane, 'fastLane: false turns it off')
+  return [lane, plain]
+}
+
+async function mintOn(t: Test, port: number, body: Record<string, unknown> = {}): Promise<string> {
+  const r = await raw(port, 'POST', '/_mock/authorizations', json, [JSON.stringify(body)])
+  t.equal(r.status, 200, `mint: ${r.body}`)
+  return (JSON.parse(r.body) as { authorization_token: string }).authorization_token
+}
+
+async function lastEntry(port: number): Promise<unknown> {
+  const r = await raw(port, 'GET', '/_mock/requests?limit=1', { authorization: json.authorization })
+  const entry = (JSON.parse(r.body) as unknown[])[0]
+  return entry === undefined ? null : JSON.parse(normal(JSON.stringify(entry)))
+}
+
+/** The same call on both servers (`path` given the server's own authorization token); both answers. */
+async function both(
+  t: Test,
+  servers: [Server, Server],
+  what: string,
+  call: (server: Server) => Promise<RawResponse>,
+): Promise<[RawResponse, RawResponse]> {
+  const [a, b] = [await call(servers[0]), await call(servers[1])]
+  t.same(shape(a), shape(b), `${what}: the same answer with and without the lane`)
+  t.same(
+    await lastEntry(servers[0].port),
+    await lastEntry(servers[1].port),
+    `${what}: the same journal entry`,
+  )
+  return [a, b]
+}
+
+const counts = (s: Server): { answered: number; handedOver: number } => ({
+  ...(s.app.fastLane ?? { answered: -1, handedOver: -1 }),
+})
+
+t.test('a customer token created and read: the same answers and journal, answered by the lane', async (t) => {
+  const servers = await pair(t)
+  const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
+  const [created] = await both(t, servers, 'creation', (s) =>
+    raw(s.port, 'POST', `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`, json, [
+      tokenBody,
+    ]),
+  )
+  t.equal(created.status, 200)
+  t.same(names(created), [
+    'Content-Type',
+    'Content-Length',
+    'Klarna-Correlation-Id',
+    'Date',
+    'Connection',
+    'Keep-Alive',
+  ])
+  const tokens = await Promise.all(
+    servers.map(async (s) => {
+      const r = await raw(s.port, 'GET', '/_mock/requests?limit=1', { authorization: json.authorization })
+      const entry = (JSON.parse(r.body) as Array<{ response_body: { token_id: string } }>)[0]
+      return entry?.response_body.token_id as string
+    }),
+  )
+  const [read] = await both(t, servers, 'read', (s) =>
+    raw(s.port, 'GET', `/customer-token/v1/tokens/${tokens[servers.indexOf(s)]}`, {
+      authorization: json.authorization,
+    }),
+  )
+  t.equal(read.status, 200)
+  t.match(JSON.parse(read.body), { status: 'ACTIVE' })
+  t.same(counts(servers[0]), { answered: 2, handedOver: 0 }, 'both answered by the lane')
+
+  // The state after: the authorization is consumed, on both paths alike.
+  await both(t, servers, 'the authorization again', (s) =>
+    raw(s.port, 'POST', `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`, json, [
+      tokenBody,
+    ]),
+  )
+  t.same(counts(servers[0]), { answered: 2, handedOver: 1 }, 'the 403 was handed to Fastify with its body')
+})
+
+t.test('calls the lane answers, hands over or leaves to Fastify: the answer Fastify gives', async (t) => {
+  const servers = await pair(t)
+  const path = (_s: Server, token: string) => `/payments/v1/authorizations/${token}/customer-token`
+  // lane: answered by the lane (1), handed to Fastify after the lane read the body (-1), left (0).
+  const cases: Array<{
+    what: string
+    mint?: Record<string, unknown>
+    headers?: Record<string, string>
+    body?: string[]
+    /** Sent with a Content-Length (default) or in chunks. */
+    chunked?: boolean
+    path?: (s: Server, token: string) => string
+    lane: 1 | 0 | -1
+    status: number
+  }> = [
+    { what: 'a plain creation', lane: 1, status: 200 },
+    { what: 'a chunked body', chunked: true, lane: 1, status: 200 },
+    {
+      what: 'a body in three chunks',
+      body: [tokenBody.slice(0, 9), tokenBody.slice(9, 30), tokenBody.slice(30)],
+      chunked: true,
+      lane: 1,
+      status: 200,
+    },
+    {
+      what: 'nulls for fields not given',
+      body: [JSON.stringify({ ...tokenRequest(), billing_address: null })],
+      lane: 1,
+      status: 200,
+    },
+    {
+      what: 'a charset on the JSON type',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      lane: 1,
+      status: 200,
+    },
+    {
+      what: 'fields Klarna does not define',
+      body: [JSON.stringify({ ...tokenRequest(), surplus: { a: 1 } })],
+      lane: 1,
+      status: 200,
+    },
+    { what: 'a body that is not JSON', body: ['{"purchase_country":'], lane: -1, status: 400 },
+    { what: 'an empty JSON object', body: ['{}'], lane: -1, status: 400 },
+    { what: 'an empty chunked body', body: [], chunked: true, lane: -1, status: 400 },
+    { what: 'a body that poisons __proto__', body: ['{"__proto__":{"x":1}}'], lane: -1, status: 400 },
+    {
+      what: 'a wrong field type',
+      body: [JSON.stringify(tokenRequest({ intended_use: 7 }))],
+      lane: -1,
+      status: 400,
+    },
+    {
+      what: "a purchase country not the session's",
+      body: [
+        JSON.stringify(tokenRequest({ purchase_country: 'DE', purchase_currency: 'EUR', locale: 'de-DE' })),
+      ],
+      lane: -1,
+      status: 400,
+    },
+    { what: 'an unknown authorization', path: (s) => path(s, 'no-such-token'), lane: -1, status: 404 },
+    {
+      what: 'a chunked body over 64 KiB',
+      body: [JSON.stringify({ ...tokenRequest(), surplus: 'x'.repeat(70_000) })],
+      chunked: true,
+      lane: -1,
+      status: 200,
+    },
+    {
+      what: 'a Content-Length over 64 KiB',
+      body: [JSON.stringify({ ...tokenRequest(), surplus: 'x'.repeat(70_000) })],
+      lane: 0,
+      status: 200,
+    },
+    {
+      what: 'a scenario header',
+      headers: { 'Klarna-Mock-Scenario': 'authorization-consumed' },
+      lane: 0,
+      status: 403,
+    },
+    {
+      what: 'a scenario sticky to the authorization',
+      mint: { scenario: 'authorization-consumed' },
+      lane: 0,
+      status: 403,
+    },
+    { what: 'a query string', path: (s, token) => `${path(s, token)}?x=1`, lane: 0, status: 200 },
+    {
+      what: 'a percent-encoded token',
+      path: (s, token) => path(s, token.replace(/-/g, '%2D')),
+      lane: 0,
+      status: 200,
+    },
+    {
+      what: 'the scheme in lower case',
+      headers: { authorization: json.authorization.replace('Basic', 'basic') },
+      lane: 0,
+      status: 200,
+    },
+    { what: 'no credentials', headers: { authorization: '' }, lane: 0, status: 401 },
+    { what: 'an empty password', headers: { authorization: basic('merchant-a', '') }, lane: 0, status: 401 },
+    { what: 'a text/plain body', headers: { 'content-type': 'text/plain' }, lane: 0, status: 400 },
+  ]
+  for (const c of cases) {
+    const before = counts(servers[0])
+    const auths = [await mintOn(t, servers[0].port, c.mint), await mintOn(t, servers[1].port, c.mint)]
+    const body = c.body ?? [tokenBody]
+    const [a] = await both(t, servers, c.what, (s) => {
+      const headers: Record<string, string> = { ...json, ...c.headers }
+      if (headers.authorization === '') delete headers.authorization
+      if (c.chunked !== true) headers['content-length'] = String(Buffer.byteLength(body.join('')))
+      return raw(
+        s.port,
+        'POST',
+        (c.path ?? path)(s, auths[servers.indexOf(s)] as string),
+        headers,
+        body,
+        c.chunked === true ? { chunked: true } : {},
+      )
+    })
+    t.equal(a.status, c.status, `${c.what}: ${a.status}`)
+    const after = counts(servers[0])
+    t.same(
+      [after.answered - before.answered, after.handedOver - before.handedOver],
+      c.lane === 1 ? [1, 0] : c.lane === -1 ? [0, 1] : [0, 0],
+      `${c.what}: ${c.lane === 1 ? 'answered by the lane' : c.lane === -1 ? 'handed over with its body' : 'left to Fastify'}`,
+    )
+  }
+  // Reads the lane leaves alone.
+  const token = 'no-such-token'
+  await both(t, servers, 'an unknown token', (s) =>
+    raw(s.port, 'GET', `/customer-token/v1/tokens/${token}`, { authorization: json.authorization }),
+  )
+  await both(t, servers, 'a token id too long', (s) =>
+    raw(s.port, 'GET', `/customer-token/v1/tokens/${'x'.repeat(300)}`, { authorization: json.authorization }),
+  )
+})
+
+t.test('an armed scenario plays through Fastify; once played, the lane answers again', async (t) => {
+  const servers = await pair(t)
+  for (const s of servers) {
+    const r = await raw(s.port, 'POST', '/_mock/scenarios/arm', json, [
+      JSON.stringify({ name: 'authorization-consumed' }),
+    ])
+    t.equal(r.status, 200, r.body)
+  }
+  const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
+  const call = (s: Server) =>
+    raw(s.port, 'POST', `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`, json, [
+      tokenBody,
+    ])
+  const [armed] = await both(t, servers, 'armed', call)
+  t.equal(armed.status, 403)
+  t.equal(armed.headers['klarna-mock-scenario-applied'], 'authorization-consumed')
+  t.same(counts(servers[0]), { answered: 0, handedOver: 0 })
+  const [after] = await both(t, servers, 'after it played', call)
+  t.equal(after.status, 200)
+  t.same(counts(servers[0]), { answered: 1, handedOver: 0 })
+})
+
+t.test(
+  "with a credentials list, only listed pairs pass the lane; another merchant's token is not found",
+  async (t) => {
+    const servers = await pair(t, { credentials: ['merchant-a:secret', 'merchant-b:other'] })
+    const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
+    await both(t, servers, 'a wrong password', (s) =>
+      raw(
+        s.port,
+        'POST',
+        `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`,
+        { ...json, authorization: basic('merchant-a', 'wrong') },
+        [tokenBody],
+      ),
+    )
+    await both(t, servers, 'another merchant', (s) =>
+      raw(
+        s.port,
+        'POST',
+        `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`,
+        { ...json, authorization: basic('merchant-b', 'other') },
+        [tokenBody],
+      ),
+    )
+    t.same(
+      counts(servers[0]),
+      { answered: 0, handedOver: 1 },
+      'merchant-b passed, its call was handed over (403)',
+    )
+    const [ok] = await both(t, servers, 'the right pair', (s) =>
+      raw(s.port, 'POST', `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`, json, [
+        tokenBody,
+      ]),
+    )
+    t.equal(ok.status, 200)
+    t.same(counts(servers[0]), { answered: 1, handedOver: 1 })
+  },
+)
+
+t.test('the request log has the same line for a call the lane answered', async (t) => {
+  const lines: Array<Record<string, unknown>> = []
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) {
+        if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>)
+      }
+      done()
+    },
+  })
+  const servers = await pair(t, { logger: { level: 'info', stream } })
+  const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
+  for (const s of servers) {
+    lines.length = 0
+    await raw(
+      s.port,
+      'POST',
+      `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`,
+      json,
+      [tokenBody],
+    )
+    const line = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('POST /payments'))
+    t.ok(line, 'a line for the call')
+    t.same(
+      Object.keys(line ?? {}).filter((k) => !['pid', 'hostname'].includes(k)),
+      ['level', 'time', 'correlation_id', 'method', 'url', 'status', 'merchant', 'ms', 'msg'],
+    )
+    t.match(line, {
+      level: 30,
+      status: 200,
+      merchant: 'merchant-a',
+      msg: /^POST \/payments\/v1\/authorizations\/[\w-]+\/customer-token 200 \d+ms merchant=merchant-a [0-9a-f-]{36}$/,
+    })
+    t.equal((line?.msg as string).slice(-36), line?.correlation_id)
+  }
+  t.same(counts(servers[0]), { answered: 1, handedOver: 0 })
+})
+
+t.test(
+  'a client that goes away in the middle of its body: nothing created, the server goes on',
+  async (t) => {
+    const [lane] = await pair(t)
+    const auth = await mintOn(t, lane.port)
+    await new Promise<void>((resolve) => {
+      const socket = connect(lane.port, '127.0.0.1', () => {
+        socket.write(
+          `POST /payments/v1/authorizations/${auth}/customer-token HTTP/1.1\r\nHost: x\r\nAuthorization: ${json.authorization}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${tokenBody.length}\r\n\r\n${tokenBody.slice(0, 20)}`,
+        )
+        setTimeout(() => socket.destroy(), 50)
+      })
+      socket.on('close', () => resolve())
+    })
+    // Until the server has seen the close and handed the call over.
+    for (let i = 0; i < 200 && counts(lane).handedOver === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    t.same(counts(lane), { answered: 0, handedOver: 1 }, 'handed to Fastify with what came')
+    const ok = await raw(lane.port, 'POST', `/payments/v1/authorizations/${auth}/customer-token`, json, [
+      tokenBody,
+    ])
+    t.equal(ok.status, 200, 'the authorization was not consumed: it makes a token now')
+    t.same(counts(lane), { answered: 1, handedOver: 1 })
+  },
+)
+
+t.test('a token the lane created is in the state file', async (t) => {
+  const dir = t.testdir({})
+  const stateFile = `${dir}/state.json`
+  const first = await listen(t, { stateFile })
+  const auth = await mintOn(t, first.port)
+  const created = await raw(first.port, 'POST', `/payments/v1/authorizations/${auth}/customer-token`, json, [
+    tokenBody,
+  ])
+  t.same(counts(first), { answered: 1, handedOver: 0 })
+  const tokenId = (JSON.parse(created.body) as { token_id: string }).token_id
+  await first.app.close()
+  const second = await listen(t, { stateFile })
+  const read = await raw(second.port, 'GET', `/customer-token/v1/tokens/${tokenId}`, {
+    authorization: json.authorization,
+  })
+  t.equal(read.status, 200, 'read back after a restart')
+  t.same(counts(second), { answered: 1, handedOver: 0 })
+})
+
+t.test('the lane stays off with rate limits or fsync durability, and on --fast-lane off', async (t) => {
+  const dir = t.testdir({})
+  t.notOk((await listen(t, { rateLimits: 'playground' })).app.fastLane, 'rate limits')
+  t.notOk((await listen(t, { stateFile: `${dir}/fsync.json`, durability: 'fsync' })).app.fastLane, 'fsync')
+  t.ok(
+    (await listen(t, { stateFile: `${dir}/write.json` })).app.fastLane,
+    'a state file with write durability',
+  )
+  t.equal(readConfig([], {}).options.fastLane, true, 'on by default on the command line')
+  t.equal(readConfig(['--fast-lane', 'off'], {}).options.fastLane, false)
+  t.equal(readConfig([], { KLARNA_MOCK_FAST_LANE: 'off' }).options.fastLane, false)
+  t.throws(() => readConfig(['--fast-lane', 'maybe'], {}), /--fast-lane must be one of on, off; got "maybe"/)
+  await t.rejects(buildApp({ fastLane: 'no' as unknown as boolean }), /option fastLane must be true or false/)
+})
