@@ -159,13 +159,9 @@ export function getAuthorization(
   return { authorization, session }
 }
 
-/** Looks the token up without the lifetime check (for scenarios sticky to a token). */
-export function peekAuthorization(
-  domain: Domain,
-  merchant: string,
-  token: string,
-): Authorization | undefined {
-  return domain.store.find(merchant)?.authorizations.get(token)
+/** The scenario sticky to an authorization token, if any (its lifetime not checked); the record is not built. */
+export function stickyScenario(domain: Domain, merchant: string, token: string): string | undefined {
+  return domain.store.find(merchant)?.authorizations.field(token, 'scenario')
 }
 
 /** Klarna's default for customer.type (Payments API spec: "person" unless said otherwise). */

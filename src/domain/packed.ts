@@ -34,6 +34,8 @@ export interface Table<V> extends Iterable<[string, V]> {
   has(key: string): boolean
   set(key: string, value: V): this
   delete(key: string): boolean
+  /** One field of the record under `key`, without building the record; undefined if absent. */
+  field<K extends keyof V & string>(key: string, name: K): V[K] | undefined
   /** Says that the record under `key`, changed in place, is now `value` (if the key is still there). */
   touch(key: string, value: V): void
   /** Deletes every record whose number field `field` `expired` says is past; returns how many went. */
@@ -266,6 +268,31 @@ export class PackedCollection<V extends object> implements Table<V> {
     return row < 0 ? undefined : this.#record(row, key)
   }
 
+  field<K extends keyof V & string>(key: string, name: K): V[K] | undefined {
+    const row = this.#rowOf(key)
+    if (row < 0) return undefined
+    const extras = this.#extras?.get(row)
+    if (extras !== undefined && name in extras) return extras[name] as V[K]
+    if (name === this.#key) return key as V[K]
+    const place = this.#place.get(name)
+    if (place === undefined) return undefined
+    const [kind, i] = place
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!
+    const inChunk = row & IN_CHUNK
+    let value: unknown
+    if (kind === 'uuid') {
+      const at = inChunk * this.#wordStride + 4 * (i + 1)
+      value = isNil(chunk.words, at) ? undefined : formatUuid(chunk.words, at)
+    } else if (kind === 'number') {
+      const v = chunk.numbers[inChunk * this.#numberFields.length + i]!
+      value = Number.isNaN(v) ? undefined : v
+    } else {
+      const index = chunk.shared[inChunk * this.#sharedFields.length + i]!
+      value = index === 0 ? undefined : this.#shared[i]!.at(index)
+    }
+    return value as V[K] | undefined
+  }
+
   set(key: string, value: V): this {
     let row = this.#rowOf(key)
     if (row < 0) row = this.#add(key)
@@ -276,7 +303,11 @@ export class PackedCollection<V extends object> implements Table<V> {
   }
 
   touch(key: string, value: V): void {
-    if (this.has(key)) this.set(key, value)
+    const row = this.#rowOf(key)
+    if (row < 0) return
+    this.#extras?.delete(row)
+    this.#pack(row, key, value as Record<string, unknown>)
+    this.#notify(key)
   }
 
   delete(key: string): boolean {

@@ -76,6 +76,10 @@ export class Collection<V> extends Map<string, V> implements Table<V> {
     return had
   }
 
+  field<K extends keyof V & string>(key: string, name: K): V[K] | undefined {
+    return this.get(key)?.[name]
+  }
+
   touch(key: string, value: V): void {
     if (this.has(key)) this.set(key, value)
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { FastifyInstance, preParsingHookHandler } from 'fastify'
-import { peekAuthorization } from '../domain/authorizations.js'
+import { stickyScenario } from '../domain/authorizations.js'
 import { clockOf } from '../domain/context.js'
 import { answerEntry, keepRequestBody, openEntry } from '../domain/journal.js'
 import { createCustomerToken } from '../domain/tokenize.js'
@@ -249,7 +249,7 @@ export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
     const route = routeFunctions()
     if (route === undefined || !route.createParams({ authorizationToken: token })) return false
     // A scenario sticky to the authorization plays in Fastify's hooks.
-    if (peekAuthorization(domain, merchant, token)?.scenario !== undefined) return false
+    if (stickyScenario(domain, merchant, token) !== undefined) return false
 
     const chunks: Buffer[] = []
     let received = 0

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { errors } from '../domain/errors.js'
-import { peekAuthorization } from '../domain/authorizations.js'
+import { stickyScenario } from '../domain/authorizations.js'
 import type { Scenario } from '../domain/scenario-files.js'
 import { requestTemplate } from '../domain/scenarios.js'
 import type { ErrorStep, FaultStep } from '../schemas/scenario.js'
@@ -44,8 +44,7 @@ function pick(app: FastifyInstance, request: FastifyRequest, operation: string):
   const armed = scenarios.takeArmed(request.merchant, operation)
   if (armed !== undefined) return armed
   const token = (request.params as Record<string, string> | undefined)?.authorizationToken
-  const sticky =
-    token === undefined ? undefined : peekAuthorization(app.domain, request.merchant, token)?.scenario
+  const sticky = token === undefined ? undefined : stickyScenario(app.domain, request.merchant, token)
   if (sticky === undefined) return undefined
   const scenario = scenarios.get(sticky)
   return scenario.appliesTo.includes(operation) ? scenario : undefined

@@ -54,6 +54,14 @@ t.test('a record comes back as it was set, whatever its fields hold', async (t) 
     const expected = { id, ...record }
     t.same(back, expected, what)
     t.same(Object.keys(back ?? {}).sort(), Object.keys(expected).sort(), `${what}: no field more or less`)
+    for (const name of ['id', 'other', 'atMs', 'status', 'address', 'note', 'nested', 'flag'] as const) {
+      t.same(
+        rows.field(id, name),
+        (expected as Record<string, unknown>)[name],
+        `${what}: field ${name} alone`,
+      )
+    }
+    t.equal(rows.field(randomUUID(), 'id'), undefined, `${what}: no field of a record not kept`)
   }
   const { rows } = packed()
   rows.set(id, { id, atMs: Number.NaN })
@@ -162,6 +170,9 @@ t.test('deleteWhere deletes by a number field, in a packed collection as in a Ma
     t.equal(removed, 4, `${what}: 20, 30, 40 and the odd key's 100`)
     t.same(told.sort(), [ids[2], ids[3], ids[4], 'other key'].sort(), `${what}: each told`)
     t.same([...rows.keys()].sort(), [ids[0], ids[1], ids[5]].sort())
+    t.equal(rows.field(ids[1]!, 'atMs'), 10, `${what}: field reads one field`)
+    t.equal(rows.field(ids[1]!, 'status'), undefined, `${what}: a field not set`)
+    t.equal(rows.field(ids[2]!, 'atMs'), undefined, `${what}: a record not kept`)
   }
   const { rows } = packed()
   t.throws(() => rows.deleteWhere('status', () => true), /status is not a number field/)
