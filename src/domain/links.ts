@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /**
  * The links the mock hands out to be opened by a browser without credentials (redirect_url):
@@ -20,15 +20,34 @@ export interface RedirectLink {
   w: string
 }
 
+/** SHA-256's block: HMAC pads its key to it (RFC 2104). */
+const BLOCK = 64
+
 export class LinkSigner {
-  readonly #secret: Buffer
+  /** The key XOR ipad and XOR opad, computed once (RFC 2104): each MAC is then two one-shot hashes. */
+  readonly #innerPad: Buffer
+  readonly #outerPad: Buffer
 
   constructor(secret: string | undefined) {
-    this.#secret = secret === undefined || secret === '' ? randomBytes(32) : Buffer.from(secret, 'utf8')
+    const given = secret === undefined || secret === '' ? randomBytes(32) : Buffer.from(secret, 'utf8')
+    // A key longer than the block is hashed first, as HMAC does.
+    const key = given.length > BLOCK ? createHash('sha256').update(given).digest() : given
+    this.#innerPad = Buffer.alloc(BLOCK, 0x36)
+    this.#outerPad = Buffer.alloc(BLOCK, 0x5c)
+    for (let i = 0; i < key.length; i++) {
+      this.#innerPad[i]! ^= key[i]!
+      this.#outerPad[i]! ^= key[i]!
+    }
   }
 
+  /**
+   * HMAC-SHA256 (the same bytes as `createHmac('sha256', secret)`: test/in-process/links.unit.test.ts),
+   * as two calls of crypto.hash() on the precomputed pads: no Hmac object per link, a customer
+   * token's redirect_url is signed on every creation.
+   */
   #mac(payload: string): Buffer {
-    return createHmac('sha256', this.#secret).update(payload).digest()
+    const inner = hash('sha256', Buffer.concat([this.#innerPad, Buffer.from(payload, 'utf8')]), 'buffer')
+    return hash('sha256', Buffer.concat([this.#outerPad, inner]), 'buffer')
   }
 
   /** The base64url HMAC of `data`. */
