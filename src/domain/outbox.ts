@@ -68,6 +68,11 @@ export class Outbox {
     return this.#items.size
   }
 
+  /** Whether any callback waits to be sent (checked after every answer: most have none). */
+  get hasPending(): boolean {
+    return this.#pending.size > 0
+  }
+
   /** Newest first, all or one merchant's. */
   list(merchant?: string): Callback[] {
     const out: Callback[] = []

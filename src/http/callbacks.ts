@@ -60,7 +60,7 @@ export function registerCallbacks(app: FastifyInstance, options: CallbackOptions
   }
 
   const tick = () => {
-    if (!options.enabled) return
+    if (!options.enabled || !outbox.hasPending) return
     for (const c of outbox.due((merchant) => clockOf(app.domain, merchant).nowMs(), sending)) void send(c)
   }
   app.addHook('onResponse', (_request, _reply, done) => {
