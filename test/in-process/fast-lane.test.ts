@@ -80,6 +80,14 @@ async function both(
   return [a, b]
 }
 
+/** POST …/customer-token on `port` for `authorization`, the body tokenBody. */
+const createToken = (
+  port: number,
+  authorization: string,
+  headers: Record<string, string> = json,
+): Promise<RawResponse> =>
+  raw(port, 'POST', `/payments/v1/authorizations/${authorization}/customer-token`, headers, [tokenBody])
+
 const counts = (s: Server): { answered: number; handedOver: number } => ({
   ...(s.app.fastLane ?? { answered: -1, handedOver: -1 }),
 })
@@ -88,9 +96,7 @@ t.test('a customer token created and read: the same answers and journal, answere
   const servers = await pair(t)
   const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
   const [created] = await both(t, servers, 'creation', (s) =>
-    raw(s.port, 'POST', `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`, json, [
-      tokenBody,
-    ]),
+    createToken(s.port, auths[servers.indexOf(s)] as string),
   )
   t.equal(created.status, 200)
   t.same(names(created), [
@@ -119,9 +125,7 @@ t.test('a customer token created and read: the same answers and journal, answere
 
   // The state after: the authorization is consumed, on both paths alike.
   await both(t, servers, 'the authorization again', (s) =>
-    raw(s.port, 'POST', `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`, json, [
-      tokenBody,
-    ]),
+    createToken(s.port, auths[servers.indexOf(s)] as string),
   )
   t.same(counts(servers[0]), { answered: 2, handedOver: 1 }, 'the 403 was handed to Fastify with its body')
 })
@@ -273,10 +277,7 @@ t.test('an armed scenario plays through Fastify; once played, the lane answers a
     t.equal(r.status, 200, r.body)
   }
   const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
-  const call = (s: Server) =>
-    raw(s.port, 'POST', `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`, json, [
-      tokenBody,
-    ])
+  const call = (s: Server) => createToken(s.port, auths[servers.indexOf(s)] as string)
   const [armed] = await both(t, servers, 'armed', call)
   t.equal(armed.status, 403)
   t.equal(armed.headers['klarna-mock-scenario-applied'], 'authorization-consumed')
@@ -292,22 +293,16 @@ t.test(
     const servers = await pair(t, { credentials: ['merchant-a:secret', 'merchant-b:other'] })
     const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
     await both(t, servers, 'a wrong password', (s) =>
-      raw(
-        s.port,
-        'POST',
-        `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`,
-        { ...json, authorization: basic('merchant-a', 'wrong') },
-        [tokenBody],
-      ),
+      createToken(s.port, auths[servers.indexOf(s)] as string, {
+        ...json,
+        authorization: basic('merchant-a', 'wrong'),
+      }),
     )
     await both(t, servers, 'another merchant', (s) =>
-      raw(
-        s.port,
-        'POST',
-        `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`,
-        { ...json, authorization: basic('merchant-b', 'other') },
-        [tokenBody],
-      ),
+      createToken(s.port, auths[servers.indexOf(s)] as string, {
+        ...json,
+        authorization: basic('merchant-b', 'other'),
+      }),
     )
     t.same(
       counts(servers[0]),
@@ -315,9 +310,7 @@ t.test(
       'merchant-b passed, its call was handed over (403)',
     )
     const [ok] = await both(t, servers, 'the right pair', (s) =>
-      raw(s.port, 'POST', `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`, json, [
-        tokenBody,
-      ]),
+      createToken(s.port, auths[servers.indexOf(s)] as string),
     )
     t.equal(ok.status, 200)
     t.same(counts(servers[0]), { answered: 1, handedOver: 1 })
@@ -338,13 +331,7 @@ t.test('the request log has the same line for a call the lane answered', async (
   const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
   for (const s of servers) {
     lines.length = 0
-    await raw(
-      s.port,
-      'POST',
-      `/payments/v1/authorizations/${auths[servers.indexOf(s)]}/customer-token`,
-      json,
-      [tokenBody],
-    )
+    await createToken(s.port, auths[servers.indexOf(s)] as string)
     const line = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('POST /payments'))
     t.ok(line, 'a line for the call')
     t.same(
@@ -382,9 +369,7 @@ t.test(
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
     t.same(counts(lane), { answered: 0, handedOver: 1 }, 'handed to Fastify with what came')
-    const ok = await raw(lane.port, 'POST', `/payments/v1/authorizations/${auth}/customer-token`, json, [
-      tokenBody,
-    ])
+    const ok = await createToken(lane.port, auth)
     t.equal(ok.status, 200, 'the authorization was not consumed: it makes a token now')
     t.same(counts(lane), { answered: 1, handedOver: 1 })
   },
@@ -395,9 +380,7 @@ t.test('a token the lane created is in the state file', async (t) => {
   const stateFile = `${dir}/state.json`
   const first = await listen(t, { stateFile })
   const auth = await mintOn(t, first.port)
-  const created = await raw(first.port, 'POST', `/payments/v1/authorizations/${auth}/customer-token`, json, [
-    tokenBody,
-  ])
+  const created = await createToken(first.port, auth)
   t.same(counts(first), { answered: 1, handedOver: 0 })
   const tokenId = (JSON.parse(created.body) as { token_id: string }).token_id
   await first.app.close()
