@@ -1,4 +1,6 @@
-import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto'
+// `hash` is read off the namespace: a named import of it would not load on Node before 20.12.
+import * as crypto from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /**
  * The links the mock hands out to be opened by a browser without credentials (redirect_url):
@@ -23,6 +25,12 @@ export interface RedirectLink {
 /** SHA-256's block: HMAC pads its key to it (RFC 2104). */
 const BLOCK = 64
 
+/** SHA-256 of `data` in one call: crypto.hash() where Node has it (20.12 on), else a Hash object. */
+const sha256: (data: Buffer) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'buffer')
+    : (data) => createHash('sha256').update(data).digest()
+
 export class LinkSigner {
   /** The key XOR ipad and XOR opad, computed once (RFC 2104): each MAC is then two one-shot hashes. */
   readonly #innerPad: Buffer
@@ -31,7 +39,7 @@ export class LinkSigner {
   constructor(secret: string | undefined) {
     const given = secret === undefined || secret === '' ? randomBytes(32) : Buffer.from(secret, 'utf8')
     // A key longer than the block is hashed first, as HMAC does.
-    const key = given.length > BLOCK ? createHash('sha256').update(given).digest() : given
+    const key = given.length > BLOCK ? sha256(given) : given
     this.#innerPad = Buffer.alloc(BLOCK, 0x36)
     this.#outerPad = Buffer.alloc(BLOCK, 0x5c)
     for (let i = 0; i < key.length; i++) {
@@ -46,8 +54,8 @@ export class LinkSigner {
    * token's redirect_url is signed on every creation.
    */
   #mac(payload: string): Buffer {
-    const inner = hash('sha256', Buffer.concat([this.#innerPad, Buffer.from(payload, 'utf8')]), 'buffer')
-    return hash('sha256', Buffer.concat([this.#outerPad, inner]), 'buffer')
+    const inner = sha256(Buffer.concat([this.#innerPad, Buffer.from(payload, 'utf8')]))
+    return sha256(Buffer.concat([this.#outerPad, inner]))
   }
 
   /** The base64url HMAC of `data`. */
