@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap'
+import fc from 'fast-check'
 import { connect } from 'node:net'
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
@@ -51,9 +52,15 @@ async function pair(t: Test, options: MockOptions = {}): Promise<[Server, Server
   return [lane, plain]
 }
 
-async function mintOn(t: Test, port: number, body: Record<string, unknown> = {}): Promise<string> {
+/** A new authorization on `port`; a test given as `t` asserts that minting worked, else a failure throws. */
+async function mintOn(
+  t: Test | undefined,
+  port: number,
+  body: Record<string, unknown> = {},
+): Promise<string> {
   const r = await raw(port, 'POST', '/_mock/authorizations', json, [JSON.stringify(body)])
-  t.equal(r.status, 200, `mint: ${r.body}`)
+  if (t !== undefined) t.equal(r.status, 200, `mint: ${r.body}`)
+  else if (r.status !== 200) throw new Error(`mint: ${r.status} ${r.body}`)
   return (JSON.parse(r.body) as { authorization_token: string }).authorization_token
 }
 
@@ -406,3 +413,73 @@ t.test('the lane stays off with rate limits or fsync durability, and on --fast-l
   t.throws(() => readConfig(['--fast-lane', 'maybe'], {}), /--fast-lane must be one of on, off; got "maybe"/)
   await t.rejects(buildApp({ fastLane: 'no' as unknown as boolean }), /option fastLane must be true or false/)
 })
+
+t.test(
+  'random creation bodies (fast-check): the same answer and journal with and without the lane',
+  async (t) => {
+    const servers = await pair(t)
+    const valid = tokenRequest({ description: 'Sub' })
+    // A valid body with fields dropped, set to null or replaced by random JSON, plus stray fields;
+    // or any JSON at all; or text that is not JSON.
+    const value = fc.oneof(
+      fc.constant(null),
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom('SE', 'DE', 'sv-SE'),
+    )
+    const body = fc.oneof(
+      fc
+        .record({
+          drop: fc.subarray(Object.keys(valid)),
+          set: fc.dictionary(
+            fc.constantFrom(...Object.keys(valid), 'customer', 'billing_address', 'extra'),
+            value,
+            {
+              maxKeys: 3,
+            },
+          ),
+        })
+        .map(({ drop, set }) => {
+          const out: Record<string, unknown> = { ...valid }
+          for (const key of drop) delete out[key]
+          return JSON.stringify({ ...out, ...set })
+        }),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 40 }),
+    )
+    let answered = 0
+    let handedOver = 0
+    await fc.assert(
+      fc.asyncProperty(body, fc.boolean(), async (text, chunked) => {
+        const before = counts(servers[0])
+        const auths = [await mintOn(undefined, servers[0].port), await mintOn(undefined, servers[1].port)]
+        const answers = await Promise.all(
+          servers.map(async (s, i) => {
+            const headers: Record<string, string> = { ...json }
+            if (!chunked) headers['content-length'] = String(Buffer.byteLength(text))
+            const path = `/payments/v1/authorizations/${auths[i] as string}/customer-token`
+            return await raw(
+              s.port,
+              'POST',
+              path,
+              headers,
+              text === '' ? [] : [text],
+              chunked ? { chunked } : {},
+            )
+          }),
+        )
+        const [a, b] = answers as [RawResponse, RawResponse]
+        if (JSON.stringify(shape(a)) !== JSON.stringify(shape(b))) return false
+        const entries = [await lastEntry(servers[0].port), await lastEntry(servers[1].port)]
+        if (JSON.stringify(entries[0]) !== JSON.stringify(entries[1])) return false
+        const after = counts(servers[0])
+        answered += after.answered - before.answered
+        handedOver += after.handedOver - before.handedOver
+        // Every call the lane took it either answered (200) or handed over (an error).
+        return after.answered - before.answered === (a.status === 200 ? 1 : 0)
+      }),
+      { numRuns: 150 },
+    )
+    t.ok(answered > 0, `the lane answered some (${answered})`)
+    t.ok(handedOver > 0, `and handed some over (${handedOver})`)
+  },
+)
