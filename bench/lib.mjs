@@ -100,3 +100,16 @@ export async function mint(url, n) {
   await Promise.all(Array.from({ length: 32 }, worker))
   return tokens
 }
+
+/** A customer token of a new authorization, for the read cases; `auth` is the merchant's Basic header. */
+export async function customerToken(url, auth = headers.authorization) {
+  const given = { ...headers, authorization: auth }
+  const minted = await fetch(`${url}/_mock/authorizations`, { method: 'POST', headers: given, body: '{}' })
+  const authorization = (await minted.json()).authorization_token
+  const made = await fetch(`${url}/payments/v1/authorizations/${authorization}/customer-token`, {
+    method: 'POST',
+    headers: given,
+    body: tokenBody,
+  })
+  return (await made.json()).token_id
+}

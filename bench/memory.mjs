@@ -8,6 +8,7 @@
 // after some seconds without work (its memory reducer). The figure right after is printed too.
 import { startMock } from '../dist/index.js'
 import { createCustomerToken } from '../dist/domain/tokenize.js'
+import { tokenBody } from './lib.mjs'
 
 const n = Number(process.env.BENCH_OBJECTS ?? 100000)
 const settle = Number(process.env.BENCH_SETTLE_SECONDS ?? 30)
@@ -16,13 +17,7 @@ const mb = (x) => `${(x / 1024 / 1024).toFixed(1)} MB`
 const grown = (x) => `${x < 0 ? '-' : '+'}${mb(Math.abs(x))}`
 const mock = await startMock({ journalLimit: 1000 })
 const d = mock.app.domain
-const body = {
-  purchase_country: 'SE',
-  purchase_currency: 'SEK',
-  locale: 'sv-SE',
-  description: 'bench',
-  intended_use: 'SUBSCRIPTION',
-}
+const body = JSON.parse(tokenBody)
 function measured() {
   global.gc?.()
   global.gc?.()

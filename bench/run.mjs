@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util'
 import {
   canPin,
   connections,
+  customerToken,
   headers,
   load,
   mint,
@@ -46,11 +47,7 @@ async function measure(name) {
     let readToken = 'x'
     if (name === 'mock') {
       pool = await mint(server.url, seconds * 16000)
-      const res = await fetch(
-        `${server.url}/payments/v1/authorizations/${(await mint(server.url, 1))[0]}/customer-token`,
-        { method: 'POST', headers, body: tokenBody },
-      )
-      readToken = (await res.json()).token_id
+      readToken = await customerToken(server.url)
     }
     let next = 0
     const create = await load(server.url, [
@@ -143,18 +140,27 @@ function memoryMb() {
   return Number(figure[1])
 }
 
+/**
+ * The server's RSS every 10 s, printed as taken, with what `also` adds to each sample (printed
+ * too); `stop()` ends the sampling.
+ */
+function sampleRss(server, also = () => ({})) {
+  const samples = []
+  const timer = setInterval(() => {
+    const sample = { rss: rssMb(server.child.pid), ...also() }
+    samples.push(sample)
+    const more = Object.entries(sample)
+      .filter(([name]) => name !== 'rss')
+      .map(([name, value]) => `, ${value} ${name} kept`)
+      .join('')
+    console.log(`${samples.length * 10}s rss ${fmt(sample.rss, 1)} MB${more}`)
+  }, 10_000)
+  return { samples, stop: () => clearInterval(timer) }
+}
+
 async function soak(total) {
   const server = await start('mock')
-  const [authorization] = await mint(server.url, 1)
-  const token = (
-    await (
-      await fetch(`${server.url}/payments/v1/authorizations/${authorization}/customer-token`, {
-        method: 'POST',
-        headers,
-        body: tokenBody,
-      })
-    ).json()
-  ).token_id
+  const token = await customerToken(server.url)
   const order = JSON.stringify({
     purchase_currency: 'SEK',
     order_amount: 100,
@@ -179,16 +185,13 @@ async function soak(total) {
       headers: { ...headers, 'klarna-mock-scenario': 'service-unavailable' },
     },
   ]
-  const samples = []
-  const timer = setInterval(() => {
-    samples.push(rssMb(server.child.pid))
-    console.log(`${samples.length * 10}s rss ${fmt(samples.at(-1), 1)} MB`)
-  }, 10_000)
+  const sampling = sampleRss(server)
   await load(server.url, requests, total)
-  clearInterval(timer)
+  sampling.stop()
   await stop(server)
-  const first = median(samples.slice(0, 6))
-  const last = median(samples.slice(-6))
+  const rss = sampling.samples.map((sample) => sample.rss)
+  const first = median(rss.slice(0, 6))
+  const last = median(rss.slice(-6))
   console.log(
     `soak ${total}s: first minute median ${fmt(first, 1)} MB, last minute median ${fmt(last, 1)} MB (${fmt((last / first - 1) * 100, 1)} %)`,
   )
@@ -235,18 +238,15 @@ async function mixedSoak(total) {
       setupRequest: (req, context) => ({ ...req, path: `/customer-token/v1/tokens/${context.token}` }),
     },
   ]
-  const samples = []
-  const timer = setInterval(() => {
-    samples.push({ rss: rssMb(server.child.pid), records })
-    console.log(`${samples.length * 10}s rss ${fmt(samples.at(-1).rss, 1)} MB, ${records} records kept`)
-  }, 10_000)
+  const sampling = sampleRss(server, () => ({ records }))
+  const samples = sampling.samples
   const result = await new Promise((resolve, reject) =>
     autocannon(
       { url: server.url, connections: 10, duration: total, headers, requests, overallRate: 900 },
       (err, r) => (err ? reject(err) : resolve(r)),
     ),
   )
-  clearInterval(timer)
+  sampling.stop()
   await stop(server)
   const window = (xs) => ({ rss: median(xs.map((x) => x.rss)), records: median(xs.map((x) => x.records)) })
   const first = window(samples.slice(0, 6))

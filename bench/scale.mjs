@@ -4,23 +4,12 @@
 // (default 10) and BENCH_CONNECTIONS (default 50) tune it. Traffic goes to 127.0.0.1 only.
 import autocannon from 'autocannon'
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { customerToken, freePort, root } from './lib.mjs'
 
-const root = join(fileURLToPath(import.meta.url), '..', '..')
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const basic = (m) => 'Basic ' + Buffer.from(`${m}:pw`).toString('base64')
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port
-      s.close(() => resolve(p))
-    })
-  })
 
 async function startReplica(port) {
   const child = spawn(
@@ -66,25 +55,7 @@ async function setUp(replicaCount) {
   const requests = []
   for (let i = 0; i < 50; i++) {
     const m = `bench-${i}`
-    const headers = { authorization: basic(m), 'content-type': 'application/json' }
-    const auth = (
-      await (await fetch(`${base}/_mock/authorizations`, { method: 'POST', headers, body: '{}' })).json()
-    ).authorization_token
-    const token = (
-      await (
-        await fetch(`${base}/payments/v1/authorizations/${auth}/customer-token`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({
-            purchase_country: 'SE',
-            purchase_currency: 'SEK',
-            locale: 'sv-SE',
-            description: 'b',
-            intended_use: 'SUBSCRIPTION',
-          }),
-        })
-      ).json()
-    ).token_id
+    const token = await customerToken(base, basic(m))
     requests.push({
       method: 'GET',
       path: `/customer-token/v1/tokens/${token}`,

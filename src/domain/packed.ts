@@ -275,36 +275,21 @@ export class PackedCollection<V extends object> implements Table<V> {
     if (extras !== undefined && name in extras) return extras[name] as V[K]
     if (name === this.#key) return key as V[K]
     const place = this.#place.get(name)
-    if (place === undefined) return undefined
-    const [kind, i] = place
-    const chunk = this.#chunks[row >>> CHUNK_BITS]!
-    const inChunk = row & IN_CHUNK
-    let value: unknown
-    if (kind === 'uuid') {
-      const at = inChunk * this.#wordStride + 4 * (i + 1)
-      value = isNil(chunk.words, at) ? undefined : formatUuid(chunk.words, at)
-    } else if (kind === 'number') {
-      const v = chunk.numbers[inChunk * this.#numberFields.length + i]!
-      value = Number.isNaN(v) ? undefined : v
-    } else {
-      const index = chunk.shared[inChunk * this.#sharedFields.length + i]!
-      value = index === 0 ? undefined : this.#shared[i]!.at(index)
-    }
-    return value as V[K] | undefined
+    return place === undefined ? undefined : (this.#valueAt(row, place[0], place[1]) as V[K] | undefined)
   }
 
   set(key: string, value: V): this {
-    let row = this.#rowOf(key)
-    if (row < 0) row = this.#add(key)
-    else this.#extras?.delete(row)
-    this.#pack(row, key, value as Record<string, unknown>)
-    this.#notify(key)
+    const row = this.#rowOf(key)
+    this.#setRow(row < 0 ? this.#add(key) : row, key, value)
     return this
   }
 
   touch(key: string, value: V): void {
     const row = this.#rowOf(key)
-    if (row < 0) return
+    if (row >= 0) this.#setRow(row, key, value)
+  }
+
+  #setRow(row: number, key: string, value: V): void {
     this.#extras?.delete(row)
     this.#pack(row, key, value as Record<string, unknown>)
     this.#notify(key)
@@ -534,29 +519,27 @@ export class PackedCollection<V extends object> implements Table<V> {
     if (extras !== undefined) (this.#extras ??= new Map()).set(row, extras)
   }
 
-  #record(row: number, key: string): V {
-    const record: Record<string, unknown> = { [this.#key]: key }
+  /** A laid-out field's value in a row; undefined where the row has none. */
+  #valueAt(row: number, kind: FieldKind, i: number): unknown {
     const chunk = this.#chunks[row >>> CHUNK_BITS]!
     const inChunk = row & IN_CHUNK
-    const words = chunk.words
-    const wordAt = inChunk * this.#wordStride
-    const numberAt = inChunk * this.#numberFields.length
-    const sharedAt = inChunk * this.#sharedFields.length
-    const order = this.#order
-    for (let f = 0; f < order.length; f++) {
-      const [name, kind, i] = order[f]!
-      if (kind === 'uuid') {
-        const at = wordAt + 4 * (i + 1)
-        if (!isNil(words, at)) {
-          record[name] = formatUuid(words, at)
-        }
-      } else if (kind === 'number') {
-        const v = chunk.numbers[numberAt + i]!
-        if (!Number.isNaN(v)) record[name] = v
-      } else {
-        const index = chunk.shared[sharedAt + i]!
-        if (index !== 0) record[name] = this.#shared[i]!.at(index)
-      }
+    if (kind === 'uuid') {
+      const at = inChunk * this.#wordStride + 4 * (i + 1)
+      return isNil(chunk.words, at) ? undefined : formatUuid(chunk.words, at)
+    }
+    if (kind === 'number') {
+      const v = chunk.numbers[inChunk * this.#numberFields.length + i]!
+      return Number.isNaN(v) ? undefined : v
+    }
+    const index = chunk.shared[inChunk * this.#sharedFields.length + i]!
+    return index === 0 ? undefined : this.#shared[i]!.at(index)
+  }
+
+  #record(row: number, key: string): V {
+    const record: Record<string, unknown> = { [this.#key]: key }
+    for (const [name, kind, i] of this.#order) {
+      const value = this.#valueAt(row, kind, i)
+      if (value !== undefined) record[name] = value
     }
     const extras = this.#extras?.get(row)
     if (extras !== undefined) Object.assign(record, extras)

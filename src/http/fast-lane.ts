@@ -7,6 +7,7 @@ import { clockOf } from '../domain/context.js'
 import { answerEntry, keepRequestBody, openEntry } from '../domain/journal.js'
 import { createCustomerToken } from '../domain/tokenize.js'
 import { readToken } from '../domain/tokens.js'
+import { tokenCreation, tokenRead } from '../routes/hot-calls.js'
 import type { StateWriter } from '../persistence.js'
 import { checkCredentials, type AdminCredential, type Credentials } from './auth.js'
 import { logAnswer } from './housekeeping.js'
@@ -47,11 +48,16 @@ export interface LaneDeps {
   stateWriter: StateWriter | undefined
 }
 
-const READ = '/customer-token/v1/tokens/:customerToken'
-const READ_PREFIX = '/customer-token/v1/tokens/'
-const CREATE = '/payments/v1/authorizations/:authorizationToken/customer-token'
-const CREATE_PREFIX = '/payments/v1/authorizations/'
-const CREATE_SUFFIX = '/customer-token'
+const READ = tokenRead.url
+const CREATE = tokenCreation.url
+/** What comes before and after a route's one path parameter. */
+const around = (url: string): [string, string] => {
+  const at = url.indexOf(':')
+  const end = url.indexOf('/', at)
+  return [url.slice(0, at), end < 0 ? '' : url.slice(end)]
+}
+const [READ_PREFIX] = around(READ)
+const [CREATE_PREFIX, CREATE_SUFFIX] = around(CREATE)
 /** A path parameter that reads the same before and after Fastify's decoding, within the schemas' 255. */
 const PLAIN_ID = /^[A-Za-z0-9_-]{1,255}$/
 /**
@@ -87,9 +93,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void
 /** Puts the lane in front of Fastify's handler of `app.server`'s requests. Call once routes are registered. */
 export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
   const server = app.server
-  const [fastifyHandler, ...others] = server.listeners('request') as Handler[]
-  if (fastifyHandler === undefined || others.length > 0) return
-  const fastify: Handler = fastifyHandler
+  // Fastify's handler: the server's one listener, added when Fastify made the server.
+  const fastify = server.listeners('request')[0] as Handler
   const { domain } = app
   const { compilers } = deps
   // Fastify's own JSON parser (src/http/parser.ts uses it too): synchronous, refuses __proto__ and constructor.
@@ -218,7 +223,7 @@ export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
     } catch {
       return false
     }
-    answer(req, res, startedMs, merchant, 'readCustomerToken', route.readAnswer(token), '')
+    answer(req, res, startedMs, merchant, tokenRead.operationId, route.readAnswer(token), '')
     return true
   }
 
@@ -310,7 +315,7 @@ export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
       } catch {
         return handOver()
       }
-      answer(req, res, startedMs, merchant, 'purchaseToken', route.createAnswer(result), text)
+      answer(req, res, startedMs, merchant, tokenCreation.operationId, route.createAnswer(result), text)
     })
     return true
   }
@@ -337,7 +342,7 @@ export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
     return false
   }
 
-  server.removeListener('request', fastifyHandler)
+  server.removeListener('request', fastify)
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!lane(req, res)) fastify(req, res)
   })

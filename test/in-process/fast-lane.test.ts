@@ -75,9 +75,9 @@ async function both(
   t: Test,
   servers: [Server, Server],
   what: string,
-  call: (server: Server) => Promise<RawResponse>,
+  call: (server: Server, index: number) => Promise<RawResponse>,
 ): Promise<[RawResponse, RawResponse]> {
-  const [a, b] = [await call(servers[0]), await call(servers[1])]
+  const [a, b] = [await call(servers[0], 0), await call(servers[1], 1)]
   t.same(shape(a), shape(b), `${what}: the same answer with and without the lane`)
   t.same(
     await lastEntry(servers[0].port),
@@ -102,11 +102,9 @@ const counts = (s: Server): { answered: number; handedOver: number } => ({
 t.test('a customer token created and read: the same answers and journal, answered by the lane', async (t) => {
   const servers = await pair(t)
   const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
-  const [created] = await both(t, servers, 'creation', (s) =>
-    createToken(s.port, auths[servers.indexOf(s)] as string),
-  )
-  t.equal(created.status, 200)
-  t.same(names(created), [
+  const created = await both(t, servers, 'creation', (s, i) => createToken(s.port, auths[i] as string))
+  t.equal(created[0].status, 200)
+  t.same(names(created[0]), [
     'Content-Type',
     'Content-Length',
     'Klarna-Correlation-Id',
@@ -114,15 +112,9 @@ t.test('a customer token created and read: the same answers and journal, answere
     'Connection',
     'Keep-Alive',
   ])
-  const tokens = await Promise.all(
-    servers.map(async (s) => {
-      const r = await raw(s.port, 'GET', '/_mock/requests?limit=1', { authorization: json.authorization })
-      const entry = (JSON.parse(r.body) as Array<{ response_body: { token_id: string } }>)[0]
-      return entry?.response_body.token_id as string
-    }),
-  )
-  const [read] = await both(t, servers, 'read', (s) =>
-    raw(s.port, 'GET', `/customer-token/v1/tokens/${tokens[servers.indexOf(s)]}`, {
+  const tokens = created.map((r) => (JSON.parse(r.body) as { token_id: string }).token_id)
+  const [read] = await both(t, servers, 'read', (s, i) =>
+    raw(s.port, 'GET', `/customer-token/v1/tokens/${tokens[i]}`, {
       authorization: json.authorization,
     }),
   )
@@ -131,15 +123,13 @@ t.test('a customer token created and read: the same answers and journal, answere
   t.same(counts(servers[0]), { answered: 2, handedOver: 0 }, 'both answered by the lane')
 
   // The state after: the authorization is consumed, on both paths alike.
-  await both(t, servers, 'the authorization again', (s) =>
-    createToken(s.port, auths[servers.indexOf(s)] as string),
-  )
+  await both(t, servers, 'the authorization again', (s, i) => createToken(s.port, auths[i] as string))
   t.same(counts(servers[0]), { answered: 2, handedOver: 1 }, 'the 403 was handed to Fastify with its body')
 })
 
 t.test('calls the lane answers, hands over or leaves to Fastify: the answer Fastify gives', async (t) => {
   const servers = await pair(t)
-  const path = (_s: Server, token: string) => `/payments/v1/authorizations/${token}/customer-token`
+  const path = (token: string) => `/payments/v1/authorizations/${token}/customer-token`
   // lane: answered by the lane (1), handed to Fastify after the lane read the body (-1), left (0).
   const cases: Array<{
     what: string
@@ -148,7 +138,7 @@ t.test('calls the lane answers, hands over or leaves to Fastify: the answer Fast
     body?: string[]
     /** Sent with a Content-Length (default) or in chunks. */
     chunked?: boolean
-    path?: (s: Server, token: string) => string
+    path?: (token: string) => string
     lane: 1 | 0 | -1
     status: number
   }> = [
@@ -197,7 +187,7 @@ t.test('calls the lane answers, hands over or leaves to Fastify: the answer Fast
       lane: -1,
       status: 400,
     },
-    { what: 'an unknown authorization', path: (s) => path(s, 'no-such-token'), lane: -1, status: 404 },
+    { what: 'an unknown authorization', path: () => path('no-such-token'), lane: -1, status: 404 },
     {
       what: 'a chunked body over 64 KiB',
       body: [JSON.stringify({ ...tokenRequest(), surplus: 'x'.repeat(70_000) })],
@@ -223,10 +213,10 @@ t.test('calls the lane answers, hands over or leaves to Fastify: the answer Fast
       lane: 0,
       status: 403,
     },
-    { what: 'a query string', path: (s, token) => `${path(s, token)}?x=1`, lane: 0, status: 200 },
+    { what: 'a query string', path: (token) => `${path(token)}?x=1`, lane: 0, status: 200 },
     {
       what: 'a percent-encoded token',
-      path: (s, token) => path(s, token.replace(/-/g, '%2D')),
+      path: (token) => path(token.replace(/-/g, '%2D')),
       lane: 0,
       status: 200,
     },
@@ -244,14 +234,14 @@ t.test('calls the lane answers, hands over or leaves to Fastify: the answer Fast
     const before = counts(servers[0])
     const auths = [await mintOn(t, servers[0].port, c.mint), await mintOn(t, servers[1].port, c.mint)]
     const body = c.body ?? [tokenBody]
-    const [a] = await both(t, servers, c.what, (s) => {
+    const [a] = await both(t, servers, c.what, (s, i) => {
       const headers: Record<string, string> = { ...json, ...c.headers }
       if (headers.authorization === '') delete headers.authorization
       if (c.chunked !== true) headers['content-length'] = String(Buffer.byteLength(body.join('')))
       return raw(
         s.port,
         'POST',
-        (c.path ?? path)(s, auths[servers.indexOf(s)] as string),
+        (c.path ?? path)(auths[i] as string),
         headers,
         body,
         c.chunked === true ? { chunked: true } : {},
@@ -284,7 +274,7 @@ t.test('an armed scenario plays through Fastify; once played, the lane answers a
     t.equal(r.status, 200, r.body)
   }
   const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
-  const call = (s: Server) => createToken(s.port, auths[servers.indexOf(s)] as string)
+  const call = (s: Server, i: number) => createToken(s.port, auths[i] as string)
   const [armed] = await both(t, servers, 'armed', call)
   t.equal(armed.status, 403)
   t.equal(armed.headers['klarna-mock-scenario-applied'], 'authorization-consumed')
@@ -299,14 +289,14 @@ t.test(
   async (t) => {
     const servers = await pair(t, { credentials: ['merchant-a:secret', 'merchant-b:other'] })
     const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
-    await both(t, servers, 'a wrong password', (s) =>
-      createToken(s.port, auths[servers.indexOf(s)] as string, {
+    await both(t, servers, 'a wrong password', (s, i) =>
+      createToken(s.port, auths[i] as string, {
         ...json,
         authorization: basic('merchant-a', 'wrong'),
       }),
     )
-    await both(t, servers, 'another merchant', (s) =>
-      createToken(s.port, auths[servers.indexOf(s)] as string, {
+    await both(t, servers, 'another merchant', (s, i) =>
+      createToken(s.port, auths[i] as string, {
         ...json,
         authorization: basic('merchant-b', 'other'),
       }),
@@ -316,9 +306,7 @@ t.test(
       { answered: 0, handedOver: 1 },
       'merchant-b passed, its call was handed over (403)',
     )
-    const [ok] = await both(t, servers, 'the right pair', (s) =>
-      createToken(s.port, auths[servers.indexOf(s)] as string),
-    )
+    const [ok] = await both(t, servers, 'the right pair', (s, i) => createToken(s.port, auths[i] as string))
     t.equal(ok.status, 200)
     t.same(counts(servers[0]), { answered: 1, handedOver: 1 })
   },
@@ -336,9 +324,9 @@ t.test('the request log has the same line for a call the lane answered', async (
   })
   const servers = await pair(t, { logger: { level: 'info', stream } })
   const auths = [await mintOn(t, servers[0].port), await mintOn(t, servers[1].port)]
-  for (const s of servers) {
+  for (const [i, s] of servers.entries()) {
     lines.length = 0
-    await createToken(s.port, auths[servers.indexOf(s)] as string)
+    await createToken(s.port, auths[i] as string)
     const line = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('POST /payments'))
     t.ok(line, 'a line for the call')
     t.same(

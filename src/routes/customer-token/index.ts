@@ -7,6 +7,7 @@ import { merchantErrorsWithConflict } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import { CustomerTokenOrder, CustomerTokenRead, Order, TokenStatusUpdate } from '../../schemas/klarna.js'
 import { TokenParams } from '../../schemas/params.js'
+import { tokenRead } from '../hot-calls.js'
 
 const tags = ['Customer Token API v1']
 
@@ -18,10 +19,10 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
   const domain = app.domain
 
   app.get(
-    '/customer-token/v1/tokens/:customerToken',
+    tokenRead.url,
     {
       schema: {
-        operationId: 'readCustomerToken',
+        operationId: tokenRead.operationId,
         tags,
         summary: 'Read a customer token',
         description:

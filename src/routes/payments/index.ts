@@ -20,6 +20,7 @@ import {
   SessionUpdate,
 } from '../../schemas/klarna.js'
 import { AuthorizationParams, SessionParams } from '../../schemas/params.js'
+import { tokenCreation } from '../hot-calls.js'
 
 const tags = ['Payments API v1']
 
@@ -135,12 +136,12 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/payments/v1/authorizations/:authorizationToken/customer-token',
+    tokenCreation.url,
     {
       // The body the fast lane read before handing the call over (src/http/fast-lane.ts).
       preParsing: replayedBody,
       schema: {
-        operationId: 'purchaseToken',
+        operationId: tokenCreation.operationId,
         tags,
         summary: 'Create a customer token from an authorization',
         description:
