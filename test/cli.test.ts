@@ -7,6 +7,11 @@ import { packageRoot } from '../dist/paths.js'
 import { binJs, freePort, runCli, startServer, stop } from './helpers/spawn.js'
 import { basic, tokenRequest } from './helpers/app.js'
 
+// The server as a process: the bundle users run (bin), its exit codes, messages and signals.
+// runCli and most starts run the bundle; the two tests that stop a listening server by a signal
+// (SIGTERM's exit 0, and non-zero when the last save fails) start dist/server.js under tap's coverage
+// loader, the only place cli.ts's signal handling runs. The other exits are run in-process through
+// main() as well, where their coverage is counted (test/in-process/cli-config.test.ts).
 // Each subtest starts its own servers on ports the kernel picks: they run side by side.
 t.jobs = 4
 
@@ -114,7 +119,7 @@ t.test('PORT from the environment', async (t) => {
   for (let attempt = 1; ; attempt++) {
     const port = String(await freePort())
     try {
-      const s = await startServer([], { PORT: port })
+      const s = await startServer([], { PORT: port }, binJs)
       t.equal(new URL(s.url).port, port)
       await stop(s.child)
       return
@@ -232,10 +237,11 @@ t.test(
 t.test("the package's bin is the server bundled into one file, and answers as the server does", async (t) => {
   const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
     bin: Record<string, string>
+    version: string
   }
   t.equal(join(packageRoot, pkg.bin['klarna-mock'] ?? ''), binJs)
   t.match(readFileSync(binJs, 'utf8'), /^#!\/usr\/bin\/env node\n/, 'runs as a command')
-  t.equal((await runCli(['--version'], {}, binJs)).stdout, (await runCli(['--version'])).stdout)
+  t.equal((await runCli(['--version'])).stdout, `${pkg.version}\n`)
 
   const s = await startServer(['--port', '0'], {}, binJs)
   t.teardown(() => stop(s.child))

@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import { packageRoot } from '../../dist/paths.js'
 
 /**
- * The compiled server module by module (npm test builds it first): the tests start it so that its
- * coverage is of the same code the in-process tests load. Users start the bundle of it, `binJs`
- * (scripts/bundle.mjs): one CLI test, the crash test and the HAProxy test start that, as users do (and
- * cheaper: without the coverage loader tap puts in every child, below).
+ * The compiled server module by module (npm test builds it first), under tap's coverage loader: the
+ * two CLI tests that need a listening server stopped by a signal start it, so that cli.ts's signal
+ * handling is counted. Users start the bundle of it, `binJs` (scripts/bundle.mjs): the other CLI
+ * tests, the crash test and the HAProxy test start that, as users do, and cheaper (without the
+ * loader, below: about a third of the CPU a start costs).
  */
 export const serverJs = join(packageRoot, 'dist', 'server.js')
 /** The package's `bin`: the same server bundled into one file. */
@@ -69,11 +70,14 @@ export async function startServer(
   })
 }
 
-/** Runs the CLI to completion. */
+/**
+ * Runs the CLI to completion: the bundle, as users run it (test/in-process/cli-config.test.ts runs
+ * the same exits through `main()` in-process, where their coverage is counted).
+ */
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
-  script = serverJs,
+  script = binJs,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(...command(script, args), {
     env: { ...process.env, ...env },

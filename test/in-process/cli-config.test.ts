@@ -1,11 +1,20 @@
 import t from 'tap'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import pretty from 'pino-pretty'
 import { buildApp } from '../../dist/app.js'
-import { prettyLines, readConfig, UsageError } from '../../dist/cli.js'
+import { main, prettyLines, readConfig, UsageError } from '../../dist/cli.js'
+import { version } from '../../dist/paths.js'
 import { basic } from '../helpers/app.js'
 
-/** The CLI's reading of flags and environment, in-process (test/cli.test.ts spawns the real thing). */
+/**
+ * The CLI in-process: its reading of flags and environment, and `main()` up to the point where a
+ * server would be listening. test/cli.test.ts starts the real thing as a process, the bundle users
+ * run, for the same exits; the two runs it makes of the server module by module (under tap's coverage
+ * loader) are the ones that need a process: a listening server stopped by a signal.
+ */
 
 const usage = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
   try {
@@ -89,3 +98,98 @@ t.test(
     t.match(res.headers['klarna-correlation-id'], /^[0-9a-f-]{36}$/)
   },
 )
+
+/**
+ * Runs the CLI's `main()` here, as `klarna-mock ARGS` would, and returns its exit code and what it
+ * wrote to stderr (and to stdout, on the paths that return before any await: --help, --version).
+ * Every call here ends before a server listens, so no signal handler is left behind.
+ */
+async function runMain(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' }
+  const write = { stdout: process.stdout.write, stderr: process.stderr.write }
+  const keep = (into: 'stdout' | 'stderr') =>
+    ((chunk: string | Uint8Array) => {
+      out[into] += String(chunk)
+      return true
+    }) as typeof process.stdout.write
+  const exitCode = process.exitCode
+  process.stderr.write = keep('stderr')
+  // tap writes its own report to stdout: held only while main() runs without awaiting.
+  process.stdout.write = keep('stdout')
+  const done = main(argv, { LOG_LEVEL: 'silent', ...env })
+  process.stdout.write = write.stdout
+  try {
+    await done
+  } finally {
+    process.stderr.write = write.stderr
+  }
+  const code = Number(process.exitCode ?? 0)
+  process.exitCode = exitCode
+  return { code, ...out }
+}
+
+t.test('main(): a refused flag exits 2; --help and --version print and exit 0', async (t) => {
+  const refused = await runMain(['--bogus'])
+  t.equal(refused.code, 2)
+  t.match(
+    refused.stderr,
+    /^klarna-mock: Unknown option '--bogus'.*\nRun klarna-mock --help for the options\.\n$/,
+  )
+  const help = await runMain(['--help'])
+  t.equal(help.code, 0)
+  t.match(help.stdout, /^klarna-mock: an offline, stateful stand-in/)
+  t.match(help.stdout, '--state-file')
+  t.same(await runMain(['--version']), { code: 0, stdout: `${version}\n`, stderr: '' })
+})
+
+t.test('main(): what stops start-up exits 1 with one line naming the cause', async (t) => {
+  const dir = t.testdir()
+  writeFileSync(
+    join(dir, 'broken.yaml'),
+    'name: broken\ndescription: x\napplies_to: [createOrder]\nerror: {status: "teapot", error_code: X, error_messages: []}\n',
+  )
+  const broken = await runMain(['--port', '0', '--scenarios', dir])
+  t.equal(broken.code, 1)
+  t.match(broken.stderr, /^klarna-mock: cannot start: .*broken\.yaml: error\.status.*\n$/)
+
+  const damaged = join(t.testdir(), 'state.json')
+  writeFileSync(damaged, '{"format": "klarna-mock-state", "version": 1, "merchants": [')
+  const refused = await runMain(['--port', '0', '--state-file', damaged])
+  t.equal(refused.code, 1)
+  t.match(
+    refused.stderr,
+    /^klarna-mock: cannot start: damaged state file: .*state\.json: line 1: not JSON \(.*\)\. Fix or remove it; it was not changed\.\n$/,
+  )
+  t.equal(
+    readFileSync(damaged, 'utf8'),
+    '{"format": "klarna-mock-state", "version": 1, "merchants": [',
+    'not overwritten',
+  )
+
+  const nowhere = join(t.testdir(), 'no-such-folder', 'state.json')
+  const unwritable = await runMain(['--port', '0', '--state-file', nowhere])
+  t.equal(unwritable.code, 1)
+  t.match(
+    unwritable.stderr,
+    /^klarna-mock: cannot start: .*no-such-folder\/state\.json: cannot write the state file/,
+  )
+})
+
+t.test('main(): a taken port exits 1 naming port and host, and closes what it built', async (t) => {
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise((resolve) => taken.close(resolve)))
+  const port = String((taken.address() as AddressInfo).port)
+  const dir = t.testdir()
+  // A state file too: a server that did not close would leave its log segment open, and its
+  // snapshot timer would keep this process alive.
+  const r = await runMain(['--port', port, '--state-file', join(dir, 'state.json')])
+  t.same(r, {
+    code: 1,
+    stdout: '',
+    stderr: `klarna-mock: cannot listen: port ${port} on 127.0.0.1 is already in use\n`,
+  })
+})
