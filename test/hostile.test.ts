@@ -8,6 +8,7 @@ import { runInNewContext } from 'node:vm'
 import { parseCredentials } from '../dist/config.js'
 import { loadCatalog } from '../dist/domain/catalog.js'
 import { MAX_ARMED_PER_MERCHANT } from '../dist/domain/scenarios.js'
+import { LINGER_CLOSING_IDLE_MS, LINGER_IDLE_MS } from '../dist/http/linger.js'
 import { basic, build, call, errorOf, mint } from './helpers/app.js'
 import { listen } from './helpers/socket.js'
 
@@ -333,7 +334,7 @@ t.test('a request body that trickles in gets a Klarna-shaped 408', async (t) => 
 })
 
 t.test('a body over the limit: the client reads the 413 although it is still sending', async (t) => {
-  const { url } = await listen(t, { bodyLimit: 64 * 1024 })
+  const { app, url } = await listen(t, { bodyLimit: 64 * 1024 })
   const chunk = Buffer.from('{},'.repeat(20_000))
   for (let i = 0; i < 4; i++) {
     const body = new ReadableStream({
@@ -357,6 +358,16 @@ t.test('a body over the limit: the client reads the 413 although it is still sen
     body: Buffer.concat(Array(40).fill(chunk)),
   })
   t.equal(res.status, 413, 'with a Content-Length too')
+  // fetch keeps its side of those connections open: the server's close does not wait out the
+  // LINGER_IDLE_MS since the client's last bytes (nearly all of it was left), but only
+  // LINGER_CLOSING_IDLE_MS (src/http/linger.ts). Half the former is a wide margin over the latter.
+  const closing = performance.now()
+  await app.close()
+  const closedInMs = performance.now() - closing
+  t.ok(
+    closedInMs < LINGER_IDLE_MS / 2,
+    `closed in ${Math.round(closedInMs)} ms (lingering ${LINGER_CLOSING_IDLE_MS} ms once closing, not ${LINGER_IDLE_MS})`,
+  )
 })
 
 t.test('a credentials file has one username:password a line; the password may hold commas', async (t) => {

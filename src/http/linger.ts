@@ -4,6 +4,13 @@ import type { Socket } from 'node:net'
 export const LINGER_MS = 10_000
 export const LINGER_IDLE_MS = 2_000
 export const LINGER_BYTES = 64 * 1024 * 1024
+/** Once its server is closing, how long a lingering socket still waits for the client's next bytes. */
+export const LINGER_CLOSING_IDLE_MS = 100
+
+/** Sets how long a lingering socket waits for the client's next bytes. */
+type Hurry = (idleMs: number) => void
+/** The lingering sockets of each server. */
+const lingering = new WeakMap<object, Set<Hurry>>()
 
 /**
  * Lingering close, as nginx does it. When the server answers before the request body has been
@@ -12,7 +19,9 @@ export const LINGER_BYTES = 64 * 1024 * 1024
  * is still sending gets EPIPE or ECONNRESET instead of the answer. So, once the answer is out,
  * the socket half-closes (FIN after the answer) and reads and discards what the client still
  * sends: until it stops (its FIN), LINGER_IDLE_MS pass with nothing, LINGER_MS in all, or
- * LINGER_BYTES, then closes.
+ * LINGER_BYTES, then closes. Once the server is closing (`hurryLingering`), nothing from the client
+ * for LINGER_CLOSING_IDLE_MS is enough: a client that keeps its side of the connection open (fetch
+ * does) would otherwise hold the server's close for LINGER_IDLE_MS.
  *
  * Node's HTTP server closes such a connection with socket.destroySoon() once the response is
  * finished; this replaces that one call on this one socket.
@@ -20,6 +29,8 @@ export const LINGER_BYTES = 64 * 1024 * 1024
 export function lingerOnClose(socket: Socket): void {
   if (socket.destroyed || (socket as { lingering?: boolean }).lingering === true) return
   ;(socket as { lingering?: boolean }).lingering = true
+  // The server that accepted the socket (net.Server sets it).
+  const server = (socket as { server?: object }).server ?? socket
   socket.destroySoon = function lingeringDestroySoon(this: Socket): void {
     let seen = 0
     const done = () => {
@@ -28,7 +39,14 @@ export function lingerOnClose(socket: Socket): void {
       this.destroy()
     }
     const total = setTimeout(done, LINGER_MS)
-    const idle = setTimeout(done, LINGER_IDLE_MS)
+    let idle = setTimeout(done, LINGER_IDLE_MS)
+    const hurry: Hurry = (idleMs) => {
+      clearTimeout(idle)
+      idle = setTimeout(done, idleMs)
+    }
+    let ofServer = lingering.get(server)
+    if (ofServer === undefined) lingering.set(server, (ofServer = new Set()))
+    ofServer.add(hurry)
     this.on('data', (chunk: Buffer) => {
       seen += chunk.length
       idle.refresh()
@@ -38,8 +56,17 @@ export function lingerOnClose(socket: Socket): void {
     this.once('close', () => {
       clearTimeout(total)
       clearTimeout(idle)
+      ofServer.delete(hurry)
     })
     this.end()
     this.resume()
   }
+}
+
+/**
+ * `server` is closing: its lingering sockets wait only LINGER_CLOSING_IDLE_MS more for the
+ * client's next bytes (each byte that comes still restarts the wait).
+ */
+export function hurryLingering(server: object): void {
+  for (const hurry of lingering.get(server) ?? []) hurry(LINGER_CLOSING_IDLE_MS)
 }

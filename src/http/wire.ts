@@ -1,6 +1,6 @@
 import { ServerResponse, type OutgoingHttpHeaders } from 'node:http'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { lingerOnClose } from './linger.js'
+import { hurryLingering, lingerOnClose } from './linger.js'
 
 /**
  * Wire fidelity. Fastify writes header names in lower case; Klarna's official PHP SDK looks
@@ -75,6 +75,11 @@ function writeHeadInKlarnaCase(this: Response, statusCode: number, ...rest: unkn
 }
 
 export function registerWire(app: FastifyInstance): void {
+  // A socket still lingering after an early answer does not hold the close for long (linger.ts).
+  app.addHook('preClose', (done) => {
+    hurryLingering(app.server)
+    done()
+  })
   app.addHook('onRequest', (request, reply, done) => {
     const response = reply.raw as Response
     response[correlationId] = request.id
