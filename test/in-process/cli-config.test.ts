@@ -1,5 +1,5 @@
 import t from 'tap'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -146,31 +146,27 @@ t.test('main(): a refused flag exits 2; --help and --version print and exit 0', 
 })
 
 t.test('main(): what stops start-up exits 1 with one line naming the cause', async (t) => {
-  const dir = t.testdir()
-  writeFileSync(
-    join(dir, 'broken.yaml'),
-    'name: broken\ndescription: x\napplies_to: [createOrder]\nerror: {status: "teapot", error_code: X, error_messages: []}\n',
-  )
-  const broken = await runMain(['--port', '0', '--scenarios', dir])
+  const damagedState = '{"format": "klarna-mock-state", "version": 1, "merchants": ['
+  const dir = t.testdir({
+    scenarios: {
+      'broken.yaml':
+        'name: broken\ndescription: x\napplies_to: [createOrder]\nerror: {status: "teapot", error_code: X, error_messages: []}\n',
+    },
+    'state.json': damagedState,
+  })
+  const broken = await runMain(['--port', '0', '--scenarios', join(dir, 'scenarios')])
   t.equal(broken.code, 1)
   t.match(broken.stderr, /^klarna-mock: cannot start: .*broken\.yaml: error\.status.*\n$/)
 
-  const damaged = join(t.testdir(), 'state.json')
-  writeFileSync(damaged, '{"format": "klarna-mock-state", "version": 1, "merchants": [')
-  const refused = await runMain(['--port', '0', '--state-file', damaged])
-  t.equal(refused.code, 1)
+  const damaged = await runMain(['--port', '0', '--state-file', join(dir, 'state.json')])
+  t.equal(damaged.code, 1)
   t.match(
-    refused.stderr,
+    damaged.stderr,
     /^klarna-mock: cannot start: damaged state file: .*state\.json: line 1: not JSON \(.*\)\. Fix or remove it; it was not changed\.\n$/,
   )
-  t.equal(
-    readFileSync(damaged, 'utf8'),
-    '{"format": "klarna-mock-state", "version": 1, "merchants": [',
-    'not overwritten',
-  )
+  t.equal(readFileSync(join(dir, 'state.json'), 'utf8'), damagedState, 'not overwritten')
 
-  const nowhere = join(t.testdir(), 'no-such-folder', 'state.json')
-  const unwritable = await runMain(['--port', '0', '--state-file', nowhere])
+  const unwritable = await runMain(['--port', '0', '--state-file', join(dir, 'no-such-folder', 'state.json')])
   t.equal(unwritable.code, 1)
   t.match(
     unwritable.stderr,
@@ -178,14 +174,14 @@ t.test('main(): what stops start-up exits 1 with one line naming the cause', asy
   )
 })
 
-t.test('main(): a taken port exits 1 naming port and host, and closes what it built', async (t) => {
+t.test('main(): a taken port exits 1 naming port and host', async (t) => {
   const taken = createServer()
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise((resolve) => taken.close(resolve)))
   const port = String((taken.address() as AddressInfo).port)
   const dir = t.testdir()
-  // A state file too: a server that did not close would leave its log segment open, and its
-  // snapshot timer would keep this process alive.
+  // With a state file: had main() not closed the app it built, its open log segment and timers
+  // would keep this process from ending (tap would then time the file out).
   const r = await runMain(['--port', port, '--state-file', join(dir, 'state.json')])
   t.same(r, {
     code: 1,
