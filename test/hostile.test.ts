@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm'
 import { parseCredentials } from '../dist/config.js'
 import { loadCatalog } from '../dist/domain/catalog.js'
 import { MAX_ARMED_PER_MERCHANT } from '../dist/domain/scenarios.js'
-import { LINGER_CLOSING_IDLE_MS, LINGER_IDLE_MS } from '../dist/http/linger.js'
+import { LINGER_CLOSING_IDLE_MS, LINGER_IDLE_MS, REFUSED_LINGER_MS } from '../dist/http/linger.js'
 import { basic, build, call, errorOf, mint } from './helpers/app.js'
 import { listen } from './helpers/socket.js'
 
@@ -320,6 +320,33 @@ t.test("requests Node's parser refuses are answered in Klarna's shape with a cor
     /Unknown HTTP method/,
   )
 })
+
+t.test(
+  "a client that keeps its side open after a refused request does not hold the server's close",
+  async (t) => {
+    const { app, port } = await listen(t)
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true })
+    t.teardown(() => socket.destroy())
+    let answer = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => {
+      answer += chunk
+    })
+    const ended = new Promise((resolve) => socket.once('end', resolve))
+    socket.write(`POST /payments/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n`)
+    await ended
+    t.match(answer, /^HTTP\/1\.1 400 /, 'answered, then half-closed by the server')
+    // The server would drop the connection after REFUSED_LINGER_MS; closing, it waits only
+    // LINGER_CLOSING_IDLE_MS for the client (src/http/linger.ts).
+    const closing = performance.now()
+    await app.close()
+    const closedInMs = performance.now() - closing
+    t.ok(
+      closedInMs < REFUSED_LINGER_MS / 2,
+      `closed in ${Math.round(closedInMs)} ms (${LINGER_CLOSING_IDLE_MS} ms once closing, not ${REFUSED_LINGER_MS})`,
+    )
+  },
+)
 
 t.test('a request body that trickles in gets a Klarna-shaped 408', async (t) => {
   const { port } = await listen(t, { requestTimeoutSeconds: 1 })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { STATUS_CODES, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
+import { answerRefused } from './linger.js'
 
 /**
  * Requests Node's HTTP parser refuses before Fastify sees them, answered in Klarna's shape with a
@@ -97,8 +98,6 @@ export function clientErrorHandler(requestTimeoutMs: number) {
       return
     }
     // Half-close after the answer and let what the client still sends drain, then close.
-    socket.end(clientErrorResponse(err, requestTimeoutMs))
-    socket.resume()
-    setTimeout(() => socket.destroy(), 2000).unref()
+    answerRefused(socket, clientErrorResponse(err, requestTimeoutMs))
   }
 }

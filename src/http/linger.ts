@@ -9,7 +9,7 @@ export const LINGER_CLOSING_IDLE_MS = 100
 
 /** Sets how long a lingering socket waits for the client's next bytes. */
 type Hurry = (idleMs: number) => void
-/** The lingering sockets of each server. */
+/** For each server, how to hurry each of its sockets that linger. */
 const lingering = new WeakMap<object, Set<Hurry>>()
 
 /**
@@ -29,8 +29,6 @@ const lingering = new WeakMap<object, Set<Hurry>>()
 export function lingerOnClose(socket: Socket): void {
   if (socket.destroyed || (socket as { lingering?: boolean }).lingering === true) return
   ;(socket as { lingering?: boolean }).lingering = true
-  // The server that accepted the socket (net.Server sets it).
-  const server = (socket as { server?: object }).server ?? socket
   socket.destroySoon = function lingeringDestroySoon(this: Socket): void {
     let seen = 0
     const done = () => {
@@ -44,9 +42,7 @@ export function lingerOnClose(socket: Socket): void {
       clearTimeout(idle)
       idle = setTimeout(done, idleMs)
     }
-    let ofServer = lingering.get(server)
-    if (ofServer === undefined) lingering.set(server, (ofServer = new Set()))
-    ofServer.add(hurry)
+    whenClosing(this, hurry)
     this.on('data', (chunk: Buffer) => {
       seen += chunk.length
       idle.refresh()
@@ -56,16 +52,47 @@ export function lingerOnClose(socket: Socket): void {
     this.once('close', () => {
       clearTimeout(total)
       clearTimeout(idle)
-      ofServer.delete(hurry)
     })
     this.end()
     this.resume()
   }
 }
 
+/** How long the connection of a request Node's parser refused stays open after the answer. */
+export const REFUSED_LINGER_MS = 2_000
+
 /**
- * `server` is closing: its lingering sockets wait only LINGER_CLOSING_IDLE_MS more for the
- * client's next bytes (each byte that comes still restarts the wait).
+ * The answer to a request Node's parser refused (src/http/client-errors.ts), then a half-close:
+ * what the client still sends is read and dropped for REFUSED_LINGER_MS, then the socket closes.
+ * Once the server is closing, LINGER_CLOSING_IDLE_MS without a byte is enough, as for
+ * `lingerOnClose`: a client that keeps its side open would otherwise hold the close that long.
+ */
+export function answerRefused(socket: Socket, answer: string): void {
+  socket.end(answer)
+  socket.resume()
+  const total = setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref()
+  socket.once('close', () => clearTimeout(total))
+  whenClosing(socket, (idleMs) => {
+    const idle = setTimeout(() => socket.destroy(), idleMs)
+    socket.on('data', () => idle.refresh())
+    socket.once('close', () => clearTimeout(idle))
+  })
+}
+
+/** Calls `hurry` if the server that accepted `socket` starts closing while the socket is open. */
+function whenClosing(socket: Socket, hurry: Hurry): void {
+  // The server that accepted the socket (net.Server sets it).
+  const server = (socket as { server?: object }).server ?? socket
+  let ofServer = lingering.get(server)
+  if (ofServer === undefined) lingering.set(server, (ofServer = new Set()))
+  const open = ofServer
+  open.add(hurry)
+  socket.once('close', () => open.delete(hurry))
+}
+
+/**
+ * `server` is closing: its lingering sockets, and those of refused requests, wait only
+ * LINGER_CLOSING_IDLE_MS more for the client's next bytes (each byte that comes restarts the wait).
  */
 export function hurryLingering(server: object): void {
   for (const hurry of lingering.get(server) ?? []) hurry(LINGER_CLOSING_IDLE_MS)
