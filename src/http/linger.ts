@@ -4,6 +4,8 @@ import type { Socket } from 'node:net'
 export const LINGER_MS = 10_000
 export const LINGER_IDLE_MS = 2_000
 export const LINGER_BYTES = 64 * 1024 * 1024
+/** How long the connection of a request Node's parser refused stays open after the answer. */
+export const REFUSED_LINGER_MS = 2_000
 /** Once its server is closing, how long a lingering socket still waits for the client's next bytes. */
 export const LINGER_CLOSING_IDLE_MS = 100
 
@@ -57,9 +59,6 @@ export function lingerOnClose(socket: Socket): void {
     this.resume()
   }
 }
-
-/** How long the connection of a request Node's parser refused stays open after the answer. */
-export const REFUSED_LINGER_MS = 2_000
 
 /**
  * The answer to a request Node's parser refused (src/http/client-errors.ts), then a half-close:
