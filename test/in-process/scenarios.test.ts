@@ -1,5 +1,5 @@
 import t from 'tap'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import {
@@ -430,7 +430,9 @@ t.test('broken scenario files stop start-up naming the file and the field', asyn
     /e\.yaml: (colour|\(root\))/,
   )
   await t.rejects(build(t, { scenarioDirs: [dir] }), /a\.yaml: error\.status/, 'the app refuses to build')
-  const other = t.testdir({ sub: {} }) + '/sub'
+  // A folder of its own (a second t.testdir() would empty the first).
+  const other = join(dir, 'sub')
+  mkdirSync(other)
   writeFileSync(
     join(other, 'f.yaml'),
     'name: not-f\ndescription: x\napplies_to: ["*"]\nfault: {kind: drop}\n',
