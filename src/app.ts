@@ -24,7 +24,7 @@ import { lazyCompilers } from './http/lazy-compilers.js'
 import { registerRequestLog, registerSweep } from './http/housekeeping.js'
 import { registerJournal } from './http/journal.js'
 import { dropNulls, registerJsonParser } from './http/parser.js'
-import { registerWire } from './http/wire.js'
+import { onKlarnaWire, registerWire } from './http/wire.js'
 import { scenariosDir, version } from './paths.js'
 import { persistState } from './persistence.js'
 import browserRoutes from './routes/browser/index.js'
@@ -78,9 +78,8 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
     routerOptions: { maxParamLength: 255 },
     frameworkErrors: (error, request, reply) => {
       const answer = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? errors.paramTooLong() : errors.invalidUrl()
-      // Answered before routing: no hook runs, not even src/http/wire.ts's, so the wire headers are set here.
-      reply.raw.setHeader('Klarna-Correlation-Id', request.id)
-      reply.raw.setHeader('Content-Type', 'application/json')
+      // Answered before routing: no hook runs, not even src/http/wire.ts's, so it is asked here.
+      onKlarnaWire(reply, request.id)
       void sendKlarnaError(request, reply, answer)
     },
     // allErrors: every bad field is named; no coercion ("100" is not an integer); fields Klarna

@@ -81,14 +81,23 @@ export function registerWire(app: FastifyInstance): void {
     done()
   })
   app.addHook('onRequest', (request, reply, done) => {
-    const response = reply.raw as Response
-    response[correlationId] = request.id
-    if (response.writeHead !== writeHeadInKlarnaCase) {
-      response[writeHeadBefore] = response.writeHead
-      response.writeHead = writeHeadInKlarnaCase
-    }
+    onKlarnaWire(reply, request.id)
     done()
   })
+}
+
+/**
+ * The answer's head will be written as Klarna writes it (writeHeadInKlarnaCase), with this
+ * correlation id. The onRequest hook above does it for every routed call; src/app.ts's
+ * frameworkErrors, answered before routing and any hook, calls it itself.
+ */
+export function onKlarnaWire(reply: FastifyReply, id: string): void {
+  const response = reply.raw as Response
+  response[correlationId] = id
+  if (response.writeHead !== writeHeadInKlarnaCase) {
+    response[writeHeadBefore] = response.writeHead
+    response.writeHead = writeHeadInKlarnaCase
+  }
 }
 
 /** The playground-style 401 carries no Klarna-Correlation-Id. */

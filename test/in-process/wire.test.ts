@@ -42,6 +42,27 @@ t.test('Content-Type and Klarna-Correlation-Id are written with Klarna casing', 
 })
 
 t.test(
+  'answers given before routing (an id over 255 characters, a broken escape) are written the same way',
+  async (t) => {
+    const { port } = await listen(t)
+    for (const path of [
+      `/customer-token/v1/tokens/${'a'.repeat(300)}`,
+      '/customer-token/v1/tokens/%E0%A4%A',
+    ]) {
+      const r = await raw(port, 'GET', path, { authorization: basic() })
+      t.equal(r.status, 400, path.slice(0, 40))
+      t.same(
+        names(r).filter((name) => name !== name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase())),
+        [],
+        `no name in lower case: ${names(r).join(', ')}`,
+      )
+      t.equal(r.headers['content-type'], 'application/json', 'without a charset')
+      t.equal(JSON.parse(r.body).correlation_id, r.headers['klarna-correlation-id'])
+    }
+  },
+)
+
+t.test(
   'every response carries a distinct Klarna-Correlation-Id, 401 (documented JSON) and 404 included',
   async (t) => {
     const { port } = await listen(t, { fidelity: 'documented' })
