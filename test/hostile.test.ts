@@ -57,6 +57,24 @@ async function rawExchange(
   })
 }
 
+/**
+ * Closes `app` and asserts it took less than half of `lingerMs`, the wait a lingering socket would
+ * otherwise hold the close for: once closing, the server waits LINGER_CLOSING_IDLE_MS for the client.
+ */
+async function closesSoonerThan(
+  t: Test,
+  app: { close: () => Promise<unknown> },
+  lingerMs: number,
+): Promise<void> {
+  const closing = performance.now()
+  await app.close()
+  const closedInMs = performance.now() - closing
+  t.ok(
+    closedInMs < lingerMs / 2,
+    `closed in ${Math.round(closedInMs)} ms (${LINGER_CLOSING_IDLE_MS} ms once closing, not ${lingerMs})`,
+  )
+}
+
 function klarnaShaped(t: Test, response: string, status: number, code: string, message: RegExp): void {
   const [head = '', body = ''] = response.split('\r\n\r\n')
   t.match(head, new RegExp(`^HTTP/1\\.1 ${status} `), `status ${status}`)
@@ -338,13 +356,7 @@ t.test(
     t.match(answer, /^HTTP\/1\.1 400 /, 'answered, then half-closed by the server')
     // The server would drop the connection after REFUSED_LINGER_MS; closing, it waits only
     // LINGER_CLOSING_IDLE_MS for the client (src/http/linger.ts).
-    const closing = performance.now()
-    await app.close()
-    const closedInMs = performance.now() - closing
-    t.ok(
-      closedInMs < REFUSED_LINGER_MS / 2,
-      `closed in ${Math.round(closedInMs)} ms (${LINGER_CLOSING_IDLE_MS} ms once closing, not ${REFUSED_LINGER_MS})`,
-    )
+    await closesSoonerThan(t, app, REFUSED_LINGER_MS)
   },
 )
 
@@ -388,13 +400,7 @@ t.test('a body over the limit: the client reads the 413 although it is still sen
   // fetch keeps its side of those connections open: the server's close does not wait out the
   // LINGER_IDLE_MS since the client's last bytes (nearly all of it was left), but only
   // LINGER_CLOSING_IDLE_MS (src/http/linger.ts). Half the former is a wide margin over the latter.
-  const closing = performance.now()
-  await app.close()
-  const closedInMs = performance.now() - closing
-  t.ok(
-    closedInMs < LINGER_IDLE_MS / 2,
-    `closed in ${Math.round(closedInMs)} ms (lingering ${LINGER_CLOSING_IDLE_MS} ms once closing, not ${LINGER_IDLE_MS})`,
-  )
+  await closesSoonerThan(t, app, LINGER_IDLE_MS)
 })
 
 t.test('a credentials file has one username:password a line; the password may hold commas', async (t) => {

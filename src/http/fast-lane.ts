@@ -58,8 +58,11 @@ const around = (url: string): [string, string] => {
 }
 const [READ_PREFIX] = around(READ)
 const [CREATE_PREFIX, CREATE_SUFFIX] = around(CREATE)
-/** A path parameter that reads the same before and after Fastify's decoding, within the schemas' 255. */
-const PLAIN_ID = /^[A-Za-z0-9_-]{1,255}$/
+/**
+ * A path parameter that reads the same before and after Fastify's decoding; its length is the
+ * route's params schema's to check (a longer one is handed to Fastify, which refuses it).
+ */
+const PLAIN_ID = /^[A-Za-z0-9_-]+$/
 /**
  * A subset of what @fastify/basic-auth accepts (its scheme is any case, with any token68), decoded
  * and checked as it does: no control characters, user and password split at the first colon, by

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { clockOf } from '../domain/context.js'
-import { answerEntry, keepRequestBody, openEntry, type JournalEntry } from '../domain/journal.js'
+import { answerEntry, openEntry, type JournalEntry } from '../domain/journal.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,9 +50,4 @@ export function registerJournal(app: FastifyInstance): void {
     }
     done()
   })
-}
-
-/** Called by the JSON parser with the body text as it came, before anything reads it. */
-export function journalRequestBody(entry: JournalEntry | undefined, text: string): void {
-  if (entry !== undefined) keepRequestBody(entry, text)
 }

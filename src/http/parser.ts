@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { journalRequestBody } from './journal.js'
+import { keepRequestBody } from '../domain/journal.js'
 
 /**
  * JSON bodies. An empty body (Klarna's PHP SDK sends `Content-Type: application/json` with no
@@ -37,7 +37,8 @@ export function registerJsonParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string
-    journalRequestBody(request.journalEntry, text)
+    // The journal keeps the body as it came, before anything reads it.
+    if (request.journalEntry !== undefined) keepRequestBody(request.journalEntry, text)
     if (text.trim() === '') {
       done(null, undefined)
       return

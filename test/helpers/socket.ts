@@ -1,7 +1,13 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import type { MockOptions } from '../../dist/config.js'
-import { build, type Tap } from './app.js'
+import type { Test } from 'tap'
+import { basic, build, tokenRequest, type Tap } from './app.js'
+
+/** The headers of merchant-a's JSON calls. */
+export const jsonHeaders = { authorization: basic(), 'content-type': 'application/json' }
+/** A customer-token request body, as the text a client sends. */
+export const tokenBody = JSON.stringify(tokenRequest({ description: 'Sub' }))
 
 /** The app on a real port of 127.0.0.1, for tests where the wire matters. */
 export async function listen(
@@ -51,3 +57,14 @@ export async function raw(
 
 /** Header names as they were written on the wire. */
 export const names = (r: RawResponse): string[] => r.rawHeaders.filter((_, i) => i % 2 === 0)
+
+/**
+ * A new authorization of merchant-a on `port` (POST /_mock/authorizations with `body`): its token.
+ * Given a test, asserts the 200; otherwise any other status throws.
+ */
+export async function mintOn(port: number, body: Record<string, unknown> = {}, t?: Test): Promise<string> {
+  const r = await raw(port, 'POST', '/_mock/authorizations', jsonHeaders, [JSON.stringify(body)])
+  if (t !== undefined) t.equal(r.status, 200, `mint: ${r.body}`)
+  else if (r.status !== 200) throw new Error(`mint: ${r.status} ${r.body}`)
+  return (JSON.parse(r.body) as { authorization_token: string }).authorization_token
+}

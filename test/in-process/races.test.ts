@@ -1,10 +1,6 @@
 import t from 'tap'
-import { basic, tokenRequest } from '../helpers/app.js'
 import { seTokenOrder } from '../helpers/data.js'
-import { listen } from '../helpers/socket.js'
-
-const json = { authorization: basic(), 'content-type': 'application/json' }
-const tokenBody = JSON.stringify(tokenRequest({ description: 'Sub' }))
+import { jsonHeaders as json, listen, tokenBody } from '../helpers/socket.js'
 
 async function post(url: string, body: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: 'POST', headers: { ...json, ...headers }, body })

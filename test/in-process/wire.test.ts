@@ -1,14 +1,6 @@
 import t from 'tap'
-import { basic, build, tokenRequest } from '../helpers/app.js'
-import { listen, names, raw } from '../helpers/socket.js'
-
-const json = { authorization: basic(), 'content-type': 'application/json' }
-const tokenBody = JSON.stringify(tokenRequest({ description: 'Sub' }))
-
-async function mintOn(port: number): Promise<string> {
-  const r = await raw(port, 'POST', '/_mock/authorizations', json, ['{}'])
-  return (JSON.parse(r.body) as { authorization_token: string }).authorization_token
-}
+import { basic, build } from '../helpers/app.js'
+import { jsonHeaders as json, listen, mintOn, names, raw, tokenBody } from '../helpers/socket.js'
 
 t.test('Content-Type and Klarna-Correlation-Id are written with Klarna casing', async (t) => {
   const { port } = await listen(t)
