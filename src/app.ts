@@ -1,11 +1,11 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
-import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { checkOptions, defaults, type MockOptions, type ResolvedOptions } from './config.js'
 import { loadCatalog } from './domain/catalog.js'
 import { Clock } from './domain/clock.js'
 import { defaultSettings, longestLifetimeMs, type Domain } from './domain/context.js'
+import { newId } from './domain/ids.js'
 import { errors } from './domain/errors.js'
 import { Journal } from './domain/journal.js'
 import { LinkSigner } from './domain/links.js'
@@ -52,7 +52,7 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
   const compilers = lazyCompilers()
   const app = Fastify({
     logger: options.logger ?? false,
-    genReqId: () => randomUUID(),
+    genReqId: newId,
     // One log line per request (below), with the correlation id, instead of Fastify's two.
     // Every log line of a request carries its correlation id under Klarna's name.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlation_id' }),

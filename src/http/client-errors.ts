@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { newId } from '../domain/ids.js'
 import { STATUS_CODES, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
@@ -55,7 +55,7 @@ function describe(
 export function clientErrorResponse(
   err: { code?: string | undefined; reason?: string },
   requestTimeoutMs: number,
-  correlationId: string = randomUUID(),
+  correlationId: string = newId(),
 ): string {
   const [status, errorCode, message] = describe(err, requestTimeoutMs)
   const body = JSON.stringify({

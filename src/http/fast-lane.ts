@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { FastifyInstance, preParsingHookHandler } from 'fastify'
 import { stickyScenario } from '../domain/authorizations.js'
 import { clockOf } from '../domain/context.js'
+import { newId } from '../domain/ids.js'
 import { answerEntry, keepRequestBody, openEntry } from '../domain/journal.js'
 import { createCustomerToken } from '../domain/tokenize.js'
 import { readToken } from '../domain/tokens.js'
@@ -154,7 +154,7 @@ export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
     payload: string,
     requestText: string,
   ): void {
-    const id = randomUUID()
+    const id = newId()
     counts.answered++
     deps.stateWriter?.flush()
     if (domain.journal.enabled) {
