@@ -104,7 +104,8 @@ function formatUuid(words: Int32Array, at: number): string {
 const isNil = (words: Int32Array, at: number): boolean =>
   (words[at]! | words[at + 1]! | words[at + 2]! | words[at + 3]!) === 0
 
-function hashWords(words: Int32Array, at: number): number {
+/** A key's hash (exported for its test, which makes two keys of one hash). */
+export function hashWords(words: Int32Array, at: number): number {
   let h = Math.imul(words[at]! ^ 0x9e3779b9, 0x85ebca6b)
   h = Math.imul(h ^ words[at + 1]!, 0xc2b2ae35)
   h = Math.imul(h ^ words[at + 2]!, 0x27d4eb2f)
@@ -234,9 +235,20 @@ export class PackedCollection<V extends object> implements Table<V> {
   /** Keys that are not lowercase UUIDs, and the key of each such row. */
   #otherKeys: Map<string, number> | undefined
   #otherKeyOf: Map<number, string> | undefined
-  /** Open addressing (linear probing) over the UUID keys: row + 1, 0 for empty. */
+  /**
+   * Open addressing (linear probing) over the UUID keys: row + 1, 0 for empty; beside each, its
+   * key's hash, so that a probe reads the row's words only when the hash matches (the rows are
+   * scattered over the chunks: a probe that reads them costs a cache miss each).
+   */
   #slots = new Int32Array(8)
+  #hashes = new Int32Array(8)
   #slotCount = 0
+  /**
+   * The row last found and its key: a call reads one record a few times in a row (a customer
+   * token's creation: its authorization's sticky scenario, the record, then its update).
+   */
+  #lastKey: string | undefined
+  #lastRow = -1
 
   constructor(layout: Layout, notify: (key: string) => void) {
     const plan = planOf(layout)
@@ -359,13 +371,30 @@ export class PackedCollection<V extends object> implements Table<V> {
   }
 
   #rowOf(key: string): number {
+    if (key === this.#lastKey) return this.#lastRow
+    const row = this.#findRow(key)
+    if (row >= 0) {
+      this.#lastKey = key
+      this.#lastRow = row
+    }
+    return row
+  }
+
+  #findRow(key: string): number {
     if (!parseUuid(key, scratch, 0)) return this.#otherKeys?.get(key) ?? -1
-    const mask = this.#slots.length - 1
+    const slots = this.#slots
+    const hashes = this.#hashes
+    const mask = slots.length - 1
     const stride = this.#wordStride
-    const [a, b, c, d] = scratch
-    for (let i = hashWords(scratch, 0) & mask; ; i = (i + 1) & mask) {
-      const entry = this.#slots[i]!
+    const a = scratch[0]
+    const b = scratch[1]
+    const c = scratch[2]
+    const d = scratch[3]
+    const hash = hashWords(scratch, 0)
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const entry = slots[i]!
       if (entry === 0) return -1
+      if (hashes[i] !== hash) continue
       const row = entry - 1
       const words = this.#chunks[row >>> CHUNK_BITS]!.words
       const at = (row & IN_CHUNK) * stride
@@ -393,6 +422,10 @@ export class PackedCollection<V extends object> implements Table<V> {
   }
 
   #remove(row: number, key: string): void {
+    if (row === this.#lastRow) {
+      this.#lastKey = undefined
+      this.#lastRow = -1
+    }
     const chunk = this.#chunks[row >>> CHUNK_BITS]!
     if (chunk.state[row & IN_CHUNK] === UUID_KEY) this.#removeSlot(row)
     else {
@@ -406,35 +439,36 @@ export class PackedCollection<V extends object> implements Table<V> {
     this.#size--
   }
 
-  #home(row: number, mask: number): number {
-    const [words, at] = this.#keyWords(row)
-    return hashWords(words, at) & mask
-  }
-
   #insertSlot(row: number): void {
+    const [words, at] = this.#keyWords(row)
+    const hash = hashWords(words, at)
     const mask = this.#slots.length - 1
-    let i = this.#home(row, mask)
+    let i = hash & mask
     while (this.#slots[i] !== 0) i = (i + 1) & mask
     this.#slots[i] = row + 1
+    this.#hashes[i] = hash
     this.#slotCount++
   }
 
   /** Linear probing's deletion by backward shift: no tombstones. */
   #removeSlot(row: number): void {
     const slots = this.#slots
+    const hashes = this.#hashes
     const mask = slots.length - 1
-    let i = this.#home(row, mask)
+    const [words, at] = this.#keyWords(row)
+    let i = hashWords(words, at) & mask
     while (slots[i] !== row + 1) i = (i + 1) & mask
     let j = i
     for (;;) {
       j = (j + 1) & mask
       const entry = slots[j]!
       if (entry === 0) break
-      const home = this.#home(entry - 1, mask)
+      const home = hashes[j]! & mask
       // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
       const stays = i <= j ? home > i && home <= j : home > i || home <= j
       if (!stays) {
         slots[i] = entry
+        hashes[i] = hashes[j]!
         i = j
       }
     }
@@ -444,6 +478,7 @@ export class PackedCollection<V extends object> implements Table<V> {
 
   #rehash(size: number): void {
     this.#slots = new Int32Array(size)
+    this.#hashes = new Int32Array(size)
     this.#slotCount = 0
     for (let row = 0; row < this.#top; row++) if (this.#stateOf(row) === UUID_KEY) this.#insertSlot(row)
   }
@@ -537,7 +572,9 @@ export class PackedCollection<V extends object> implements Table<V> {
 
   #record(row: number, key: string): V {
     const record: Record<string, unknown> = { [this.#key]: key }
-    for (const [name, kind, i] of this.#order) {
+    const order = this.#order
+    for (let f = 0; f < order.length; f++) {
+      const [name, kind, i] = order[f]!
       const value = this.#valueAt(row, kind, i)
       if (value !== undefined) record[name] = value
     }

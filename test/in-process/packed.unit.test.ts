@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { PackedCollection, type Layout } from '../../dist/domain/packed.js'
+import { hashWords, PackedCollection, type Layout } from '../../dist/domain/packed.js'
 import { Collection } from '../../dist/domain/store.js'
 
 /**
@@ -187,4 +187,49 @@ t.test('a shared field keeps 255 values; beyond, each record keeps its own', asy
     if (rows.get(id)?.status === `status ${i}`) right++
   })
   t.equal(right, ids.length)
+})
+
+t.test('two keys of one hash: each finds its own record, before and after the other goes', async (t) => {
+  // The hash mixes the key's four words in turn, each step a bijection: given the first three
+  // words of two keys, the fourth word of the second that gives the first's hash follows.
+  const mix = (h: number, w: number, m: number): number => Math.imul(h ^ w, m)
+  const head = mix(mix(0x12345678 ^ 0x9e3779b9, 0, 0x85ebca6b) ^ 0x0badcafe, 0, 0xc2b2ae35)
+  const third = (c: number): number => mix(head, c, 0x27d4eb2f)
+  const words1 = new Int32Array([0x12345678, 0x0badcafe, 0x11111111, 0x22222222])
+  const words2 = new Int32Array([
+    0x12345678,
+    0x0badcafe,
+    0x33333333,
+    third(0x11111111) ^ 0x22222222 ^ third(0x33333333),
+  ])
+  const uuid = (w: Int32Array): string => {
+    const hex = [...w].map((x) => (x >>> 0).toString(16).padStart(8, '0')).join('')
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+  }
+  t.equal(
+    hashWords(words1, 0),
+    hashWords(words2, 0),
+    'the two keys hash alike (else this test tests nothing)',
+  )
+  const [one, two] = [uuid(words1), uuid(words2)]
+  t.not(one, two)
+  const { rows } = packed()
+  rows.set(one, { id: one, atMs: 1 })
+  rows.set(two, { id: two, atMs: 2 })
+  t.same(
+    [rows.get(one), rows.get(two)],
+    [
+      { id: one, atMs: 1 },
+      { id: two, atMs: 2 },
+    ],
+  )
+  t.ok(rows.delete(one))
+  t.same([rows.get(one), rows.get(two)], [undefined, { id: two, atMs: 2 }], 'the second is still found')
+  rows.set(one, { id: one, atMs: 3 })
+  t.ok(rows.delete(two))
+  t.same(
+    [rows.get(one), rows.get(two)],
+    [{ id: one, atMs: 3 }, undefined],
+    'and the first, the other way round',
+  )
 })
