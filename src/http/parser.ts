@@ -25,9 +25,10 @@ export function dropNulls(value: unknown): void {
       continue
     }
     const record = v as Record<string, unknown>
-    for (const key of Object.keys(record)) {
-      if (record[key] === null) delete record[key]
-      else stack.push(record[key])
+    for (const key in record) {
+      const field = record[key]
+      if (field === null) delete record[key]
+      else if (typeof field === 'object') stack.push(field)
     }
   }
 }
