@@ -3,11 +3,10 @@ import t from 'tap'
 import { LinkSigner } from '../../dist/domain/links.js'
 
 /**
- * The link signer computes HMAC-SHA256 with its secret imported once as a KeyObject (and, in
- * earlier versions, from precomputed pads): its MACs must be the very bytes of createHmac with the
- * secret's text, whatever the secret's length (a secret longer than SHA-256's 64-byte block is
- * hashed first) and the payload's characters, so that links signed before and after a change, and
- * by replicas of other versions, still verify.
+ * The link signer computes HMAC-SHA256 from precomputed pads (src/domain/links.ts): its MACs must
+ * be the very bytes of Node's createHmac, whatever the secret's length (a secret longer than
+ * SHA-256's 64-byte block is hashed first) and the payload's characters, so that links signed
+ * before and after the change, and by replicas of other versions, still verify.
  */
 t.test('the same MAC as createHmac for every length of secret', async (t) => {
   const payloads = ['', 'a', 'eyJzIjoiOGU0ZDg4ZDgifQ', 'Stårgatan 1 ✓ 𝄞', 'x'.repeat(1000)]
