@@ -27,14 +27,27 @@ t.test('a signed link verifies with its secret only, and not once changed', asyn
   const signed = new LinkSigner('one').sign(link)
   t.same(new LinkSigner('one').verify(signed), link)
   t.equal(new LinkSigner('two').verify(signed), undefined, 'another secret')
-  t.equal(
-    new LinkSigner('one').verify(signed.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))),
-    undefined,
-    'a changed MAC',
-  )
+  // A character of the tag's middle (the last one also carries two bits base64url leaves unused).
+  const at = signed.indexOf('.') + 20
+  const changed = `${signed.slice(0, at)}${signed[at] === 'A' ? 'B' : 'A'}${signed.slice(at + 1)}`
+  t.equal(new LinkSigner('one').verify(changed), undefined, 'a changed tag')
+  const payloadChanged = signed.replace(/^./, (c) => (c === 'e' ? 'f' : 'e'))
+  t.equal(new LinkSigner('one').verify(payloadChanged), undefined, 'a changed payload')
   t.equal(
     new LinkSigner(undefined).verify(new LinkSigner(undefined).sign(link)),
     undefined,
     'two random secrets',
   )
+})
+
+t.test('a link of an earlier version (tagged with the HMAC of its payload) still opens', async (t) => {
+  const link = { s: '8e4d88d8-cae9-4b4c-8a91-19b7af52c434', w: 'customer token created' }
+  const payload = Buffer.from(JSON.stringify(link)).toString('base64url')
+  const hmac = (secret: string) => createHmac('sha256', secret).update(payload).digest('base64url')
+  t.same(new LinkSigner('one').verify(`${payload}.${hmac('one')}`), link, 'its own secret')
+  t.equal(new LinkSigner('one').verify(`${payload}.${hmac('two')}`), undefined, 'another secret')
+  const signed = new LinkSigner('one').sign(link)
+  t.equal(signed.split('.')[0], payload, 'the same payload as before')
+  t.not(signed.split('.')[1], hmac('one'), 'a new link is tagged otherwise (SHA3-256 of key and payload)')
+  t.equal(signed.split('.')[1]?.length, 43, '32 bytes, base64url, as the HMAC was')
 })
