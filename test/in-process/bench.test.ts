@@ -6,8 +6,8 @@ import { withoutCoverageLoader } from '../helpers/spawn.js'
 
 /**
  * The benchmark scripts are not run in CI (they measure, they do not assert), but they must keep
- * running as the code under them moves: a small memory run, and the peers script's refusal when
- * the peers are not installed. `npm test` builds dist/ first.
+ * running as the code under them moves: a small memory run, a small run of the domain's loop, and
+ * the peers script's refusal when the peers are not installed. `npm test` builds dist/ first.
  */
 const root = join(import.meta.dirname, '..', '..')
 const run = promisify(execFile)
@@ -26,6 +26,16 @@ t.test('bench/memory.mjs runs against the built package and prints bytes per sto
     /idle again after 0 s: [+-][\d.]+ MB \(-?\d+ bytes per stored object\); right after the calls/,
   )
   t.match(stdout, /array buffers [+-][\d.]+ MB \(1000 objects\)/)
+})
+
+t.test('bench/domain.mjs times the domain calls of a creation and a read, alone in a loop', async (t) => {
+  const { stdout } = await run(process.execPath, ['bench/domain.mjs'], {
+    cwd: root,
+    env: { ...process.env, BENCH_OBJECTS: '50', BENCH_ROUNDS: '3' },
+  })
+  t.match(stdout, /50 authorizations a round, 3 rounds, the median:/)
+  t.match(stdout, /customer-token creation +[\d.]+ µs \(rounds: [\d.]+, [\d.]+, [\d.]+\)/)
+  t.match(stdout, /token read +[\d.]+ µs \(rounds: [\d.]+, [\d.]+, [\d.]+\)/)
 })
 
 t.test('bench/peers.mjs says how to install the peers when they are missing', async (t) => {
