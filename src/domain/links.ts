@@ -39,6 +39,12 @@ const sha3: (text: string) => string =
     ? (text) => crypto.hash('sha3-256', text, 'base64url')
     : (text) => createHash('sha3-256').update(text, 'utf8').digest('base64url')
 
+/** Does the base64url text `given` decode to `expected`? (timing-safe) */
+function sameBytes(given: string, expected: Buffer): boolean {
+  const bytes = Buffer.from(given, 'base64url')
+  return bytes.length === expected.length && timingSafeEqual(bytes, expected)
+}
+
 export class LinkSigner {
   /** The key XOR ipad and XOR opad, computed once (RFC 2104): each MAC is then two one-shot hashes. */
   readonly #innerPad: Buffer
@@ -82,9 +88,7 @@ export class LinkSigner {
 
   /** Is `mac` the HMAC of `data` with this secret? */
   check(data: string, mac: string): boolean {
-    const given = Buffer.from(mac, 'base64url')
-    const expected = this.#mac(data)
-    return given.length === expected.length && timingSafeEqual(given, expected)
+    return sameBytes(mac, this.#mac(data))
   }
 
   /** The base64url tag of a redirect link's payload. */
@@ -104,9 +108,7 @@ export class LinkSigner {
   verify(token: string): RedirectLink | undefined {
     const [payload, tag, extra] = token.split('.')
     if (payload === undefined || tag === undefined || extra !== undefined) return undefined
-    const given = Buffer.from(tag, 'base64url')
-    const expected = Buffer.from(this.#tag(payload), 'base64url')
-    const tagged = given.length === expected.length && timingSafeEqual(given, expected)
+    const tagged = sameBytes(tag, Buffer.from(this.#tag(payload), 'base64url'))
     if (!tagged && !this.check(payload, tag)) return undefined
     try {
       const link = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as RedirectLink

@@ -32,31 +32,8 @@ export function lingerOnClose(socket: Socket): void {
   if (socket.destroyed || (socket as { lingering?: boolean }).lingering === true) return
   ;(socket as { lingering?: boolean }).lingering = true
   socket.destroySoon = function lingeringDestroySoon(this: Socket): void {
-    let seen = 0
-    const done = () => {
-      clearTimeout(total)
-      clearTimeout(idle)
-      this.destroy()
-    }
-    const total = setTimeout(done, LINGER_MS)
-    let idle = setTimeout(done, LINGER_IDLE_MS)
-    const hurry: Hurry = (idleMs) => {
-      clearTimeout(idle)
-      idle = setTimeout(done, idleMs)
-    }
-    whenClosing(this, hurry)
-    this.on('data', (chunk: Buffer) => {
-      seen += chunk.length
-      idle.refresh()
-      if (seen > LINGER_BYTES) done()
-    })
-    this.once('end', done)
-    this.once('close', () => {
-      clearTimeout(total)
-      clearTimeout(idle)
-    })
     this.end()
-    this.resume()
+    drainThenDestroy(this, LINGER_MS, LINGER_IDLE_MS, LINGER_BYTES)
   }
 }
 
@@ -68,14 +45,38 @@ export function lingerOnClose(socket: Socket): void {
  */
 export function answerRefused(socket: Socket, answer: string): void {
   socket.end(answer)
-  socket.resume()
-  const total = setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref()
-  socket.once('close', () => clearTimeout(total))
-  whenClosing(socket, (idleMs) => {
-    const idle = setTimeout(() => socket.destroy(), idleMs)
-    socket.on('data', () => idle.refresh())
-    socket.once('close', () => clearTimeout(idle))
+  drainThenDestroy(socket, REFUSED_LINGER_MS, REFUSED_LINGER_MS, Infinity)
+}
+
+/**
+ * Reads and drops what the client still sends on a socket this side has ended, then destroys it:
+ * after `totalMs`, after `idleMs` without a byte (LINGER_CLOSING_IDLE_MS once the server is
+ * closing), past `maxBytes`, or at the client's end (once the answer has left).
+ */
+function drainThenDestroy(socket: Socket, totalMs: number, idleMs: number, maxBytes: number): void {
+  let seen = 0
+  const done = () => {
+    clearTimeout(total)
+    clearTimeout(idle)
+    socket.destroy()
+  }
+  const total = setTimeout(done, totalMs)
+  let idle = setTimeout(done, idleMs)
+  whenClosing(socket, (closingIdleMs) => {
+    clearTimeout(idle)
+    idle = setTimeout(done, closingIdleMs)
   })
+  socket.on('data', (chunk: Buffer) => {
+    seen += chunk.length
+    idle.refresh()
+    if (seen > maxBytes) done()
+  })
+  socket.once('end', () => (socket.writableFinished ? done() : socket.once('finish', done)))
+  socket.once('close', () => {
+    clearTimeout(total)
+    clearTimeout(idle)
+  })
+  socket.resume()
 }
 
 /** Calls `hurry` if the server that accepted `socket` starts closing while the socket is open. */
