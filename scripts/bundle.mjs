@@ -8,6 +8,7 @@
 // (pino-pretty, qrcode). @fastify/swagger reads its package.json only for defaults the mock sets.
 import { readFile } from 'node:fs/promises'
 import { writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { build } from 'esbuild'
 import { parsedAtBuild } from '../dist/domain/scenario-files.js'
 import { scenariosDir } from '../dist/paths.js'
@@ -31,6 +32,23 @@ const filesNextToTheirCode = {
   },
 }
 
+// dist/typebox.js takes TypeBox's values from its CommonJS build through a require() esbuild cannot
+// follow (src/typebox.ts says why). In the bundle it is the ES-module imports, which esbuild inlines.
+const typeboxInlined = {
+  name: 'typebox-inlined',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/]typebox\.js$/ }, (args) => ({
+      contents: [
+        "export { Type } from '@sinclair/typebox'",
+        "export { Value } from '@sinclair/typebox/value'",
+        "export { TypeCompiler } from '@sinclair/typebox/compiler'",
+      ].join('\n'),
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }))
+  },
+}
+
 await build({
   entryPoints: ['dist/server.js'],
   outfile: 'dist/klarna-mock.mjs',
@@ -39,7 +57,7 @@ await build({
   format: 'esm',
   target: 'node20',
   external: ['pino', 'pino-pretty', 'qrcode'],
-  plugins: [filesNextToTheirCode],
+  plugins: [filesNextToTheirCode, typeboxInlined],
   // The bundled CommonJS packages call require(); an ES module has to make one.
   banner: {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

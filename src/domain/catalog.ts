@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import { Type, Value } from '../typebox.js'
+import type { Static, TSchema } from '@sinclair/typebox'
 import { fixturesDir } from '../paths.js'
 
 /**

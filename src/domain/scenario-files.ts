@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
-import { Value } from '@sinclair/typebox/value'
+import { Value } from '../typebox.js'
 import { parse as parseYaml } from 'yaml'
 import { packageRoot } from '../paths.js'
 import { ScenarioFile, type Step } from '../schemas/scenario.js'

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from '../typebox.js'
 
 /** A string enum accepted in any letter case (Klarna's docs and SDKs disagree on case). */
 export function CaseInsensitiveEnum(values: readonly string[], description?: string) {

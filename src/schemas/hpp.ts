@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '../typebox.js'
+import type { Static } from '@sinclair/typebox'
 
 /**
  * Klarna's Hosted Payment Page API v1 shapes (Klarna's published spec; a copy in

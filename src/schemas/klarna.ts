@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '../typebox.js'
+import type { Static } from '@sinclair/typebox'
 import { CaseInsensitiveEnum, Country, Currency, Locale } from './common.js'
 
 /**

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from '../typebox.js'
 import { Country, Currency, Locale } from './common.js'
 import { Address, Customer, IntentSchema, MerchantUrls, OrderLine } from './klarna.js'
 

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from '../typebox.js'
 
 const Id = Type.String({ minLength: 1, maxLength: 255 })
 export const SessionParams = Type.Object({ session_id: Id })

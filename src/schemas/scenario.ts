@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '../typebox.js'
+import type { Static } from '@sinclair/typebox'
 
 /** The shape of a scenario file (scenarios/*.yaml|yml|json). Validated with TypeBox at start-up. */
 

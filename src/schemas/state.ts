@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '../typebox.js'
+import type { Static } from '@sinclair/typebox'
 import { Address, Customer, IntentSchema, Order, OrderLine, SessionCreate } from './klarna.js'
 import { HppMerchantUrls, HppStatus } from './hpp.js'
 import { ShippingInfo } from './order-management.js'

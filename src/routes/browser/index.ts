@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
+import { Type } from '../../typebox.js'
 import type { FastifyReply } from 'fastify'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -21,6 +21,7 @@ import { browserErrors } from '../../schemas/common.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import { AuthorizeResponse, authorizeFields } from '../../schemas/mock.js'
 import { authorizePage, hostedPage, reviewPage, widgetPage, type CategoryView } from './pages.js'
+import { named } from '../../http/named.js'
 
 const tags = ['Browser (SDK stand-in, widget, hosted page)']
 const Token = Type.String({ minLength: 1, maxLength: 8192 })
@@ -323,4 +324,4 @@ const browser: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default browser
+export default named('browser', browser)

@@ -8,6 +8,7 @@ import { examples, withExample } from '../../schemas/examples.js'
 import { CustomerTokenOrder, CustomerTokenRead, Order, TokenStatusUpdate } from '../../schemas/klarna.js'
 import { TokenParams } from '../../schemas/params.js'
 import { tokenRead } from '../hot-calls.js'
+import { named } from '../../http/named.js'
 
 const tags = ['Customer Token API v1']
 
@@ -84,4 +85,4 @@ const customerToken: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default customerToken
+export default named('customer token', customerToken)

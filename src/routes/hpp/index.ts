@@ -20,6 +20,7 @@ import {
   HppSessionCreated,
   HppSessionView,
 } from '../../schemas/hpp.js'
+import { named } from '../../http/named.js'
 
 const tags = ['Hosted Payment Page API v1']
 
@@ -114,4 +115,4 @@ const hpp: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default hpp
+export default named('hosted payment page', hpp)

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type } from '../../typebox.js'
 import type { FastifyRequest } from 'fastify'
 import { errors } from '../../domain/errors.js'
 

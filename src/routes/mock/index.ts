@@ -6,6 +6,7 @@ import redirect from './redirect.js'
 import scenarios from './scenarios.js'
 import state from './state.js'
 import ui from './ui.js'
+import { named } from '../../http/named.js'
 
 /** The test-control API under /_mock: no Klarna path starts with it. */
 const mock: FastifyPluginAsyncTypebox = async (app) => {
@@ -25,13 +26,15 @@ const mock: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(redirect)
 
   // Everything else needs the merchant's Basic credentials.
-  await app.register(async (guarded) => {
-    guarded.addHook('onRequest', guarded.basicAuth)
-    await guarded.register(state)
-    await guarded.register(scenarios)
-    await guarded.register(observe)
-    await guarded.register(ui)
-  })
+  await app.register(
+    named('mock: with credentials', async (guarded) => {
+      guarded.addHook('onRequest', guarded.basicAuth)
+      await guarded.register(state)
+      await guarded.register(scenarios)
+      await guarded.register(observe)
+      await guarded.register(ui)
+    }),
+  )
 }
 
-export default mock
+export default named('mock', mock)

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
+import { Type } from '../../typebox.js'
 import { entryView, MAX_LIST_LIMIT } from '../../domain/journal.js'
 import { merchantOverview } from '../../domain/overview.js'
 import { CallbackEntry, JournalEntrySchema } from '../../schemas/mock.js'
 import { merchantErrors, noContent } from '../../schemas/common.js'
 import { MerchantQuery, oneTarget, tags, target } from './common.js'
+import { named } from '../../http/named.js'
 
 /**
  * What a test suite asserts on: the request journal and the callbacks made to the merchant. Each
@@ -107,4 +108,4 @@ const observe: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default observe
+export default named('mock: observe', observe)

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
+import { Type } from '../../typebox.js'
 import { errors } from '../../domain/errors.js'
 import { escapeHtml } from '../browser/pages.js'
 import { tags } from './common.js'
+import { named } from '../../http/named.js'
 
 /**
  * Where every redirect_url the mock hands out leads. Opened by a browser, without credentials:
@@ -41,4 +42,4 @@ const redirect: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default redirect
+export default named('mock: redirect', redirect)

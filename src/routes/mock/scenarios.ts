@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
+import { Type } from '../../typebox.js'
 import { errors } from '../../domain/errors.js'
 import { ArmRequest, ScenarioListEntry } from '../../schemas/scenario.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import { merchantErrors, noContent } from '../../schemas/common.js'
 import { MerchantQuery, oneTarget, tags } from './common.js'
+import { named } from '../../http/named.js'
 
 const ArmedEntry = Type.Object({
   name: Type.String(),
@@ -100,4 +101,4 @@ const scenarios: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default scenarios
+export default named('mock: scenarios', scenarios)

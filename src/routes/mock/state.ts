@@ -18,6 +18,7 @@ import { SessionParams, TokenParams } from '../../schemas/params.js'
 import { examples, withExample } from '../../schemas/examples.js'
 import { merchantErrors, noContent } from '../../schemas/common.js'
 import { MerchantQuery, oneTarget, tags, target } from './common.js'
+import { named } from '../../http/named.js'
 
 /** Making state as the browser widget and Klarna would: mint, authorize, clock, reset, token status. */
 const state: FastifyPluginAsyncTypebox = async (app) => {
@@ -136,4 +137,4 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default state
+export default named('mock: state', state)

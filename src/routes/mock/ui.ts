@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { assetsDir } from '../../paths.js'
 import { tags } from './common.js'
+import { named } from '../../http/named.js'
 
 /**
  * The dashboard: one page and its script and style, from the package (no CDN), behind the
@@ -52,4 +53,4 @@ const ui: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default ui
+export default named('mock: dashboard', ui)

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { Type } from '@sinclair/typebox'
+import { Type } from '../../typebox.js'
 import {
   acknowledgeOrder,
   appendShippingInfo,
@@ -42,6 +42,7 @@ import {
   UpdateMerchantReferences,
   UpdateShippingInfo,
 } from '../../schemas/order-management.js'
+import { named } from '../../http/named.js'
 
 const tags = ['Order Management API v1']
 const base = '/ordermanagement/v1/orders'
@@ -442,4 +443,4 @@ const orderManagement: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default orderManagement
+export default named('order management', orderManagement)

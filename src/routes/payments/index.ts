@@ -21,6 +21,7 @@ import {
 } from '../../schemas/klarna.js'
 import { AuthorizationParams, SessionParams } from '../../schemas/params.js'
 import { tokenCreation } from '../hot-calls.js'
+import { named } from '../../http/named.js'
 
 const tags = ['Payments API v1']
 
@@ -163,4 +164,4 @@ const payments: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-export default payments
+export default named('payments', payments)
