@@ -34,18 +34,24 @@ const filesNextToTheirCode = {
 
 // dist/typebox.js takes TypeBox's values from its CommonJS build through a require() esbuild cannot
 // follow (src/typebox.ts says why). In the bundle it is the ES-module imports, which esbuild inlines.
+// The build fails if that module was not met (renamed or moved): the bundle would then read TypeBox
+// from node_modules at run time, slower to start.
+let typeboxMet = false
 const typeboxInlined = {
   name: 'typebox-inlined',
   setup(build) {
-    build.onLoad({ filter: /[\\/]dist[\\/]typebox\.js$/ }, (args) => ({
-      contents: [
-        "export { Type } from '@sinclair/typebox'",
-        "export { Value } from '@sinclair/typebox/value'",
-        "export { TypeCompiler } from '@sinclair/typebox/compiler'",
-      ].join('\n'),
-      resolveDir: dirname(args.path),
-      loader: 'js',
-    }))
+    build.onLoad({ filter: /[\\/]dist[\\/]typebox\.js$/ }, (args) => {
+      typeboxMet = true
+      return {
+        contents: [
+          "export { Type } from '@sinclair/typebox'",
+          "export { Value } from '@sinclair/typebox/value'",
+          "export { TypeCompiler } from '@sinclair/typebox/compiler'",
+        ].join('\n'),
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }
+    })
   },
 }
 
@@ -65,3 +71,9 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 })
+
+if (!typeboxMet) {
+  throw new Error(
+    'scripts/bundle.mjs: dist/typebox.js was not bundled; point the typebox-inlined plugin at its new path',
+  )
+}
