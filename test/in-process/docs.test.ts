@@ -43,11 +43,44 @@ t.test('GET /_mock/openapi.json is a valid OpenAPI 3 document listing every rout
 
 t.test('the interactive page at /_mock/docs', async (t) => {
   const app = await build(t)
+  // Swagger UI is registered on the first visit (src/http/docs.ts), not at start.
+  t.notMatch(
+    app.printRoutes({ commonPrefix: false }),
+    /swagger-initializer|static/,
+    'no Swagger UI route at start',
+  )
   const res = await app.inject({ url: '/_mock/docs' })
   t.equal(res.statusCode, 200)
   t.match(res.body, /swagger-ui/i)
+  t.match(res.headers['content-type'], /^text\/html/)
   const json = await app.inject({ url: '/_mock/docs/json' })
   t.equal(json.statusCode, 200)
+  t.same(json.json(), (await app.inject({ url: '/_mock/openapi.json' })).json(), 'the same document')
+
+  const css = await app.inject({ url: '/_mock/docs/static/swagger-ui.css' })
+  t.equal(css.statusCode, 200)
+  t.match(css.headers['content-type'], /^text\/css/)
+  t.ok(css.rawPayload.length > 10_000, `the whole file (${css.rawPayload.length} bytes)`)
+  t.equal(css.headers['content-length'], String(css.rawPayload.length))
+  const etag = css.headers.etag
+  t.type(etag, 'string', 'an ETag, passed on')
+  const again = await app.inject({
+    url: '/_mock/docs/static/swagger-ui.css',
+    headers: { 'if-none-match': String(etag) },
+  })
+  t.equal(again.statusCode, 304, 'a conditional request is answered 304')
+  const head = await app.inject({ method: 'HEAD', url: '/_mock/docs/static/swagger-ui.css' })
+  t.equal(head.statusCode, 200)
+  t.equal(head.headers['content-length'], css.headers['content-length'], 'HEAD: the length of the GET')
+  t.equal(head.rawPayload.length, 0)
+
+  const missing = await app.inject({ url: '/_mock/docs/static/no-such-file.js' })
+  t.equal(missing.statusCode, 404)
+  t.match(missing.json(), {
+    error_code: 'NOT_FOUND',
+    error_messages: ['No such endpoint: GET /_mock/docs/static/no-such-file.js'],
+    correlation_id: String,
+  })
 })
 
 t.test(
