@@ -15,7 +15,7 @@ import { tokenBody } from './lib.mjs'
 const n = Number(process.env.BENCH_OBJECTS ?? 60000)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
 const mock = await startMock({ journalLimit: 1000 })
-const d = mock.app.domain
+const domain = mock.app.domain
 const body = JSON.parse(tokenBody)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const created = []
@@ -25,11 +25,11 @@ for (let round = 0; round < rounds; round++) {
   const tokens = new Array(n)
   let t0 = performance.now()
   for (let i = 0; i < n; i++) {
-    tokens[i] = createCustomerToken(d, 'bench', pool[i], { ...body }, 'http://127.0.0.1:4545').token_id
+    tokens[i] = createCustomerToken(domain, 'bench', pool[i], { ...body }, 'http://127.0.0.1:4545').token_id
   }
   created.push(((performance.now() - t0) * 1000) / n)
   t0 = performance.now()
-  for (let i = 0; i < n; i++) readToken(d, 'bench', tokens[i])
+  for (let i = 0; i < n; i++) readToken(domain, 'bench', tokens[i])
   read.push(((performance.now() - t0) * 1000) / n)
 }
 const fmt = (xs) => `${median(xs).toFixed(2)} µs (rounds: ${xs.map((x) => x.toFixed(2)).join(', ')})`

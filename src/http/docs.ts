@@ -49,11 +49,7 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
     // Always a GET: for a HEAD, Fastify answers the GET's head without its body.
     const res = await ui.inject({ method: 'GET', url: request.url, headers: passedOn(request.headers) })
     if (res.statusCode >= 400) return reply.callNotFound()
-    reply.code(res.statusCode)
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (value !== undefined && !notPassedOn.has(name)) void reply.header(name, value)
-    }
-    return await reply.send(res.rawPayload)
+    return await reply.code(res.statusCode).headers(passedOn(res.headers)).send(res.rawPayload)
   }
   app.get('/_mock/docs', { schema: { hide: true } }, answer)
   app.get('/_mock/docs/*', { schema: { hide: true } }, answer)
@@ -69,8 +65,9 @@ const notPassedOn = new Set([
   'host',
 ])
 
-function passedOn(headers: FastifyRequest['headers']): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
+/** `headers` without those about the connection (a request's to the page, or the page's answer). */
+function passedOn<Value>(headers: Record<string, Value | undefined>): Record<string, Value> {
+  const out: Record<string, Value> = {}
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !notPassedOn.has(name)) out[name] = value
   }
