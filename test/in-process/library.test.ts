@@ -3,6 +3,8 @@ import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import type { Tap } from '../helpers/app.js'
+import { buildApp, warmUpAfterFirstAnswer } from '../../dist/app.js'
 import { startMock } from '../../dist/index.js'
 import { packageRoot } from '../../dist/paths.js'
 import { basic, tokenRequest } from '../helpers/app.js'
@@ -10,6 +12,30 @@ import { gbSession } from '../helpers/data.js'
 import { withoutCoverageLoader } from '../helpers/spawn.js'
 
 const tokenBody = JSON.stringify(tokenRequest({ description: 'x' }))
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A listening app whose warm-up is counted, not run: when it starts is what the warm-up test tests. */
+async function listening(t: Tap, idleMs: number) {
+  const app = await buildApp({ logger: false })
+  t.teardown(() => app.close())
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  let calls = 0
+  // What the warm-up compiles is tested in 'warmUp compiles what no call has needed yet'.
+  app.warmUp = async () => {
+    calls++
+    return 0
+  }
+  warmUpAfterFirstAnswer(app, idleMs)
+  return { app, address, calls: () => calls }
+}
+
+// The warm-up test's last case, started as the file starts: an app closed well within its idle time
+// (closing takes milliseconds) must not warm up once past it. The other tests run while that time
+// passes; the warm-up test checks it last.
+const closedEarly = await listening(t, 1000)
+await closedEarly.app.close()
+const closedPastIdle = sleep(1020)
 
 t.test('startMock: a free port, authorize, advanceClock, reset, close', async (t) => {
   const mock = await startMock()
@@ -99,7 +125,6 @@ t.test(
 )
 
 t.test('warmUp compiles what no call has needed yet, once; the answers stay the same', async (t) => {
-  const { buildApp } = await import('../../dist/app.js')
   const headers = { authorization: basic(), 'content-type': 'application/json' }
   const answers = async (app: Awaited<ReturnType<typeof buildApp>>) => {
     const bad = await app.inject({ method: 'POST', url: '/payments/v1/sessions', headers, payload: '{}' })
@@ -142,7 +167,6 @@ t.test('warmUp compiles what no call has needed yet, once; the answers stay the 
 t.test(
   'two apps in one process (which share compiled validators) never mix their validation answers',
   async (t) => {
-    const { buildApp } = await import('../../dist/app.js')
     const [one, two] = [await buildApp({ logger: false }), await buildApp({ logger: false })]
     t.teardown(() => Promise.all([one.close(), two.close()]))
     const headers = { authorization: basic(), 'content-type': 'application/json' }
@@ -168,7 +192,6 @@ t.test(
 )
 
 t.test('closing the app ends a warm-up under way; startMock warms up by itself', async (t) => {
-  const { buildApp } = await import('../../dist/app.js')
   const app = await buildApp({ logger: false })
   await app.ready()
   const running = app.warmUp()
@@ -185,23 +208,7 @@ t.test('closing the app ends a warm-up under way; startMock warms up by itself',
 t.test(
   'the command-line server warms up once its first answer has left, or after a while without requests; not once closed',
   async (t) => {
-    const { buildApp, warmUpAfterFirstAnswer } = await import('../../dist/app.js')
-    const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms))
-    const listening = async (idleMs: number) => {
-      const app = await buildApp({ logger: false })
-      t.teardown(() => app.close())
-      const address = await app.listen({ port: 0, host: '127.0.0.1' })
-      let calls = 0
-      const warmUp = app.warmUp
-      app.warmUp = async () => {
-        calls++
-        return await warmUp()
-      }
-      warmUpAfterFirstAnswer(app, idleMs)
-      return { app, address, calls: () => calls }
-    }
-
-    const probed = await listening(60_000)
+    const probed = await listening(t, 60_000)
     await sleep(20)
     t.equal(probed.calls(), 0, 'not before a request')
     t.equal((await fetch(`${probed.address}/_mock/health`)).status, 200)
@@ -213,15 +220,12 @@ t.test(
     t.equal(probed.calls(), 1, 'and only once')
 
     // A timer set after another with a longer delay fires after it: no race.
-    const idle = await listening(10)
+    const idle = await listening(t, 10)
     await sleep(30)
     t.equal(idle.calls(), 1, 'after the idle time without a request')
 
-    // Closed well within its idle time (closing takes milliseconds), then waited past it.
-    const closed = await listening(1000)
-    await closed.app.close()
-    await sleep(1020)
-    t.equal(closed.calls(), 0, 'not once the server has closed')
+    await closedPastIdle
+    t.equal(closedEarly.calls(), 0, 'not once the server has closed')
   },
 )
 

@@ -9,6 +9,7 @@ import {
   prebuiltScenariosFile,
   usePrebuiltScenarios,
 } from '../../dist/domain/scenario-files.js'
+import type { Scenario } from '../../dist/domain/scenario-files.js'
 import { scenariosDir } from '../../dist/paths.js'
 import { basic, build, call, createCustomerToken, errorOf, mint, tokenRequest } from '../helpers/app.js'
 import { gbOrder, gbSession, seTokenOrder } from '../helpers/data.js'
@@ -82,87 +83,22 @@ const files = readdirSync(scenariosDir)
   .sort()
 const shipped = loadScenarios([scenariosDir])
 
-t.test('every shipped scenario file does what it advertises, over a real socket', async (t) => {
-  const { port, app } = await listen(t)
-  for (const file of files) {
-    const name = file.replace(/\.(ya?ml|json)$/, '')
-    const scenario = shipped.get(name)
-    if (scenario === undefined) throw new Error(`${file} not loaded`)
-    await t.test(name, async (t) => {
-      await call(app, 'POST', '/_mock/reset')
-      const op = scenario.appliesTo[0] ?? ''
-      let [method, path] = requests[op] ?? ['GET', '/']
-      let body = '{}'
-      const steps = scenario.repeat ? [scenario.steps[0]] : scenario.steps
-      if (steps.some((s) => s?.success !== undefined)) {
-        // A success variant needs a call that succeeds: a real token and a valid order.
-        const { authorization_token: auth } = await mint(app)
-        const token = (await createCustomerToken(app, auth)).json().token_id as string
-        ;[method, path] = ['POST', `/customer-token/v1/tokens/${token}/order`]
-        body = JSON.stringify(seTokenOrder())
-      }
-      for (const [i, step] of steps.entries()) {
-        const seen = await attempt(
-          port,
-          method,
-          path,
-          headers(name),
-          body,
-          step?.fault?.kind === 'timeout' ? 500 : 10000,
-        )
-        const label = `${name} step ${i} (${method} ${path})`
-        if (step?.error !== undefined) {
-          t.equal(seen.kind, 'answer', label)
-          if (seen.kind !== 'answer') continue
-          t.equal(seen.status, step.error.status, label)
-          t.equal(seen.applied, name, label)
-          if (seen.status === 401 && seen.body.startsWith('<html>')) {
-            t.match(seen.body, /401 Authorization Required/, `${label}: the recorded 401 page`)
-            continue
-          }
-          const answer = JSON.parse(seen.body)
-          t.equal(answer.error_code, step.error.error_code, label)
-          // Placeholders ({purchase_country}, {fields}, …) are filled from the request.
-          t.match(
-            answer.error_messages,
-            step.error.error_messages.map(
-              (m) => new RegExp(`^${m.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[a-z_]+\}/g, '.+')}$`),
-            ),
-            label,
-          )
-          for (const field of [
-            'fraud_status',
-            'reason',
-            'authorized_payment_method',
-            'step_up_id',
-          ] as const) {
-            if (step.error[field] !== undefined) {
-              t.ok(
-                answer[field] !== undefined && !String(answer[field]).includes('{'),
-                `${label}: ${field} filled`,
-              )
-            }
-          }
-        } else if (step?.success !== undefined) {
-          t.equal(seen.kind === 'answer' && seen.status, 200, label)
-          if (seen.kind === 'answer') t.match(JSON.parse(seen.body), step.success.body, label)
-        } else if (step?.fault?.kind === 'delay') {
-          t.equal(seen.kind, 'answer', label)
-          t.ok(seen.ms >= step.fault.ms, `${label}: answered after ${seen.ms} ms`)
-          if (seen.kind === 'answer') t.equal(seen.applied, name)
-        } else if (step?.fault?.kind === 'timeout') {
-          t.equal(seen.kind, 'timeout', `${label}: the client gave up after ${seen.ms} ms`)
-        } else if (step?.fault?.kind === 'drop') {
-          t.equal(seen.kind, 'dropped', label)
-        } else {
-          t.equal(seen.kind === 'answer' && seen.applied, undefined, `${label}: behaves normally`)
-        }
-      }
-    })
-  }
-  const health = await raw(port, 'GET', '/_mock/health', {})
-  t.equal(health.status, 200, 'the server kept serving through every fault')
-})
+/** A scenario whose one step holds the request (a delay, a timeout): its answer is a wait, not state. */
+const holds = (scenario: Scenario): boolean =>
+  scenario.steps.length === 1 && ['delay', 'timeout'].includes(scenario.steps[0]?.fault?.kind ?? '')
+
+// The server of the last test, which checks every shipped scenario over a real socket. The scenarios
+// that hold a request (slow-response waits 2 seconds) are sent to it now, all at once, and checked in
+// their turn: their waits pass while the other tests of this file run (they need no state, and a
+// reset does not end a held request).
+const shippedServer = await listen(t)
+const held = new Map<string, ReturnType<typeof attempt>>()
+for (const [name, scenario] of shipped) {
+  if (!holds(scenario)) continue
+  const [method, path] = requests[scenario.appliesTo[0] ?? ''] ?? ['GET', '/']
+  const timeoutMs = scenario.steps[0]?.fault?.kind === 'timeout' ? 500 : 10000
+  held.set(name, attempt(shippedServer.port, method, path, headers(name), '{}', timeoutMs))
+}
 
 t.test('GET /_mock/scenarios lists the whole catalogue', async (t) => {
   const app = await build(t)
@@ -572,4 +508,80 @@ t.test('a success variant places the order so: an idempotent replay answers the 
   t.same(replay.json(), first.json())
   const order = app.domain.store.merchant('merchant-a').orders.get(first.json().order_id as string)
   t.equal(order?.response.fraud_status, 'PENDING', 'the stored order is pending too')
+})
+
+t.test('every shipped scenario file does what it advertises, over a real socket', async (t) => {
+  const { port, app } = shippedServer
+  for (const file of files) {
+    const name = file.replace(/\.(ya?ml|json)$/, '')
+    const scenario = shipped.get(name)
+    if (scenario === undefined) throw new Error(`${file} not loaded`)
+    await t.test(name, async (t) => {
+      await call(app, 'POST', '/_mock/reset')
+      const op = scenario.appliesTo[0] ?? ''
+      let [method, path] = requests[op] ?? ['GET', '/']
+      let body = '{}'
+      const steps = scenario.repeat ? [scenario.steps[0]] : scenario.steps
+      if (steps.some((s) => s?.success !== undefined)) {
+        // A success variant needs a call that succeeds: a real token and a valid order.
+        const { authorization_token: auth } = await mint(app)
+        const token = (await createCustomerToken(app, auth)).json().token_id as string
+        ;[method, path] = ['POST', `/customer-token/v1/tokens/${token}/order`]
+        body = JSON.stringify(seTokenOrder())
+      }
+      for (const [i, step] of steps.entries()) {
+        const seen = await (held.get(name) ??
+          attempt(port, method, path, headers(name), body, step?.fault?.kind === 'timeout' ? 500 : 10000))
+        const label = `${name} step ${i} (${method} ${path})`
+        if (step?.error !== undefined) {
+          t.equal(seen.kind, 'answer', label)
+          if (seen.kind !== 'answer') continue
+          t.equal(seen.status, step.error.status, label)
+          t.equal(seen.applied, name, label)
+          if (seen.status === 401 && seen.body.startsWith('<html>')) {
+            t.match(seen.body, /401 Authorization Required/, `${label}: the recorded 401 page`)
+            continue
+          }
+          const answer = JSON.parse(seen.body)
+          t.equal(answer.error_code, step.error.error_code, label)
+          // Placeholders ({purchase_country}, {fields}, …) are filled from the request.
+          t.match(
+            answer.error_messages,
+            step.error.error_messages.map(
+              (m) => new RegExp(`^${m.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[a-z_]+\}/g, '.+')}$`),
+            ),
+            label,
+          )
+          for (const field of [
+            'fraud_status',
+            'reason',
+            'authorized_payment_method',
+            'step_up_id',
+          ] as const) {
+            if (step.error[field] !== undefined) {
+              t.ok(
+                answer[field] !== undefined && !String(answer[field]).includes('{'),
+                `${label}: ${field} filled`,
+              )
+            }
+          }
+        } else if (step?.success !== undefined) {
+          t.equal(seen.kind === 'answer' && seen.status, 200, label)
+          if (seen.kind === 'answer') t.match(JSON.parse(seen.body), step.success.body, label)
+        } else if (step?.fault?.kind === 'delay') {
+          t.equal(seen.kind, 'answer', label)
+          t.ok(seen.ms >= step.fault.ms, `${label}: answered after ${seen.ms} ms`)
+          if (seen.kind === 'answer') t.equal(seen.applied, name)
+        } else if (step?.fault?.kind === 'timeout') {
+          t.equal(seen.kind, 'timeout', `${label}: the client gave up after ${seen.ms} ms`)
+        } else if (step?.fault?.kind === 'drop') {
+          t.equal(seen.kind, 'dropped', label)
+        } else {
+          t.equal(seen.kind === 'answer' && seen.applied, undefined, `${label}: behaves normally`)
+        }
+      }
+    })
+  }
+  const health = await raw(port, 'GET', '/_mock/health', {})
+  t.equal(health.status, 200, 'the server kept serving through every fault')
 })
