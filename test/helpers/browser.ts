@@ -18,12 +18,11 @@ export type TestBrowser = Pick<Browser, 'newContext' | 'newPage'>
 let shared: Promise<Browser> | undefined
 
 /**
- * Headless Chromium for one test. One browser per test process, launched on first use and closed
- * when the process's last test has ended (launching it is most of a browser test's cost); each
- * test gets its own contexts (cookies, storage, credentials, pages), as Playwright's own runner
- * does, and they are closed when the test ends. Fails, saying why, when Chromium is missing.
+ * The process's headless Chromium, launched on first use and closed when the process's last test
+ * has ended (launching it is most of a browser test's cost). Fails, saying why, when Chromium is
+ * missing.
  */
-export async function launch(t: Tap): Promise<TestBrowser> {
+async function launchShared(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `Chromium is not installed at ${chromiumPath}: the browser tests need Debian's chromium (apt-get install -y chromium; .ci/run installs it), or CHROMIUM_PATH`,
@@ -46,7 +45,16 @@ export async function launch(t: Tap): Promise<TestBrowser> {
       await (await launched).close()
     })
   }
-  const browser = await shared
+  return await shared
+}
+
+/**
+ * The shared Chromium for one test: each test gets its own contexts (cookies, storage, credentials,
+ * pages), as Playwright's own runner does, closed when the test ends. Tests that need none of that
+ * state borrow a page instead (borrowPage, below).
+ */
+export async function launch(t: Tap): Promise<TestBrowser> {
+  const browser = await launchShared()
   const contexts: BrowserContext[] = []
   t.teardown(async () => {
     await Promise.all(contexts.map(async (context) => await context.close()))
@@ -59,9 +67,48 @@ export async function launch(t: Tap): Promise<TestBrowser> {
   return { newContext, newPage: async (options) => await (await newContext(options)).newPage() }
 }
 
-/** A page on which Klarna's CDN is answered by the mock at `mockUrl` (the README's three lines). */
-export async function pageWithMockCdn(browser: TestBrowser, mockUrl: string): Promise<Page> {
-  const page = await browser.newPage()
+/** What a test that borrows a page must be: tap's test (teardown, and whether it has passed so far). */
+export interface BorrowingTest extends Tap {
+  passing: () => boolean
+}
+
+const kept = new Map<string, Promise<Page>>()
+
+/**
+ * A page kept by this test process and lent to one test at a time, one per set of context options,
+ * for tests that need nothing of the browser's own state (cookies, storage, cache: each test's mock
+ * and shop listen on new ports). Chromium starts a renderer process for every new page, about a
+ * CPU-second each on these machines, while a page navigated again keeps its process: six pages
+ * loaded one after another cost Chromium 10.8 CPU-seconds, one page navigated six times 2.8
+ * (2026-11-28). When the test ends, the routes it set are removed and the page is emptied
+ * (about:blank: the old document's timers stop), or, if the test failed, closed with its context so
+ * that the next test starts from a new one. Listeners a test adds it removes itself (t.teardown).
+ * A test that needs state of its own (another user's credentials, say) opens a context of its own.
+ */
+export async function borrowPage(t: BorrowingTest, options: BrowserContextOptions = {}): Promise<Page> {
+  const browser = await launchShared()
+  const key = JSON.stringify(options)
+  let lent = kept.get(key)
+  if (lent === undefined || (await lent).isClosed()) {
+    lent = browser.newContext(options).then(async (context) => await context.newPage())
+    kept.set(key, lent)
+  }
+  const page = await lent
+  t.teardown(async () => {
+    if (!t.passing()) {
+      kept.delete(key)
+      await page.context().close()
+      return
+    }
+    await page.unrouteAll({ behavior: 'ignoreErrors' })
+    await page.goto('about:blank')
+  })
+  return page
+}
+
+/** A lent page on which Klarna's CDN is answered by the mock at `mockUrl` (the README's three lines). */
+export async function pageWithMockCdn(t: BorrowingTest, mockUrl: string): Promise<Page> {
+  const page = await borrowPage(t)
   await page.route('https://x.klarnacdn.net/**', async (route) => {
     await route.fulfill({
       response: await route.fetch({ url: mockUrl + new URL(route.request().url()).pathname }),

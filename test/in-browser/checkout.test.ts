@@ -2,7 +2,7 @@ import t from 'tap'
 import { createServer, type IncomingMessage } from 'node:http'
 import { startShop } from '../../examples/playwright-checkout/shop.mjs'
 import { basic, type Tap } from '../helpers/app.js'
-import { launch, pageWithMockCdn } from '../helpers/browser.js'
+import { pageWithMockCdn, type BorrowingTest } from '../helpers/browser.js'
 import { listen } from '../helpers/socket.js'
 
 /**
@@ -14,12 +14,11 @@ import { listen } from '../helpers/socket.js'
 const shopUser = 'fruit-shop'
 const auth = { authorization: basic(shopUser, 'secret'), 'content-type': 'application/json' }
 
-async function setUp(t: Tap) {
+async function setUp(t: BorrowingTest) {
   const { app, url } = await listen(t)
   const shop = await startShop({ klarna: url })
   t.teardown(shop.close)
-  const browser = await launch(t)
-  const page = await pageWithMockCdn(browser, url)
+  const page = await pageWithMockCdn(t, url)
   return { app, url, shop, page }
 }
 

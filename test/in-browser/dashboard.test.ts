@@ -1,8 +1,8 @@
 import t from 'tap'
-import type { Page } from 'playwright-core'
+import type { ConsoleMessage, Page } from 'playwright-core'
 import { defaultOrderLines } from '../../dist/domain/mint.js'
-import { basic, type Tap, tokenRequest } from '../helpers/app.js'
-import { launch, type TestBrowser } from '../helpers/browser.js'
+import { basic, tokenRequest } from '../helpers/app.js'
+import { borrowPage, launch, type BorrowingTest } from '../helpers/browser.js'
 import { listen } from '../helpers/socket.js'
 import { seTokenOrder } from '../helpers/data.js'
 
@@ -25,22 +25,24 @@ const user = 'qa-shop'
 const json = { authorization: basic(user, 'pw'), 'content-type': 'application/json' }
 
 async function openDashboard(
-  t: Tap,
-  browser: TestBrowser,
+  t: BorrowingTest,
   url: string,
   viewport = { width: 1280, height: 800 },
 ): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ httpCredentials: { username: user, password: 'pw' }, viewport })
-  t.teardown(async () => {
-    await context.close()
-  })
-  const page = await context.newPage()
+  const page = await borrowPage(t, { httpCredentials: { username: user, password: 'pw' } })
+  await page.setViewportSize(viewport)
   const problems: string[] = []
-  page.on('console', (m) => {
+  const onConsole = (m: ConsoleMessage) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`)
-  })
-  page.on('pageerror', (e) => {
+  }
+  const onPageError = (e: Error) => {
     problems.push(`pageerror: ${e.message}`)
+  }
+  page.on('console', onConsole)
+  page.on('pageerror', onPageError)
+  t.teardown(() => {
+    page.off('console', onConsole)
+    page.off('pageerror', onPageError)
   })
   await page.goto(`${url}/_mock/ui`)
   await page
@@ -52,7 +54,6 @@ async function openDashboard(
 
 t.test('a customer-token flow followed and driven from the dashboard', async (t) => {
   const { url } = await listen(t)
-  const browser = await launch(t)
   const post = async (path: string, body: unknown) =>
     await fetch(url + path, { method: 'POST', headers: json, body: JSON.stringify(body) })
 
@@ -68,7 +69,7 @@ t.test('a customer-token flow followed and driven from the dashboard', async (t)
       tokenRequest({ description: 'Coffee, monthly' }),
     )
   ).json()) as { token_id: string }
-  const { page, problems } = await openDashboard(t, browser, url)
+  const { page, problems } = await openDashboard(t, url)
 
   // Authorizations: the consumed one, and the fresh one counting down from 60 minutes.
   const fresh = page.locator(`[data-testid=authorization-row][data-token="${second.authorization_token}"]`)
@@ -158,7 +159,7 @@ t.test(
       headers: { ...json, authorization: basic('someone-else', 'pw') },
       body: '{}',
     })
-    const { page, problems } = await openDashboard(t, browser, url, { width: 390, height: 800 })
+    const { page, problems } = await openDashboard(t, url, { width: 390, height: 800 })
     await page.getByTestId('authorizations-empty').waitFor()
     t.equal(await page.getByTestId('journal-off').isVisible(), true, 'says the journal is off')
     const overflow = await page.evaluate(
