@@ -17,6 +17,7 @@ import { registerAuth } from './http/auth.js'
 import { defaultCallbackOptions, registerCallbacks } from './http/callbacks.js'
 import { registerDocs } from './http/docs.js'
 import { clientErrorHandler } from './http/client-errors.js'
+import { closeWithoutWaiting } from './http/closing.js'
 import { registerErrorHandling, sendKlarnaError } from './http/errors.js'
 import { installFastLane } from './http/fast-lane.js'
 import { registerOperation } from './http/operation.js'
@@ -71,8 +72,9 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
       connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeout / 4)),
     },
     clientErrorHandler: clientErrorHandler(requestTimeout),
-    // On close, idle keep-alive connections are closed and requests under way finish; sockets held
-    // by a timeout scenario are destroyed in preClose (src/http/scenarios.ts).
+    // On close, idle keep-alive connections are closed and requests under way finish, each the last
+    // of its connection; connections with no request are closed too (src/http/closing.ts); sockets
+    // held by a timeout scenario are destroyed in preClose (src/http/scenarios.ts).
     forceCloseConnections: 'idle',
     // Klarna's ids are at most 255 characters (session_id ≤ 255); longer ones are refused below.
     routerOptions: { maxParamLength: 255 },
@@ -124,6 +126,7 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
   registerErrorHandling(app)
   registerOperation(app)
   registerWire(app)
+  closeWithoutWaiting(app)
   registerJournal(app)
   const logRequests = registerRequestLog(app)
   const sweepIfDue = registerSweep(app)

@@ -73,6 +73,7 @@ export interface BorrowingTest extends Tap {
 }
 
 const kept = new Map<string, Promise<Page>>()
+const lentOut = new Set<string>()
 
 /**
  * A page kept by this test process and lent to one test at a time, one per set of context options,
@@ -86,24 +87,35 @@ const kept = new Map<string, Promise<Page>>()
  * A test that needs state of its own (another user's credentials, say) opens a context of its own.
  */
 export async function borrowPage(t: BorrowingTest, options: BrowserContextOptions = {}): Promise<Page> {
-  const browser = await launchShared()
   const key = JSON.stringify(options)
+  if (lentOut.has(key)) {
+    throw new Error(`the page for ${key} is lent to another test: tests that borrow one run one at a time`)
+  }
+  lentOut.add(key)
+  const lending: { page?: Page } = {}
+  t.teardown(async () => {
+    const page = lending.page
+    try {
+      if (page === undefined) return
+      if (!t.passing()) {
+        kept.delete(key)
+        await page.context().close()
+      } else {
+        await page.unrouteAll({ behavior: 'ignoreErrors' })
+        await page.goto('about:blank')
+      }
+    } finally {
+      lentOut.delete(key)
+    }
+  })
+  const browser = await launchShared()
   let lent = kept.get(key)
   if (lent === undefined || (await lent).isClosed()) {
     lent = browser.newContext(options).then(async (context) => await context.newPage())
     kept.set(key, lent)
   }
-  const page = await lent
-  t.teardown(async () => {
-    if (!t.passing()) {
-      kept.delete(key)
-      await page.context().close()
-      return
-    }
-    await page.unrouteAll({ behavior: 'ignoreErrors' })
-    await page.goto('about:blank')
-  })
-  return page
+  lending.page = await lent
+  return lending.page
 }
 
 /** A lent page on which Klarna's CDN is answered by the mock at `mockUrl` (the README's three lines). */

@@ -1,4 +1,6 @@
 import t from 'tap'
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { basic, build } from '../helpers/app.js'
 import { jsonHeaders as json, listen, mintOn, names, raw, tokenBody } from '../helpers/socket.js'
 
@@ -211,3 +213,54 @@ t.test('inject() answers with the same head as the socket, its streamed form too
     t.equal(JSON.parse(body).correlation_id, res.headers['klarna-correlation-id'])
   }
 })
+
+t.test(
+  "close waits for the requests under way, not for connections without one (a browser's preconnect) or kept alive after",
+  async (t) => {
+    const dir = t.testdir({
+      'slow.yaml':
+        'name: slow\ndescription: answers after 300 ms\napplies_to: ["*"]\nfault:\n  kind: delay\n  ms: 300\n',
+    })
+    const { app, port } = await listen(t, { scenarioDirs: [dir] })
+    const open = async () => {
+      const socket = connect(port, '127.0.0.1')
+      await once(socket, 'connect')
+      const seen = { data: '', ended: false }
+      socket.on('data', (chunk: Buffer) => {
+        seen.data += chunk.toString()
+      })
+      socket.on('end', () => {
+        seen.ended = true
+      })
+      socket.on('error', () => {})
+      return { socket, seen }
+    }
+    const unused = await open()
+    const halfAHead = await open()
+    halfAHead.socket.write('GET /payments/v1/sessions/s-1 HTTP/1.1\r\nHost: x\r\n')
+    const underWay = await open()
+    const arrived = once(app.server, 'request')
+    underWay.socket.write(
+      `GET /payments/v1/sessions/s-1 HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic()}\r\nKlarna-Mock-Scenario: slow\r\n\r\n`,
+    )
+    await arrived
+    const clientsStillOpen = [unused, halfAHead, underWay].every(({ socket }) => !socket.destroyed)
+    t.ok(clientsStillOpen, 'no client has closed its side')
+    // Without this, the close waited until each client closed: about a minute for Chromium's
+    // preconnected sockets, and Fastify's keep-alive timeout (72 s) after the slow answer.
+    let bound: NodeJS.Timeout | undefined
+    const closed = await Promise.race([
+      app.close().then(() => 'closed'),
+      new Promise((resolve) => (bound = setTimeout(resolve, 10_000, 'still waiting after 10 s'))),
+    ])
+    clearTimeout(bound)
+    t.equal(closed, 'closed')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    t.match(underWay.seen.data, /^HTTP\/1\.1 404 Not Found\r\n/, 'the request under way was answered')
+    t.match(underWay.seen.data, /Klarna-Mock-Scenario-Applied: slow/)
+    for (const [name, { socket, seen }] of Object.entries({ unused, halfAHead, underWay })) {
+      t.ok(seen.ended || socket.destroyed, `${name}: the server closed the connection`)
+    }
+    for (const { socket } of [unused, halfAHead, underWay]) socket.destroy()
+  },
+)
