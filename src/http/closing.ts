@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 
 /**
@@ -20,35 +20,31 @@ import type { Socket } from 'node:net'
  */
 export function closeWithoutWaiting(app: FastifyInstance): void {
   const server = app.server
-  /** Open connections, each with how many of its requests are under way. */
-  const open = new Map<Socket, number>()
+  const open = new Set<Socket>()
   let closing = false
 
+  // Per connection, not per request: the request path pays nothing for this.
   server.on('connection', (socket: Socket) => {
     if (closing) {
       socket.destroy()
       return
     }
-    open.set(socket, 0)
+    open.add(socket)
     socket.once('close', () => open.delete(socket))
-  })
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const socket = request.socket
-    open.set(socket, (open.get(socket) ?? 0) + 1)
-    response.once('close', () => {
-      const before = open.get(socket)
-      if (before === undefined) return // the connection has closed
-      const underWay = before - 1
-      open.set(socket, underWay)
-      if (closing && underWay === 0) socket.destroySoon()
-    })
   })
   app.addHook('preClose', (done) => {
     closing = true
-    for (const [socket, underWay] of open) {
-      // A lingering socket (an early answer, then the client's last bytes read and dropped) ends by
-      // itself, sooner once the server closes (hurryLingering).
-      if (underWay === 0 && (socket as { lingering?: boolean }).lingering !== true) socket.destroy()
+    for (const socket of open) {
+      // The response under way on the connection, as Node keeps it (its own closeIdleConnections
+      // reads the same property): none between requests and before the first.
+      const response = (socket as { _httpMessage?: ServerResponse | null })._httpMessage
+      if (response !== undefined && response !== null && !response.writableFinished) {
+        response.once('close', () => socket.destroySoon())
+      } else if ((socket as { lingering?: boolean }).lingering !== true) {
+        // A lingering socket (an early answer, then the client's last bytes read and dropped) ends
+        // by itself, sooner once the server closes (hurryLingering in src/http/linger.ts).
+        socket.destroy()
+      }
     }
     done()
   })
