@@ -264,3 +264,31 @@ t.test(
     for (const { socket } of [unused, halfAHead, underWay]) socket.destroy()
   },
 )
+
+t.test('a connection that arrives while the server closes is closed at once', async (t) => {
+  const app = await build(t)
+  let port = 0
+  let late: { closedByServer: boolean; answered: string } | undefined
+  // Runs after the mock's own preClose hooks, while the server still accepts connections.
+  app.addHook('preClose', async () => {
+    const socket = connect(port, '127.0.0.1')
+    socket.on('error', () => {})
+    const seen = { closedByServer: false, answered: '' }
+    socket.on('data', (chunk: Buffer) => {
+      seen.answered += chunk.toString()
+    })
+    await once(socket, 'connect')
+    socket.write(`GET /_mock/health HTTP/1.1\r\nHost: x\r\n\r\n`)
+    await once(socket, 'close')
+    seen.closedByServer = true
+    late = seen
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  port = (app.server.address() as { port: number }).port
+  await app.close()
+  t.same(
+    late,
+    { closedByServer: true, answered: '' },
+    'closed without an answer, and the close did not wait for it',
+  )
+})
