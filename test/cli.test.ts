@@ -1,7 +1,8 @@
 import t from 'tap'
 import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createServer, type AddressInfo } from 'node:net'
+import { connect, createServer, type AddressInfo } from 'node:net'
+import { once } from 'node:events'
 import { readConfig } from '../dist/cli.js'
 import { packageRoot } from '../dist/paths.js'
 import { binJs, freePort, runCli, startServer, stop } from './helpers/spawn.js'
@@ -94,7 +95,12 @@ t.test(
       headers: { authorization: basic('merchant-a', 'TopSecret') },
     })
     const id = unknown.headers.get('klarna-correlation-id') ?? ''
+    // A connection with no request, as a browser opens one ahead of need, does not hold the shutdown.
+    const preconnected = connect(Number(new URL(s.url).port), '127.0.0.1')
+    preconnected.on('error', () => {})
+    await once(preconnected, 'connect')
     t.equal(await stop(s.child), 0)
+    preconnected.destroy()
     const lines = s
       .output()
       .split('\n')
