@@ -25,19 +25,14 @@ export interface RedirectLink {
 /** SHA-256's block: HMAC pads its key to it (RFC 2104). */
 const BLOCK = 64
 
-/** SHA-256 of `data` in one call: crypto.hash() where Node has it (20.12 on), else a Hash object. */
-const sha256: (data: Buffer) => Buffer =
-  typeof crypto.hash === 'function'
-    ? (data) => crypto.hash('sha256', data, 'buffer')
-    : (data) => createHash('sha256').update(data).digest()
-
-/**
- * SHA3-256 of a text, base64url, in one call where Node has crypto.hash() (20.12 on).
- */
-const sha3: (text: string) => string =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha3-256', text, 'base64url')
-    : (text) => createHash('sha3-256').update(text, 'utf8').digest('base64url')
+/** A digest in one call: crypto.hash() where Node has it (20.12 on), else a Hash object. */
+function digest(algorithm: string, data: string | Buffer, encoding: 'buffer'): Buffer
+function digest(algorithm: string, data: string | Buffer, encoding: 'base64url'): string
+function digest(algorithm: string, data: string | Buffer, encoding: 'buffer' | 'base64url'): Buffer | string {
+  if (typeof crypto.hash === 'function') return crypto.hash(algorithm, data, encoding)
+  const hash = createHash(algorithm).update(data)
+  return encoding === 'buffer' ? hash.digest() : hash.digest(encoding)
+}
 
 /** Does the base64url text `given` decode to `expected`? (timing-safe) */
 function sameBytes(given: string, expected: Buffer): boolean {
@@ -62,7 +57,7 @@ export class LinkSigner {
     const given = secret === undefined || secret === '' ? randomBytes(32) : Buffer.from(secret, 'utf8')
     this.#linkKey = createHash('sha3-256').update('klarna-mock redirect links\n').update(given).digest('hex')
     // A key longer than the block is hashed first, as HMAC does.
-    const key = given.length > BLOCK ? sha256(given) : given
+    const key = given.length > BLOCK ? digest('sha256', given, 'buffer') : given
     this.#innerPad = Buffer.alloc(BLOCK, 0x36)
     this.#outerPad = Buffer.alloc(BLOCK, 0x5c)
     for (let i = 0; i < key.length; i++) {
@@ -77,8 +72,8 @@ export class LinkSigner {
    * token's redirect_url is signed on every creation.
    */
   #mac(payload: string): Buffer {
-    const inner = sha256(Buffer.concat([this.#innerPad, Buffer.from(payload, 'utf8')]))
-    return sha256(Buffer.concat([this.#outerPad, inner]))
+    const inner = digest('sha256', Buffer.concat([this.#innerPad, Buffer.from(payload, 'utf8')]), 'buffer')
+    return digest('sha256', Buffer.concat([this.#outerPad, inner]), 'buffer')
   }
 
   /** The base64url HMAC of `data`. */
@@ -93,7 +88,7 @@ export class LinkSigner {
 
   /** The base64url tag of a redirect link's payload. */
   #tag(payload: string): string {
-    return sha3(this.#linkKey + payload)
+    return digest('sha3-256', this.#linkKey + payload, 'base64url')
   }
 
   sign(link: RedirectLink): string {

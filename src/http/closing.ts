@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { isLingering } from './linger.js'
 
 /**
  * A close that waits for the requests under way and for nothing else. Node's `server.close()`
@@ -40,9 +41,9 @@ export function closeWithoutWaiting(app: FastifyInstance): void {
       const response = (socket as { _httpMessage?: ServerResponse | null })._httpMessage
       if (response !== undefined && response !== null && !response.writableFinished) {
         response.once('close', () => socket.destroySoon())
-      } else if ((socket as { lingering?: boolean }).lingering !== true) {
-        // A lingering socket (an early answer, then the client's last bytes read and dropped) ends
-        // by itself, sooner once the server closes (hurryLingering in src/http/linger.ts).
+      } else if (!isLingering(socket)) {
+        // A lingering socket (an early answer or a refused request, then the client's last bytes
+        // read and dropped) ends by itself, sooner once the server closes (hurryLingering).
         socket.destroy()
       }
     }

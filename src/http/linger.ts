@@ -13,6 +13,16 @@ export const LINGER_CLOSING_IDLE_MS = 100
 type Hurry = (idleMs: number) => void
 /** For each server, how to hurry each of its sockets that linger. */
 const lingering = new WeakMap<object, Set<Hurry>>()
+/** The sockets that end by themselves, lingering: after an early answer, or a refused request. */
+const lingers = new WeakSet<Socket>()
+
+/**
+ * Does `socket` end by itself, lingering (`lingerOnClose`, `answerRefused`)? A closing server leaves
+ * it to (src/http/closing.ts): destroyed at once, it could lose its answer to a reset.
+ */
+export function isLingering(socket: Socket): boolean {
+  return lingers.has(socket)
+}
 
 /**
  * Lingering close, as nginx does it. When the server answers before the request body has been
@@ -29,8 +39,8 @@ const lingering = new WeakMap<object, Set<Hurry>>()
  * finished; this replaces that one call on this one socket.
  */
 export function lingerOnClose(socket: Socket): void {
-  if (socket.destroyed || (socket as { lingering?: boolean }).lingering === true) return
-  ;(socket as { lingering?: boolean }).lingering = true
+  if (socket.destroyed || lingers.has(socket)) return
+  lingers.add(socket)
   socket.destroySoon = function lingeringDestroySoon(this: Socket): void {
     this.end()
     drainThenDestroy(this, LINGER_MS, LINGER_IDLE_MS, LINGER_BYTES)
@@ -44,6 +54,7 @@ export function lingerOnClose(socket: Socket): void {
  * `lingerOnClose`: a client that keeps its side open would otherwise hold the close that long.
  */
 export function answerRefused(socket: Socket, answer: string): void {
+  lingers.add(socket)
   socket.end(answer)
   drainThenDestroy(socket, REFUSED_LINGER_MS, REFUSED_LINGER_MS, Infinity)
 }

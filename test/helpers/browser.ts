@@ -12,8 +12,8 @@ import type { Tap } from './app.js'
 /** Debian's Chromium (.ci/run installs it); CHROMIUM_PATH overrides. No browser is downloaded. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-/** What a test gets from launch(): contexts and pages of the shared browser, closed when the test ends. */
-export type TestBrowser = Pick<Browser, 'newContext' | 'newPage'>
+/** What a test gets from launch(): contexts of the shared browser, closed when the test ends. */
+export type TestBrowser = Pick<Browser, 'newContext'>
 
 let shared: Promise<Browser> | undefined
 
@@ -64,7 +64,7 @@ export async function launch(t: Tap): Promise<TestBrowser> {
     contexts.push(context)
     return context
   }
-  return { newContext, newPage: async (options) => await (await newContext(options)).newPage() }
+  return { newContext }
 }
 
 /** What a test that borrows a page must be: tap's test (teardown, and whether it has passed so far). */

@@ -86,6 +86,9 @@ const shipped = loadScenarios([scenariosDir])
 /** A scenario whose one step holds the request (a delay, a timeout): its answer is a wait, not state. */
 const holds = (scenario: Scenario): boolean =>
   scenario.steps.length === 1 && ['delay', 'timeout'].includes(scenario.steps[0]?.fault?.kind ?? '')
+/** How long the client waits for a step's answer: a timeout fault never answers. */
+const clientWaitMs = (step: Scenario['steps'][number] | undefined): number =>
+  step?.fault?.kind === 'timeout' ? 500 : 10000
 
 // The server of the last test, which checks every shipped scenario over a real socket. The scenarios
 // that hold a request (slow-response waits 2 seconds) are sent to it now, all at once, and checked in
@@ -96,8 +99,10 @@ const held = new Map<string, ReturnType<typeof attempt>>()
 for (const [name, scenario] of shipped) {
   if (!holds(scenario)) continue
   const [method, path] = requests[scenario.appliesTo[0] ?? ''] ?? ['GET', '/']
-  const timeoutMs = scenario.steps[0]?.fault?.kind === 'timeout' ? 500 : 10000
-  held.set(name, attempt(shippedServer.port, method, path, headers(name), '{}', timeoutMs))
+  held.set(
+    name,
+    attempt(shippedServer.port, method, path, headers(name), '{}', clientWaitMs(scenario.steps[0])),
+  )
 }
 
 t.test('GET /_mock/scenarios lists the whole catalogue', async (t) => {
@@ -531,7 +536,7 @@ t.test('every shipped scenario file does what it advertises, over a real socket'
       }
       for (const [i, step] of steps.entries()) {
         const seen = await (held.get(name) ??
-          attempt(port, method, path, headers(name), body, step?.fault?.kind === 'timeout' ? 500 : 10000))
+          attempt(port, method, path, headers(name), body, clientWaitMs(step)))
         const label = `${name} step ${i} (${method} ${path})`
         if (step?.error !== undefined) {
           t.equal(seen.kind, 'answer', label)
