@@ -38,6 +38,11 @@ export interface Table<V> extends Iterable<[string, V]> {
   field<K extends keyof V & string>(key: string, name: K): V[K] | undefined
   /** Says that the record under `key`, changed in place, is now `value` (if the key is still there). */
   touch(key: string, value: V): void
+  /**
+   * Sets one field of the record under `key` (if the key is still there) and tells of the key, as
+   * `touch` of the record so changed would; the record is not built.
+   */
+  update<K extends keyof V & string>(key: string, name: K, value: V[K]): void
   /** Deletes every record whose number field `field` `expired` says is past; returns how many went. */
   deleteWhere(field: string, expired: (value: number) => boolean): number
   keys(): IterableIterator<string>
@@ -166,23 +171,134 @@ interface Plan {
   numberFields: string[]
   sharedFields: string[]
   place: Map<string, readonly [FieldKind, number]>
-  order: Array<readonly [name: string, kind: FieldKind, place: number]>
+  /** Builds a row's record (its extras left to the caller), written for the layout: see compile(). */
+  read: RowReader
+  /** Writes a record's laid-out fields into its row; returns what the row keeps as it is (its extras). */
+  pack: RowPacker
 }
 const plans = new WeakMap<Layout, Plan>()
+
+/** What compile()'s functions are given besides the row: the helpers they call. */
+interface RowTools {
+  formatUuid: typeof formatUuid
+  parseUuid: typeof parseUuid
+  isNil: typeof isNil
+  newShared: () => Shared
+}
+type RowReader = (
+  chunk: Chunk,
+  inChunk: number,
+  key: string,
+  shared: Array<Shared | undefined>,
+  tools: RowTools,
+) => Record<string, unknown>
+type RowPacker = (
+  chunk: Chunk,
+  inChunk: number,
+  key: string,
+  value: Record<string, unknown>,
+  shared: Array<Shared | undefined>,
+  tools: RowTools,
+) => Record<string, unknown> | undefined
 
 function planOf(layout: Layout): Plan {
   let plan = plans.get(layout)
   if (plan !== undefined) return plan
-  plan = { uuidFields: [], numberFields: [], sharedFields: [], place: new Map(), order: [] }
+  const uuidFields: string[] = []
+  const numberFields: string[] = []
+  const sharedFields: string[] = []
+  const place = new Map<string, readonly [FieldKind, number]>()
   for (const [name, kind] of layout.fields) {
-    const list = kind === 'uuid' ? plan.uuidFields : kind === 'number' ? plan.numberFields : plan.sharedFields
-    plan.place.set(name, [kind, list.length])
-    plan.order.push([name, kind, list.length])
+    const list = kind === 'uuid' ? uuidFields : kind === 'number' ? numberFields : sharedFields
+    place.set(name, [kind, list.length])
     list.push(name)
   }
+  const compiled = compile(layout, uuidFields.length, numberFields.length, sharedFields.length, place)
+  plan = { uuidFields, numberFields, sharedFields, place, ...compiled }
   plans.set(layout, plan)
   return plan
 }
+
+/** A field name as the generated code writes it: a quoted literal of a name that needs no quoting. */
+function literal(name: string): string {
+  if (/^[A-Za-z_$][\w$]*$/.test(name)) return JSON.stringify(name)
+  throw new TypeError(`field name ${JSON.stringify(name)} is not an identifier`)
+}
+
+/**
+ * The layout's row reader and packer, written as code with the field names in it (as
+ * fast-json-stringify writes a serializer for a schema): a record is then built with a store per
+ * named field, the same object shape every time, where a loop over the fields would store by a
+ * computed name (V8's slow path: about a microsecond per record of a dozen fields, and a read or
+ * a creation builds two or three records). Names come from the layouts in store.ts, checked to be
+ * identifiers. The semantics are those described at the top of this file.
+ */
+function compile(
+  layout: Layout,
+  uuids: number,
+  numbers: number,
+  shareds: number,
+  place: ReadonlyMap<string, readonly [FieldKind, number]>,
+): { read: RowReader; pack: RowPacker } {
+  const stride = 4 * (1 + uuids)
+  const head = [
+    'const words = chunk.words, numbers = chunk.numbers, indexes = chunk.shared',
+    `const w = inChunk * ${stride}, n = inChunk * ${numbers}, s = inChunk * ${shareds}`,
+    'let v, i',
+  ]
+  const read = [...head, `const r = { ${literal(layout.key)}: key }`]
+  const pack = [...head, 'let extras']
+  for (const [name] of layout.fields) {
+    const [kind, at] = place.get(name)!
+    const field = literal(name)
+    if (kind === 'uuid') {
+      const from = `w + ${4 * (at + 1)}`
+      read.push(`if (!tools.isNil(words, ${from})) r[${field}] = tools.formatUuid(words, ${from})`)
+      pack.push(
+        `v = value[${field}]`,
+        `if (!(typeof v === 'string' && tools.parseUuid(v, words, ${from}) && !tools.isNil(words, ${from}))) {`,
+        `  words.fill(0, ${from}, ${from} + 4)`,
+        `  if (v !== undefined) (extras ??= {})[${field}] = v`,
+        '}',
+      )
+    } else if (kind === 'number') {
+      read.push(`v = numbers[n + ${at}]`, `if (v === v) r[${field}] = v`)
+      pack.push(
+        `v = value[${field}]`,
+        `if (typeof v === 'number' && v === v) numbers[n + ${at}] = v`,
+        `else { numbers[n + ${at}] = NaN; if (v !== undefined) (extras ??= {})[${field}] = v }`,
+      )
+    } else {
+      read.push(`i = indexes[s + ${at}]`, `if (i !== 0) r[${field}] = shared[${at}].at(i)`)
+      pack.push(
+        `v = value[${field}]`,
+        `i = v === undefined ? 0 : (shared[${at}] ??= tools.newShared()).indexOf(v)`,
+        `indexes[s + ${at}] = i`,
+        `if (i === 0 && v !== undefined) (extras ??= {})[${field}] = v`,
+      )
+    }
+  }
+  read.push('return r')
+  pack.push(
+    'for (const name in value) {',
+    // The laid-out fields are skipped (a layout without fields has none to skip).
+    layout.fields.length === 0
+      ? ''
+      : `  switch (name) { ${layout.fields.map(([name]) => `case ${literal(name)}:`).join(' ')} continue }`,
+    '  v = value[name]',
+    `  if (v !== undefined && (name !== ${literal(layout.key)} || v !== key)) (extras ??= {})[name] = v`,
+    '}',
+    'return extras',
+  )
+  /* eslint-disable no-new-func -- the code is written above from the layout's checked field names */
+  return {
+    read: new Function('chunk', 'inChunk', 'key', 'shared', 'tools', read.join('\n')) as RowReader,
+    pack: new Function('chunk', 'inChunk', 'key', 'value', 'shared', 'tools', pack.join('\n')) as RowPacker,
+  }
+  /* eslint-enable no-new-func */
+}
+
+const tools: RowTools = { formatUuid, parseUuid, isNil, newShared: () => new Shared() }
 
 /** Where a key is parsed to be looked up (the collections are used from one thread, call by call). */
 const scratch = new Int32Array(4)
@@ -220,8 +336,9 @@ export class PackedCollection<V extends object> implements Table<V> {
   readonly #shared: Array<Shared | undefined> = []
   /** Field name → its kind and place, for set(). */
   readonly #place: ReadonlyMap<string, readonly [FieldKind, number]>
-  /** The fields in the layout's order, for get(). */
-  readonly #order: ReadonlyArray<readonly [name: string, kind: FieldKind, place: number]>
+  /** The layout's compiled row reader and packer. */
+  readonly #read: RowReader
+  readonly #packRow: RowPacker
   /** Words per row: the key, then each uuid field. */
   readonly #wordStride: number
   readonly #chunks: Chunk[] = []
@@ -258,7 +375,8 @@ export class PackedCollection<V extends object> implements Table<V> {
     this.#numberFields = plan.numberFields
     this.#sharedFields = plan.sharedFields
     this.#place = plan.place
-    this.#order = plan.order
+    this.#read = plan.read
+    this.#packRow = plan.pack
     this.#wordStride = 4 * (1 + plan.uuidFields.length)
   }
 
@@ -299,6 +417,45 @@ export class PackedCollection<V extends object> implements Table<V> {
   touch(key: string, value: V): void {
     const row = this.#rowOf(key)
     if (row >= 0) this.#setRow(row, key, value)
+  }
+
+  update<K extends keyof V & string>(key: string, name: K, value: V[K]): void {
+    const row = this.#rowOf(key)
+    if (row < 0) return
+    if (!this.#write(row, name, value)) {
+      const record = this.#record(row, key)
+      record[name] = value
+      this.#extras?.delete(row)
+      this.#pack(row, key, record as Record<string, unknown>)
+    }
+    this.#notify(key)
+  }
+
+  /**
+   * Writes a laid-out field's value into its row where it fits the field's kind; false where the
+   * record must be packed again instead (the value would go to the extras, or the extras hold the field).
+   */
+  #write(row: number, name: string, value: unknown): boolean {
+    const place = this.#place.get(name)
+    if (place === undefined || value === undefined) return false
+    const extras = this.#extras?.get(row)
+    if (extras !== undefined && name in extras) return false
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!
+    const inChunk = row & IN_CHUNK
+    const [kind, i] = place
+    if (kind === 'uuid') {
+      if (typeof value !== 'string' || !parseUuid(value, scratch, 0) || isNil(scratch, 0)) return false
+      chunk.words.set(scratch, inChunk * this.#wordStride + 4 * (i + 1))
+      return true
+    }
+    if (kind === 'number') {
+      if (typeof value !== 'number' || Number.isNaN(value)) return false
+      chunk.numbers[inChunk * this.#numberFields.length + i] = value
+      return true
+    }
+    const index = (this.#shared[i] ??= new Shared()).indexOf(value)
+    if (index !== 0) chunk.shared[inChunk * this.#sharedFields.length + i] = index
+    return index !== 0
   }
 
   #setRow(row: number, key: string, value: V): void {
@@ -513,44 +670,14 @@ export class PackedCollection<V extends object> implements Table<V> {
   }
 
   #pack(row: number, key: string, value: Record<string, unknown>): void {
-    let extras: Record<string, unknown> | undefined
-    const extra = (name: string, v: unknown) => {
-      extras ??= {}
-      extras[name] = v
-    }
-    const chunk = this.#chunks[row >>> CHUNK_BITS]!
-    const inChunk = row & IN_CHUNK
-    const words = chunk.words
-    for (let i = 0; i < this.#uuidFields.length; i++) {
-      const name = this.#uuidFields[i]!
-      const at = inChunk * this.#wordStride + 4 * (i + 1)
-      const v = value[name]
-      const kept = typeof v === 'string' && parseUuid(v, words, at)
-      if (kept && !isNil(words, at)) continue
-      words.fill(0, at, at + 4)
-      if (v !== undefined) extra(name, v)
-    }
-    const numberAt = inChunk * this.#numberFields.length
-    for (let i = 0; i < this.#numberFields.length; i++) {
-      const name = this.#numberFields[i]!
-      const v = value[name]
-      const ok = typeof v === 'number' && !Number.isNaN(v)
-      chunk.numbers[numberAt + i] = ok ? v : NaN
-      if (!ok && v !== undefined) extra(name, v)
-    }
-    const sharedAt = inChunk * this.#sharedFields.length
-    for (let i = 0; i < this.#sharedFields.length; i++) {
-      const name = this.#sharedFields[i]!
-      const v = value[name]
-      const index = v === undefined ? 0 : (this.#shared[i] ??= new Shared()).indexOf(v)
-      chunk.shared[sharedAt + i] = index
-      if (index === 0 && v !== undefined) extra(name, v)
-    }
-    for (const name in value) {
-      const v = value[name]
-      if (v === undefined || this.#place.has(name)) continue
-      if (name !== this.#key || v !== key) extra(name, v)
-    }
+    const extras = this.#packRow(
+      this.#chunks[row >>> CHUNK_BITS]!,
+      row & IN_CHUNK,
+      key,
+      value,
+      this.#shared,
+      tools,
+    )
     if (extras !== undefined) (this.#extras ??= new Map()).set(row, extras)
   }
 
@@ -571,13 +698,7 @@ export class PackedCollection<V extends object> implements Table<V> {
   }
 
   #record(row: number, key: string): V {
-    const record: Record<string, unknown> = { [this.#key]: key }
-    const order = this.#order
-    for (let f = 0; f < order.length; f++) {
-      const [name, kind, i] = order[f]!
-      const value = this.#valueAt(row, kind, i)
-      if (value !== undefined) record[name] = value
-    }
+    const record = this.#read(this.#chunks[row >>> CHUNK_BITS]!, row & IN_CHUNK, key, this.#shared, tools)
     const extras = this.#extras?.get(row)
     if (extras !== undefined) Object.assign(record, extras)
     return record as V

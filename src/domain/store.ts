@@ -84,6 +84,13 @@ export class Collection<V> extends Map<string, V> implements Table<V> {
     if (this.has(key)) this.set(key, value)
   }
 
+  update<K extends keyof V & string>(key: string, name: K, value: V[K]): void {
+    const record = this.get(key)
+    if (record === undefined) return
+    ;(record as Record<string, unknown>)[name] = value
+    this.set(key, record)
+  }
+
   deleteWhere(field: string, expired: (value: number) => boolean): number {
     let removed = 0
     for (const [key, value] of this) {

@@ -85,8 +85,7 @@ export function createCustomerToken(
   }
   const state = domain.store.merchant(merchant)
   state.tokens.set(tokenRecord.id, tokenRecord)
-  authorization.customerTokenId = tokenRecord.id
-  state.authorizations.touch(authorization.token, authorization)
+  state.authorizations.update(authorization.token, 'customerTokenId', tokenRecord.id)
   const response: CustomerTokenCreationResponse = {
     token_id: tokenRecord.id,
     redirect_url: redirectUrl(domain.links, baseUrl, {

@@ -110,6 +110,65 @@ t.test('set, touch and delete tell of the key; reads and misses do not', async (
   t.equal(rows.size, 0)
 })
 
+t.test(
+  'update sets one field as touch of the changed record would, in a packed collection as in a Map one',
+  async (t) => {
+    const { rows, told } = packed()
+    const map = new Collection<Row>(() => {})
+    const id = randomUUID()
+    const start: Row = { id, other: randomUUID(), atMs: 5, status: 'A', address, note: 'kept' }
+    rows.set(id, { ...start })
+    map.set(id, { ...start })
+    told.length = 0
+    const steps: Array<[string, unknown]> = [
+      ['other', randomUUID()], // a UUID into its words
+      ['other', 'not-a-uuid'], // into the extras
+      ['other', randomUUID()], // out of the extras again
+      ['other', '00000000-0000-0000-0000-000000000000'], // the nil UUID is kept as it is
+      ['other', undefined], // absent
+      ['atMs', 7],
+      ['atMs', Number.NaN],
+      ['atMs', 'late'],
+      ['atMs', 9],
+      ['status', 'B'],
+      ['address', { city: 'not frozen' }],
+      ['address', address],
+      ['note', 'changed'], // a field the layout does not name
+      ['fresh', 1],
+    ]
+    for (const [name, value] of steps) {
+      rows.update(id, name, value)
+      map.update(id, name, value)
+      // A field set to undefined comes back absent from a packed collection, as JSON would write it.
+      const expected = Object.fromEntries(Object.entries(map.get(id)!).filter(([, v]) => v !== undefined))
+      t.strictSame(rows.get(id), expected, `after ${name} = ${String(value)}`)
+    }
+    t.same(rows.get(id), { id, atMs: 9, status: 'B', address, note: 'changed', fresh: 1 })
+    t.equal(rows.get(id)?.address, address, 'a shared value comes back as the one object')
+    t.equal(told.length, steps.length, 'each update tells of the key')
+    rows.update(randomUUID(), 'status', 'C')
+    map.update(randomUUID(), 'status', 'C')
+    t.equal(told.length, steps.length, 'an absent key: nothing set, nothing told')
+    t.equal(rows.size, 1)
+  },
+)
+
+t.test('a layout of a key alone keeps every other field as it is', async (t) => {
+  const rows = new PackedCollection<Row>({ key: 'id', fields: [] }, () => {})
+  const id = randomUUID()
+  rows.set(id, { id, status: 'A', atMs: 1 })
+  t.strictSame(rows.get(id), { id, status: 'A', atMs: 1 })
+  rows.update(id, 'status', 'B')
+  t.strictSame(rows.get(id), { id, status: 'B', atMs: 1 })
+})
+
+t.test('a field name that is not an identifier is refused when the layout is first used', async (t) => {
+  t.throws(() => new PackedCollection<Row>({ key: 'id', fields: [['a-b', 'number']] }, () => {}), {
+    name: 'TypeError',
+    message: 'field name "a-b" is not an identifier',
+  })
+})
+
 t.test('many rows: growth, deletes that shift collisions, reuse of freed rows, iteration', async (t) => {
   const { rows } = packed()
   const map = new Map<string, Row>()
