@@ -10,6 +10,8 @@
 //
 // Each server runs in its own process pinned to core 0 (taskset, when the machine has it); the
 // load generator (autocannon, the Fastify team's benchmarking library) runs here, pinned to core 1.
+// The three are started together and loaded in turns of one second (measureAll()): the host's speed
+// drifts over seconds, and servers measured one after another saw different hosts.
 // Memory after 100,000 customer tokens and 100,000 unused authorizations: bench/memory.mjs, run by
 // each run in a process of its own (on core 0), its settled figure quoted.
 import autocannon from 'autocannon'
@@ -40,17 +42,18 @@ const { values: opts } = parseArgs({
 // The load generator on core 1, the servers on core 0.
 pinLoadGenerator(import.meta.url)
 
-async function measure(name) {
+/** A server started, with what its two cases send (a fresh authorization per creation for the mock). */
+async function prepare(name) {
   const server = await start(name)
-  try {
-    let pool = Array.from({ length: 1 }, () => 'x')
-    let readToken = 'x'
-    if (name === 'mock') {
-      pool = await mint(server.url, seconds * 16000)
-      readToken = await customerToken(server.url)
-    }
-    let next = 0
-    const create = await load(server.url, [
+  let pool = ['x']
+  let readToken = 'x'
+  if (name === 'mock') {
+    pool = await mint(server.url, seconds * 16000)
+    readToken = await customerToken(server.url)
+  }
+  let next = 0
+  server.cases = {
+    create: [
       {
         method: 'POST',
         body: tokenBody,
@@ -59,13 +62,83 @@ async function measure(name) {
           path: `/payments/v1/authorizations/${pool[Math.min(next++, pool.length - 1)]}/customer-token`,
         }),
       },
-    ])
-    const read = await load(server.url, [{ method: 'GET', path: `/customer-token/v1/tokens/${readToken}` }])
-    const ok = (r) => r['2xx'] / Math.max(1, r['2xx'] + r.non2xx)
-    return { name, startMs: server.startMs, create, read, createOk: ok(create), readOk: ok(read) }
-  } finally {
-    await stop(server)
+    ],
+    read: [{ method: 'GET', path: `/customer-token/v1/tokens/${readToken}` }],
   }
+  server.results = { create: { slices: [], latencies: [] }, read: { slices: [], latencies: [] } }
+  return server
+}
+
+/**
+ * One slice of a case: autocannon's result, and each answer's latency (ms) added to `latencies`
+ * (the case's percentiles are taken over all of its slices' answers: a slice's own p99 would make
+ * one garbage collection's pause weigh five times as much).
+ */
+function loadSlice(url, requests, duration, latencies) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ url, connections, duration, headers, requests }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    )
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
+  })
+}
+
+/** The value below which `share` of the sorted `values` lie. */
+const percentile = (sorted, share) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0
+
+/** One case's slices as one result: requests a second over all of them, percentiles over all answers. */
+function combine({ slices, latencies }) {
+  const total = slices.reduce((sum, r) => sum + r.requests.total, 0)
+  const duration = slices.reduce((sum, r) => sum + r.duration, 0)
+  const sorted = Float64Array.from(latencies).sort()
+  return {
+    requests: { average: total / duration },
+    latency: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) },
+    '2xx': slices.reduce((sum, r) => sum + r['2xx'], 0),
+    non2xx: slices.reduce((sum, r) => sum + r.non2xx, 0),
+  }
+}
+
+/**
+ * The three servers measured in turns: each case is cut into one-second slices, and in each slice
+ * every server takes its turn (the first one rotating), so that the host's speed, which drifts over
+ * seconds on these machines, weighs on the three alike. Servers not under load are idle.
+ */
+async function measureAll() {
+  const servers = []
+  try {
+    for (const name of ['raw', 'fastify', 'mock']) servers.push(await prepare(name))
+    const slices = Math.max(1, Math.round(seconds))
+    for (const kase of ['create', 'read']) {
+      for (let slice = 0; slice < slices; slice++) {
+        for (let turn = 0; turn < servers.length; turn++) {
+          const server = servers[(slice + turn) % servers.length]
+          const result = server.results[kase]
+          result.slices.push(
+            await loadSlice(server.url, server.cases[kase], seconds / slices, result.latencies),
+          )
+        }
+      }
+    }
+  } finally {
+    for (const server of servers) await stop(server)
+  }
+  const ok = (r) => r['2xx'] / Math.max(1, r['2xx'] + r.non2xx)
+  const m = {}
+  for (const server of servers) {
+    const create = combine(server.results.create)
+    const read = combine(server.results.read)
+    m[server.name] = {
+      name: server.name,
+      startMs: server.startMs,
+      create,
+      read,
+      createOk: ok(create),
+      readOk: ok(read),
+    }
+  }
+  return m
 }
 
 const fmt = (x, digits = 2) => x.toFixed(digits)
@@ -76,18 +149,17 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] 
 const rps = (r) => r.requests.average
 
 async function oneRun(i) {
-  const m = {}
-  for (const name of ['raw', 'fastify', 'mock']) m[name] = await measure(name)
+  const m = await measureAll()
   const f = m.fastify
   const k = m.mock
   console.log(
-    `\nrun ${i + 1}: ${seconds}s per case, ${connections} connections, ${canPin ? 'server on core 0, load on core 1' : 'not pinned (no taskset or one core)'}, node ${process.version}`,
+    `\nrun ${i + 1}: ${seconds}s per case in one-second turns, ${connections} connections, ${canPin ? 'server on core 0, load on core 1' : 'not pinned (no taskset or one core)'}, node ${process.version}`,
   )
   console.log('server    create req/s   p50   p99 | read req/s   p50   p99 | start ms')
   for (const s of Object.values(m)) {
     console.log(
-      `${s.name.padEnd(9)} ${String(Math.round(rps(s.create))).padStart(12)} ${String(s.create.latency.p50).padStart(5)} ${String(s.create.latency.p99).padStart(5)} | ` +
-        `${String(Math.round(rps(s.read))).padStart(10)} ${String(s.read.latency.p50).padStart(5)} ${String(s.read.latency.p99).padStart(5)} | ${fmt(s.startMs, 0).padStart(8)}`,
+      `${s.name.padEnd(9)} ${String(Math.round(rps(s.create))).padStart(12)} ${fmt(s.create.latency.p50, 1).padStart(5)} ${fmt(s.create.latency.p99, 1).padStart(5)} | ` +
+        `${String(Math.round(rps(s.read))).padStart(10)} ${fmt(s.read.latency.p50, 1).padStart(5)} ${fmt(s.read.latency.p99, 1).padStart(5)} | ${fmt(s.startMs, 0).padStart(8)}`,
     )
   }
   if (k.createOk < 0.99 || k.readOk < 0.99) {
@@ -98,7 +170,7 @@ async function oneRun(i) {
   const ratios = {
     'customer-token creation req/s ÷ bare Fastify': rps(k.create) / rps(f.create),
     'customer-token creation p99 ÷ bare Fastify p99':
-      k.create.latency.p99 / Math.max(1, f.create.latency.p99),
+      k.create.latency.p99 / Math.max(0.01, f.create.latency.p99),
     'token read req/s ÷ bare Fastify': rps(k.read) / rps(f.read),
     'start to first 200 on /_mock/health ÷ bare Fastify': k.startMs / f.startMs,
     'RSS above idle, 100,000 tokens + 100,000 authorizations (MB)': memoryMb(),

@@ -6,8 +6,9 @@ import { withoutCoverageLoader } from '../helpers/spawn.js'
 
 /**
  * The benchmark scripts are not run in CI (they measure, they do not assert), but they must keep
- * running as the code under them moves: a small memory run, a small run of the domain's loop, and
- * the peers script's refusal when the peers are not installed. `npm test` builds dist/ first.
+ * running as the code under them moves: a small memory run, a small run of the domain's loop, a
+ * small side-by-side run, and the peers script's refusal when the peers are not installed. `npm
+ * test` builds dist/ first.
  * They run without tap's coverage loader: bench/ is not the product, and what they reach of dist/
  * the other tests reach (the totals are the same without them), at about half the CPU.
  */
@@ -43,6 +44,34 @@ t.test(
         t.match(stdout, new RegExp(`${call}, ${cache} +[\\d.]+ µs \\(rounds: [\\d.]+, [\\d.]+, [\\d.]+\\)`))
       }
     }
+  },
+)
+
+t.test(
+  'bench/side-by-side.mjs compares builds at once: CPU per request, and bare Fastify ÷ each',
+  async (t) => {
+    const env = { ...process.env, BENCH_PINNED: '1' }
+    const { stdout } = await run(
+      ...withoutCoverageLoader([
+        'bench/side-by-side.mjs',
+        '--rounds',
+        '1',
+        '--requests',
+        '50',
+        'dist/klarna-mock.mjs',
+      ]),
+      { cwd: root, env },
+    )
+    t.match(stdout, /customer-token creation, 1 rounds of 50 requests each, all servers at once on one core/)
+    t.match(stdout, /fastify +CPU µs a request +[\d.]+ \(rounds: \d+\); bare Fastify ÷ it 1\.00/)
+    t.match(
+      stdout,
+      /dist\/klarna-mock\.mjs +CPU µs a request +[\d.]+ \(rounds: \d+\); bare Fastify ÷ it [\d.]+/,
+    )
+    const usage = await run(...withoutCoverageLoader(['bench/side-by-side.mjs']), { cwd: root, env }).catch(
+      (err: { code: number; stderr: string }) => err,
+    )
+    t.match(usage, { code: 2, stderr: /usage: node bench\/side-by-side\.mjs/ })
   },
 )
 
