@@ -83,7 +83,7 @@ function loadSlice(url, requests, duration, latencies) {
   })
 }
 
-/** The value below which `share` of the sorted `values` lie. */
+/** The value below which `share` of the (ascending) `sorted` values lie. */
 const percentile = (sorted, share) =>
   sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0
 
