@@ -80,11 +80,23 @@ export const stop = (s) =>
     s.child.kill('SIGKILL')
   })
 
-export function load(url, requests, duration = seconds) {
+/**
+ * autocannon's load on `url`: for `duration` seconds, or `amount` requests when given; each answer's
+ * latency (ms) pushed to `latencies` when given (percentiles over several loads).
+ */
+export function load(
+  url,
+  requests,
+  { duration = seconds, amount, connections: clients = connections, latencies } = {},
+) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration, headers, requests }, (err, result) =>
+    const length = amount === undefined ? { duration } : { amount }
+    const instance = autocannon({ url, connections: clients, ...length, headers, requests }, (err, result) =>
       err ? reject(err) : resolve(result),
     )
+    if (latencies !== undefined) {
+      instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
+    }
   })
 }
 

@@ -69,25 +69,14 @@ async function prepare(name) {
   return server
 }
 
-/**
- * One slice of a case: autocannon's result, and each answer's latency (ms) added to `latencies`
- * (the case's percentiles are taken over all of its slices' answers: a slice's own p99 would make
- * one garbage collection's pause weigh five times as much).
- */
-function loadSlice(url, requests, duration, latencies) {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration, headers, requests }, (err, result) =>
-      err ? reject(err) : resolve(result),
-    )
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
-  })
-}
-
 /** The value below which `share` of the (ascending) `sorted` values lie. */
 const percentile = (sorted, share) =>
   sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0
 
-/** One case's slices as one result: requests a second over all of them, percentiles over all answers. */
+/**
+ * One case's slices as one result: requests a second over all of them, percentiles over all of
+ * their answers (a slice's own p99 would make one garbage collection's pause weigh five times).
+ */
 function combine({ slices, latencies }) {
   const total = slices.reduce((sum, r) => sum + r.requests.total, 0)
   const duration = slices.reduce((sum, r) => sum + r.duration, 0)
@@ -116,7 +105,10 @@ async function measureAll() {
           const server = servers[(slice + turn) % servers.length]
           const result = server.results[kase]
           result.slices.push(
-            await loadSlice(server.url, server.cases[kase], seconds / slices, result.latencies),
+            await load(server.url, server.cases[kase], {
+              duration: seconds / slices,
+              latencies: result.latencies,
+            }),
           )
         }
       }
@@ -258,7 +250,7 @@ async function soak(total) {
     },
   ]
   const sampling = sampleRss(server)
-  await load(server.url, requests, total)
+  await load(server.url, requests, { duration: total })
   sampling.stop()
   await stop(server)
   const rss = sampling.samples.map((sample) => sample.rss)

@@ -7,10 +7,9 @@
 // Usage: node bench/side-by-side.mjs [--read] [--rounds 6] [--requests 4000] BUNDLE...
 //   e.g. node bench/side-by-side.mjs /tmp/before/dist/klarna-mock.mjs dist/klarna-mock.mjs
 // Linux only (/proc). Each bundle runs with --log-level silent from the repository's root.
-import autocannon from 'autocannon'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { headers, mint, pinLoadGenerator, servers, start, stop, tokenBody } from './lib.mjs'
+import { headers, load, mint, pinLoadGenerator, servers, start, stop, tokenBody } from './lib.mjs'
 
 pinLoadGenerator(import.meta.url)
 const { values, positionals } = parseArgs({
@@ -34,19 +33,6 @@ function cpuMicros(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 1e4
 }
 
-/** The server's own process: under taskset, the child of the one spawned. */
-function serverPid(child) {
-  const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim()
-  return Number(children.split(' ')[0] || child.pid)
-}
-
-const load = (url, requestList, amount) =>
-  new Promise((resolve, reject) => {
-    autocannon({ url, connections: 25, amount, headers, requests: requestList }, (err, result) =>
-      err ? reject(err) : resolve(result),
-    )
-  })
-
 const all = []
 try {
   for (const name of ['fastify', ...positionals]) {
@@ -55,7 +41,8 @@ try {
         ? servers.fastify
         : (port) => [process.execPath, name, '--port', String(port), '--log-level', 'silent']
     const server = await start(name, command)
-    all.push({ ...server, pid: serverPid(server.child), cpu: [] })
+    // taskset runs the server in its own process (it execs): the child's pid is the server's.
+    all.push({ ...server, pid: server.child.pid, cpu: [] })
   }
   for (const server of all) {
     // Bare Fastify answers any authorization; each mock gets a fresh one per creation (and a round to spare).
@@ -86,12 +73,13 @@ try {
           ]
   }
   // A warm-up round, not counted.
-  await Promise.all(all.map((server) => load(server.url, server.requests(), requests)))
+  const each = { amount: requests, connections: 25 }
+  await Promise.all(all.map((server) => load(server.url, server.requests(), each)))
   for (let round = 0; round < rounds; round++) {
     const before = all.map((server) => cpuMicros(server.pid))
     await Promise.all(
       all.map(async (server, i) => {
-        const result = await load(server.url, server.requests(), requests)
+        const result = await load(server.url, server.requests(), each)
         if (result.non2xx > 0) throw new Error(`${server.name}: ${result.non2xx} answers not 2xx`)
         server.cpu.push((cpuMicros(server.pid) - before[i]) / requests)
       }),

@@ -126,7 +126,7 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
   registerErrorHandling(app)
   registerOperation(app)
   registerWire(app)
-  closeWithoutWaiting(app)
+  const closing = closeWithoutWaiting(app)
   registerJournal(app)
   const logRequests = registerRequestLog(app)
   const sweepIfDue = registerSweep(app)
@@ -191,6 +191,7 @@ export async function buildApp(given: MockOptions = {}): Promise<FastifyInstance
       sweepIfDue,
       tick,
       stateWriter,
+      closing,
     })
   }
   return app

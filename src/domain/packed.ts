@@ -329,12 +329,11 @@ interface Chunk {
 export class PackedCollection<V extends object> implements Table<V> {
   readonly #notify: (key: string) => void
   readonly #key: string
-  readonly #uuidFields: readonly string[]
   readonly #numberFields: readonly string[]
   readonly #sharedFields: readonly string[]
   /** Each shared field's values, made when the field first holds one. */
   readonly #shared: Array<Shared | undefined> = []
-  /** Field name → its kind and place, for set(). */
+  /** Field name → its kind and place, for field() and update(). */
   readonly #place: ReadonlyMap<string, readonly [FieldKind, number]>
   /** The layout's compiled row reader and packer. */
   readonly #read: RowReader
@@ -371,7 +370,6 @@ export class PackedCollection<V extends object> implements Table<V> {
     const plan = planOf(layout)
     this.#notify = notify
     this.#key = layout.key
-    this.#uuidFields = plan.uuidFields
     this.#numberFields = plan.numberFields
     this.#sharedFields = plan.sharedFields
     this.#place = plan.place

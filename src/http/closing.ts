@@ -18,8 +18,9 @@ import { isLingering } from './linger.js'
  * So, once closing (preClose), the first kind is destroyed, a connection accepted meanwhile is
  * destroyed at once, and the answer to a request under way is the connection's last: the socket
  * ends once it has left (through `destroySoon`, which a lingering socket replaces: src/http/linger.ts).
+ * Returns whether the close has begun (the fast lane then leaves every call to Fastify).
  */
-export function closeWithoutWaiting(app: FastifyInstance): void {
+export function closeWithoutWaiting(app: FastifyInstance): () => boolean {
   const server = app.server
   const open = new Set<Socket>()
   let closing = false
@@ -49,4 +50,5 @@ export function closeWithoutWaiting(app: FastifyInstance): void {
     }
     done()
   })
+  return () => closing
 }

@@ -46,6 +46,8 @@ export interface LaneDeps {
   sweepIfDue: () => void
   tick: () => void
   stateWriter: StateWriter | undefined
+  /** Whether the app has begun to close (src/http/closing.ts). */
+  closing: () => boolean
 }
 
 const READ = tokenRead.url
@@ -108,11 +110,6 @@ export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
   ) => void
   const counts = { answered: 0, handedOver: 0 }
   app.decorate('fastLane', counts)
-  let closing = false
-  app.addHook('preClose', (done) => {
-    closing = true
-    done()
-  })
 
   /**
    * Without a credentials list, whether a credential passes depends on it alone (and the operator's,
@@ -326,7 +323,7 @@ export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
   /** Whether the lane took the call (it then answers it or hands it to Fastify itself). */
   function lane(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url
-    if (closing || url === undefined || req.headers[SCENARIO_HEADER] !== undefined) return false
+    if (deps.closing() || url === undefined || req.headers[SCENARIO_HEADER] !== undefined) return false
     const startedMs = deps.logRequests ? performance.now() : 0
     if (req.method === 'GET' && url.startsWith(READ_PREFIX)) {
       const id = url.slice(READ_PREFIX.length)
