@@ -9,6 +9,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
  * So a link works on whichever replica receives it, as long as every replica has the same secret
  * (--link-secret; a random one per process by default, enough for a single instance), and after a
  * restart. A link whose signature does not match is unknown.
+ *
+ * A link is its fields as query parameters and their tag (`?s=…&w=…[&o=…][&c=…]&tag=…`): a
+ * customer token's redirect_url is made on every creation, and the query costs one hash where the
+ * earlier form (`?link=<base64url JSON>.<tag>`, which still opens) also took a JSON text, a Buffer
+ * and its base64url (docs/performance.md, eleventh pass).
  */
 
 export interface RedirectLink {
@@ -20,6 +25,25 @@ export interface RedirectLink {
   c?: string | undefined
   /** What happened, for the page shown when there is no confirmation URL. */
   w: string
+}
+
+/** A redirect's query parameters, as the route receives them. */
+export interface LinkQuery {
+  s?: string | undefined
+  w?: string | undefined
+  o?: string | undefined
+  c?: string | undefined
+  tag?: string | undefined
+}
+
+/**
+ * What a link's tag covers: a version mark (a base64url payload, the earlier form, never holds a
+ * line feed), the fields, and whether each optional one is there.
+ */
+function taggedText(link: RedirectLink): string {
+  return `redirect 3\n${link.s}\n${link.w}\n${link.o === undefined ? '-' : `+${link.o}`}\n${
+    link.c === undefined ? '-' : `+${link.c}`
+  }`
 }
 
 /** SHA-256's block: HMAC pads its key to it (RFC 2104). */
@@ -91,14 +115,33 @@ export class LinkSigner {
     return digest('sha3-256', this.#linkKey + payload, 'base64url')
   }
 
-  sign(link: RedirectLink): string {
-    const payload = Buffer.from(JSON.stringify(link)).toString('base64url')
-    return `${payload}.${this.#tag(payload)}`
+  /**
+   * The query of a link (`s=…&w=…[&o=…][&c=…]&tag=…`). Its tag covers the fields as the redirect
+   * receives them, decoded, joined by line feeds (s, w and o never hold one: verifyQuery refuses
+   * them; c, which may, comes last), each optional field with a mark of whether it is there.
+   */
+  query(link: RedirectLink): string {
+    let query = `s=${encodeURIComponent(link.s)}&w=${encodeURIComponent(link.w)}`
+    if (link.o !== undefined) query += `&o=${encodeURIComponent(link.o)}`
+    if (link.c !== undefined) query += `&c=${encodeURIComponent(link.c)}`
+    return `${query}&tag=${this.#tag(taggedText(link))}`
+  }
+
+  /** The link a redirect's query parameters make, or undefined when its tag does not match. */
+  verifyQuery(query: LinkQuery): RedirectLink | undefined {
+    const { s, w, o, c, tag } = query
+    if (s === undefined || w === undefined || tag === undefined) return undefined
+    if (s.includes('\n') || w.includes('\n') || (o?.includes('\n') ?? false)) return undefined
+    const link: RedirectLink = { s, w }
+    if (o !== undefined) link.o = o
+    if (c !== undefined) link.c = c
+    return sameBytes(tag, Buffer.from(this.#tag(taggedText(link)), 'base64url')) ? link : undefined
   }
 
   /**
-   * The link's content, or undefined when it was not signed with this secret or is malformed. A
-   * link of an earlier version, whose tag is the HMAC-SHA256 of its payload, still opens.
+   * The content of a link of the earlier form (`?link=<payload>.<tag>`, the payload base64url
+   * JSON), or undefined when it was not signed with this secret or is malformed. Its tag is
+   * SHA3-256 of the key and the payload, or, before that, the HMAC-SHA256 of the payload: both open.
    */
   verify(token: string): RedirectLink | undefined {
     const [payload, tag, extra] = token.split('.')
@@ -149,9 +192,9 @@ export function verifyClientToken(signer: LinkSigner, token: string): ClientToke
   }
 }
 
-/** A redirect_url on this mock: `${baseUrl}/_mock/redirect?link=<signed link>` (a query: links can be long). */
+/** A redirect_url on this mock: `${baseUrl}/_mock/redirect?s=…&w=…[&o=…][&c=…]&tag=…`. */
 export function redirectUrl(signer: LinkSigner, baseUrl: string, link: RedirectLink): string {
-  return `${baseUrl}/_mock/redirect?link=${signer.sign(link)}`
+  return `${baseUrl}/_mock/redirect?${signer.query(link)}`
 }
 
 /**

@@ -32,7 +32,7 @@ const normal = (text: string): string =>
   text
     .replace(/%2D/g, '-')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID')
-    .replace(/link=[\w.-]+/g, 'link=LINK')
+    .replace(/tag=[\w-]+/g, 'tag=TAG')
     .replace(/127\.0\.0\.1:\d+/g, 'HOST')
 
 function shape(r: RawResponse): { status: number; head: string[][]; body: string } {

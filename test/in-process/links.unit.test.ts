@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import t from 'tap'
 import { LinkSigner } from '../../dist/domain/links.js'
 
@@ -22,34 +22,98 @@ t.test('the same MAC as createHmac for every length of secret', async (t) => {
   }
 })
 
+/** A link's query parameters, as the redirect route receives them (decoded). */
+const fieldsOf = (query: string): Record<string, string> => Object.fromEntries(new URLSearchParams(query))
+
 t.test('a signed link verifies with its secret only, and not once changed', async (t) => {
   const link = { s: '8e4d88d8-cae9-4b4c-8a91-19b7af52c434', w: 'customer token created' }
-  const signed = new LinkSigner('one').sign(link)
-  t.same(new LinkSigner('one').verify(signed), link)
-  t.equal(new LinkSigner('two').verify(signed), undefined, 'another secret')
+  const query = new LinkSigner('one').query(link)
+  t.match(query, /^s=8e4d88d8-cae9-4b4c-8a91-19b7af52c434&w=customer%20token%20created&tag=[\w-]{43}$/)
+  t.same(new LinkSigner('one').verifyQuery(fieldsOf(query)), link)
+  t.equal(new LinkSigner('two').verifyQuery(fieldsOf(query)), undefined, 'another secret')
+  const fields = fieldsOf(query)
+  const tag = fields.tag ?? ''
   // A character of the tag's middle (the last one also carries two bits base64url leaves unused).
-  const at = signed.indexOf('.') + 20
-  const changed = `${signed.slice(0, at)}${signed[at] === 'A' ? 'B' : 'A'}${signed.slice(at + 1)}`
-  t.equal(new LinkSigner('one').verify(changed), undefined, 'a changed tag')
-  // Another link's payload (valid JSON, so only the tag can refuse it) under this link's tag.
-  const otherPayload = new LinkSigner('one').sign({ ...link, s: 'another-session' }).split('.')[0]
-  const payloadChanged = `${otherPayload}.${signed.split('.')[1]}`
-  t.equal(new LinkSigner('one').verify(payloadChanged), undefined, 'a changed payload')
+  const changedTag = `${tag.slice(0, 20)}${tag[20] === 'A' ? 'B' : 'A'}${tag.slice(21)}`
+  t.equal(new LinkSigner('one').verifyQuery({ ...fields, tag: changedTag }), undefined, 'a changed tag')
+  for (const [name, value] of [
+    ['s', 'another-session'],
+    ['w', 'order placed'],
+    ['o', 'an-order'],
+    ['c', 'https://evil.example/'],
+    ['c', ''],
+  ] as const) {
+    t.equal(
+      new LinkSigner('one').verifyQuery({ ...fields, [name]: value }),
+      undefined,
+      `${name} changed to "${value}"`,
+    )
+  }
+  t.equal(new LinkSigner('one').verifyQuery({ ...fields, tag: undefined }), undefined, 'no tag')
+  t.equal(new LinkSigner('one').verifyQuery({ ...fields, s: undefined }), undefined, 'no session')
   t.equal(
-    new LinkSigner(undefined).verify(new LinkSigner(undefined).sign(link)),
+    new LinkSigner(undefined).verifyQuery(fieldsOf(new LinkSigner(undefined).query(link))),
     undefined,
     'two random secrets',
   )
 })
 
-t.test('a link of an earlier version (tagged with the HMAC of its payload) still opens', async (t) => {
+t.test('every field survives the URL, whatever its characters; none can be moved into another', async (t) => {
+  const signer = new LinkSigner('one')
+  const link = {
+    s: 'sess-1',
+    o: 'order & more?=',
+    c: 'https://shop.example/done?sid={session.id}&oid={order.id}#a b\nc+%2F',
+    w: 'order placed with a customer token',
+  }
+  const query = signer.query(link)
+  t.same(signer.verifyQuery(fieldsOf(query)), link)
+  t.same(
+    signer.verifyQuery(fieldsOf(signer.query({ ...link, c: '' }))),
+    { ...link, c: '' },
+    'an empty confirmation URL',
+  )
+  // The tag covers the fields joined by line feeds: a line feed in s, w or o could move text between fields.
+  const moved = { s: 'sess-1\norder & more?=', w: link.w, c: link.c, tag: fieldsOf(query).tag }
+  t.equal(signer.verifyQuery(moved), undefined, 'text moved between fields')
+  const withFeed = { s: 'a\nb', w: 'x' }
+  t.equal(
+    signer.verifyQuery(fieldsOf(signer.query(withFeed))),
+    undefined,
+    'a line feed in the session is refused',
+  )
+})
+
+t.test('links of the earlier form (?link=<payload>.<tag>) still open, with either tag', async (t) => {
   const link = { s: '8e4d88d8-cae9-4b4c-8a91-19b7af52c434', w: 'customer token created' }
   const payload = Buffer.from(JSON.stringify(link)).toString('base64url')
   const hmac = (secret: string) => createHmac('sha256', secret).update(payload).digest('base64url')
-  t.same(new LinkSigner('one').verify(`${payload}.${hmac('one')}`), link, 'its own secret')
-  t.equal(new LinkSigner('one').verify(`${payload}.${hmac('two')}`), undefined, 'another secret')
-  const signed = new LinkSigner('one').sign(link)
-  t.equal(signed.split('.')[0], payload, 'the same payload as before')
-  t.not(signed.split('.')[1], hmac('one'), 'a new link is tagged otherwise (SHA3-256 of key and payload)')
-  t.equal(signed.split('.')[1]?.length, 43, '32 bytes, base64url, as the HMAC was')
+  // The tag of the form before this one: SHA3-256 of a key drawn from the secret and the payload.
+  const sha3 = (secret: string) => {
+    const key = createHash('sha3-256').update('klarna-mock redirect links\n').update(secret).digest('hex')
+    return createHash('sha3-256')
+      .update(key + payload)
+      .digest('base64url')
+  }
+  t.same(new LinkSigner('one').verify(`${payload}.${sha3('one')}`), link, 'SHA3-256 tag, its own secret')
+  t.equal(
+    new LinkSigner('one').verify(`${payload}.${sha3('two')}`),
+    undefined,
+    'SHA3-256 tag, another secret',
+  )
+  t.same(new LinkSigner('one').verify(`${payload}.${hmac('one')}`), link, 'HMAC tag, its own secret')
+  t.equal(new LinkSigner('one').verify(`${payload}.${hmac('two')}`), undefined, 'HMAC tag, another secret')
+  t.equal(new LinkSigner('one').verify(`${payload}.${sha3('one')}.x`), undefined, 'a third part')
+  const other = Buffer.from(JSON.stringify({ ...link, s: 'x' })).toString('base64url')
+  t.equal(new LinkSigner('one').verify(`${other}.${sha3('one')}`), undefined, 'another payload')
+  const notJson = Buffer.from('{not json').toString('base64url')
+  const key = createHash('sha3-256').update('klarna-mock redirect links\n').update('one').digest('hex')
+  const notJsonTag = createHash('sha3-256')
+    .update(key + notJson)
+    .digest('base64url')
+  t.equal(
+    new LinkSigner('one').verify(`${notJson}.${notJsonTag}`),
+    undefined,
+    'a tagged payload that is not JSON',
+  )
 })

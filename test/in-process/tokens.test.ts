@@ -89,7 +89,8 @@ t.test('charge a token', async (t) => {
   t.match(res.json(), {
     order_id: /^[0-9a-f-]{36}$/,
     fraud_status: 'ACCEPTED',
-    redirect_url: /^http:\/\/localhost(:\d+)?\/_mock\/redirect\?link=[\w-]+\.[\w-]+$/,
+    redirect_url:
+      /^http:\/\/localhost(:\d+)?\/_mock\/redirect\?s=[\w-]+&w=order%20placed%20with%20a%20customer%20token&o=[\w-]+&tag=[\w-]{43}$/,
     authorized_payment_method: { type: 'invoice' },
   })
   const link = new URL(res.json().redirect_url)

@@ -195,7 +195,7 @@ t.test('an HTTP/1.0 request without a Host header still gets working links', asy
     socket.on('error', reject)
   })
   t.match(text, /^HTTP\/1\.[01] 200/)
-  t.match(text, new RegExp(`"redirect_url":"http://127\\.0\\.0\\.1:${port}/_mock/redirect\\?link=`))
+  t.match(text, new RegExp(`"redirect_url":"http://127\\.0\\.0\\.1:${port}/_mock/redirect\\?s=`))
 })
 
 t.test('inject() answers with the same head as the socket, its streamed form too', async (t) => {

@@ -19,12 +19,23 @@ const redirect: FastifyPluginAsyncTypebox = async (app) => {
         security: [],
         summary: 'Follow a redirect_url',
         description:
-          'Where redirect_url links lead (opened by a browser, no credentials). The link is signed and self-contained: it works on any replica that shares the link secret.',
-        querystring: Type.Object({ link: Type.String({ minLength: 1, maxLength: 8192 }) }),
+          'Where redirect_url links lead (opened by a browser, no credentials). The link is signed and self-contained: ' +
+          'it works on any replica that shares the link secret. Its parameters: s (session), w (what happened), ' +
+          'o (order), c (confirmation URL), tag; or link, the form of earlier versions.',
+        querystring: Type.Object({
+          s: Type.Optional(Type.String({ maxLength: 1024 })),
+          w: Type.Optional(Type.String({ maxLength: 1024 })),
+          o: Type.Optional(Type.String({ maxLength: 1024 })),
+          c: Type.Optional(Type.String({ maxLength: 8192 })),
+          tag: Type.Optional(Type.String({ maxLength: 64 })),
+          link: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
+        }),
       },
     },
     async (request, reply) => {
-      const link = app.domain.links.verify(request.query.link)
+      const { query } = request
+      const link =
+        query.link === undefined ? app.domain.links.verifyQuery(query) : app.domain.links.verify(query.link)
       if (link === undefined) throw errors.unknownRedirect()
       if (link.c !== undefined && link.c !== '') {
         const target = link.c
