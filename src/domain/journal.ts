@@ -23,6 +23,8 @@ export interface JournalEntry {
   requestBodyTruncated: boolean
   responseBody: KeptBody | null
   responseBodyTruncated: boolean
+  /** The journal's slot while the call is under way; -1 once sealed or dropped (Journal.seal). */
+  slot: number
 }
 
 export const keptHeaders = [
@@ -94,6 +96,7 @@ export function openEntry(
     requestBodyTruncated: false,
     responseBody: null,
     responseBodyTruncated: false,
+    slot: -1,
   }
 }
 
@@ -163,16 +166,66 @@ export interface JournalFilter {
   limit?: number | undefined
 }
 
-/** A ring of the newest `limit` entries: adding is O(1) and nothing dropped stays referenced. */
+/** The text fields of a sealed entry, in the order they are joined: the kept headers after `fault`. */
+const TEXT_FIELDS = 9 + keptHeaders.length
+const REQUEST_BODY = 7 + keptHeaders.length
+const RESPONSE_BODY = REQUEST_BODY + 1
+/** Bytes of each chunk the sealed entries are written to (an entry longer than that gets a chunk of its own). */
+const CHUNK_BYTES = 256 * 1024
+const REQUEST_TRUNCATED = 1
+const RESPONSE_TRUNCATED = 2
+
+/** A kept body's text: a cut body's bytes read as UTF-8, as showBody reads them. */
+const bodyText = (body: KeptBody | null): string | null =>
+  body === null || typeof body === 'string' ? body : body.toString('utf8')
+
+/**
+ * A ring of the newest `limit` entries: adding is O(1) and nothing dropped stays referenced.
+ *
+ * An entry is an object while its call is under way (its hooks fill it in), then **sealed**
+ * (`seal`): its text fields joined into one UTF-8 run in a chunk of bytes outside the JavaScript
+ * heap, its numbers in typed arrays, the object dropped. A journal of objects kept about a
+ * kilobyte of strings alive per call until a thousand calls later: every young-generation
+ * collection copied the last thousand entries and promoted them, to die in the old generation
+ * (under a customer-token load, three times the collection time of the same load without the
+ * journal; docs/performance.md, eleventh pass). Sealed entries are read back only when the journal
+ * is read. A chunk is released when none of its entries is kept any more.
+ */
 export class Journal {
   readonly limit: number
-  #ring: Array<JournalEntry | undefined>
+  /** Entries under way, by slot (undefined once sealed or never used). */
+  #live: Array<JournalEntry | undefined>
   #next = 0
   #count = 0
+  /** Per slot: 1 when it holds a sealed entry. */
+  readonly #sealed: Uint8Array
+  readonly #time: Float64Array
+  /** The status, -1 for none. */
+  readonly #status: Int16Array
+  readonly #flags: Uint8Array
+  /** Where each sealed entry's bytes are: chunk number, offset, length. */
+  readonly #chunkOf: Int32Array
+  readonly #offset: Int32Array
+  readonly #bytes: Int32Array
+  /** Each text field's length in characters, -1 for null (TEXT_FIELDS per slot). */
+  readonly #lengths: Int32Array
+  readonly #chunks = new Map<number, { bytes: Buffer; live: number }>()
+  /** Released chunks of CHUNK_BYTES, for the next ones. */
+  readonly #spare: Buffer[] = []
+  #chunk = -1
+  #used = CHUNK_BYTES
 
   constructor(limit: number) {
     this.limit = Math.max(0, limit)
-    this.#ring = new Array<JournalEntry | undefined>(this.limit)
+    this.#live = new Array<JournalEntry | undefined>(this.limit)
+    this.#sealed = new Uint8Array(this.limit)
+    this.#time = new Float64Array(this.limit)
+    this.#status = new Int16Array(this.limit)
+    this.#flags = new Uint8Array(this.limit)
+    this.#chunkOf = new Int32Array(this.limit)
+    this.#offset = new Int32Array(this.limit)
+    this.#bytes = new Int32Array(this.limit)
+    this.#lengths = new Int32Array(this.limit * TEXT_FIELDS)
   }
 
   get enabled(): boolean {
@@ -183,18 +236,154 @@ export class Journal {
     return this.#count
   }
 
+  /** Bytes held in chunks (for the tests of the journal's memory). */
+  get chunkBytes(): number {
+    let total = 0
+    for (const chunk of this.#chunks.values()) total += chunk.bytes.length
+    return total
+  }
+
   add(entry: JournalEntry): void {
     if (this.limit === 0) return
-    this.#ring[this.#next] = entry
-    this.#next = (this.#next + 1) % this.limit
+    const slot = this.#next
+    this.#release(slot)
+    this.#live[slot] = entry
+    entry.slot = slot
+    this.#next = (slot + 1) % this.limit
     if (this.#count < this.limit) this.#count++
+  }
+
+  /** The entry's call is over: its fields go to the chunks (unless it has left the journal already). */
+  seal(entry: JournalEntry): void {
+    const slot = entry.slot
+    if (slot < 0 || this.#live[slot] !== entry) return
+    const base = slot * TEXT_FIELDS
+    const lengths = this.#lengths
+    let text = ''
+    let i = 0
+    const put = (value: string | null): void => {
+      lengths[base + i++] = value === null ? -1 : value.length
+      if (value !== null) text += value
+    }
+    put(entry.correlation_id)
+    put(entry.method)
+    put(entry.path)
+    put(entry.merchant)
+    put(entry.operation)
+    put(entry.scenario)
+    put(entry.fault)
+    for (const name of keptHeaders) put(entry.request_headers[name] ?? null)
+    put(bodyText(entry.requestBody))
+    put(bodyText(entry.responseBody))
+    // UTF-8 takes at most 3 bytes a UTF-16 unit; only when that might not fit are the bytes counted.
+    if (this.#used + text.length * 3 > CHUNK_BYTES) {
+      const needed = Buffer.byteLength(text, 'utf8')
+      if (this.#used + needed > CHUNK_BYTES) this.#newChunk(needed)
+    }
+    const chunk = this.#chunks.get(this.#chunk)!
+    const written = chunk.bytes.write(text, this.#used, 'utf8')
+    chunk.live++
+    this.#chunkOf[slot] = this.#chunk
+    this.#offset[slot] = this.#used
+    this.#bytes[slot] = written
+    this.#used += written
+    this.#time[slot] = entry.timeMs
+    this.#status[slot] = entry.status ?? -1
+    this.#flags[slot] =
+      (entry.requestBodyTruncated ? REQUEST_TRUNCATED : 0) |
+      (entry.responseBodyTruncated ? RESPONSE_TRUNCATED : 0)
+    this.#sealed[slot] = 1
+    this.#live[slot] = undefined
+    entry.slot = -1
+  }
+
+  #newChunk(needed: number): void {
+    const current = this.#chunks.get(this.#chunk)
+    if (current !== undefined && current.live === 0) this.#drop(this.#chunk, current.bytes)
+    this.#chunk++
+    const bytes =
+      needed <= CHUNK_BYTES
+        ? (this.#spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES))
+        : Buffer.allocUnsafe(needed)
+    this.#chunks.set(this.#chunk, { bytes, live: 0 })
+    this.#used = 0
+  }
+
+  /**
+   * A chunk none of whose entries is kept: one of the usual size is kept for the next (a journal
+   * that allocated a chunk every few hundred calls made V8 count the memory and collect its old
+   * generation for it four times as often).
+   */
+  #drop(number: number, bytes: Buffer): void {
+    this.#chunks.delete(number)
+    if (bytes.length === CHUNK_BYTES && this.#spare.length < 2) this.#spare.push(bytes)
+  }
+
+  /** Forgets what the slot holds; a chunk none of whose entries is kept is released (not the one being filled). */
+  #release(slot: number): void {
+    const live = this.#live[slot]
+    if (live !== undefined) {
+      live.slot = -1
+      this.#live[slot] = undefined
+    }
+    if (this.#sealed[slot] === 0) return
+    this.#sealed[slot] = 0
+    const number = this.#chunkOf[slot]!
+    const chunk = this.#chunks.get(number)!
+    if (--chunk.live === 0 && number !== this.#chunk) this.#drop(number, chunk.bytes)
+  }
+
+  /** The entry in a slot: the object under way, or the sealed one read back. */
+  #entry(slot: number): JournalEntry {
+    const live = this.#live[slot]
+    if (live !== undefined) return live
+    const chunk = this.#chunks.get(this.#chunkOf[slot]!)!
+    const offset = this.#offset[slot]!
+    const text = chunk.bytes.toString('utf8', offset, offset + this.#bytes[slot]!)
+    const base = slot * TEXT_FIELDS
+    let at = 0
+    const field = (i: number): string | null => {
+      const length = this.#lengths[base + i]!
+      if (length < 0) return null
+      at += length
+      return text.slice(at - length, at)
+    }
+    const correlationId = field(0) ?? ''
+    const method = field(1) ?? ''
+    const path = field(2) ?? ''
+    const merchant = field(3)
+    const operation = field(4)
+    const scenario = field(5)
+    const fault = field(6)
+    const headers: Record<string, string> = {}
+    keptHeaders.forEach((name, k) => {
+      const value = field(7 + k)
+      if (value !== null) headers[name] = value
+    })
+    const status = this.#status[slot]!
+    const flags = this.#flags[slot]!
+    return {
+      correlation_id: correlationId,
+      timeMs: this.#time[slot]!,
+      method,
+      path,
+      merchant,
+      operation,
+      status: status < 0 ? null : status,
+      scenario,
+      fault,
+      request_headers: headers,
+      requestBody: field(REQUEST_BODY),
+      requestBodyTruncated: (flags & REQUEST_TRUNCATED) !== 0,
+      responseBody: field(RESPONSE_BODY),
+      responseBodyTruncated: (flags & RESPONSE_TRUNCATED) !== 0,
+      slot: -1,
+    }
   }
 
   /** Newest first. */
   *#newestFirst(): Generator<JournalEntry> {
-    for (let k = 0; k < this.#count; k++) {
-      yield this.#ring[(this.#next - 1 - k + this.limit) % this.limit] as JournalEntry
-    }
+    for (let k = 0; k < this.#count; k++) yield this.#entry((this.#next - 1 - k + this.limit) % this.limit)
   }
 
   /** Newest first; at most `limit` (default DEFAULT_LIST_LIMIT, at most MAX_LIST_LIMIT). */
@@ -212,14 +401,18 @@ export class Journal {
     return out
   }
 
-  /** Forgets every entry, or one merchant's. */
+  /** Forgets every entry, or one merchant's (the others kept, in their order, sealed as they were). */
   clear(merchant?: string): void {
     const kept =
       merchant === undefined ? [] : [...this.#newestFirst()].filter((e) => e.merchant !== merchant).reverse()
-    this.#ring = new Array<JournalEntry | undefined>(this.limit)
+    const sealed = kept.map((e) => e.slot < 0)
+    for (let slot = 0; slot < this.limit; slot++) this.#release(slot)
     this.#next = 0
     this.#count = 0
-    for (const e of kept) this.add(e)
+    kept.forEach((e, k) => {
+      this.add(e)
+      if (sealed[k] === true) this.seal(e)
+    })
   }
 }
 

@@ -161,6 +161,7 @@ export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
       keepRequestBody(entry, requestText)
       answerEntry(entry, merchant, undefined, 200, payload)
       domain.journal.add(entry)
+      domain.journal.seal(entry)
     }
     res.writeHead(200, {
       'Content-Type': 'application/json',

@@ -11,7 +11,8 @@ declare module 'fastify' {
 /**
  * Journals every call outside /_mock: opened on arrival, given the body as it came (by the JSON
  * parser, src/http/parser.ts), completed with the answer and the scenario played. Faults (no
- * answer) are journalled with status null. Nothing is parsed here: the journal parses bodies
+ * answer) are journalled with status null. Once answered, the entry is sealed (out of the JavaScript
+ * heap: src/domain/journal.ts). Nothing is parsed here: the journal parses bodies
  * only when it is read. The hooks are callback-style (no promise per request: they run on every
  * call).
  */
@@ -47,6 +48,7 @@ export function registerJournal(app: FastifyInstance): void {
     if (entry !== undefined) {
       entry.merchant = request.merchant === '' ? null : request.merchant
       entry.scenario = request.scenarioApplied ?? null
+      journal.seal(entry)
     }
     done()
   })
