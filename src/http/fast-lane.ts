@@ -25,10 +25,10 @@ import { SCENARIO_HEADER } from './scenarios.js'
  * file's flush, the request log line, the sweep and the callbacks.
  *
  * It answers successes only. A call it cannot answer exactly as Fastify would is handed to Fastify
- * untouched, before anything changed: any scenario (header, armed, sticky to the authorization), a
- * credential or URL out of the plain form, rate limits on, fsync durability, the server closing. A
- * call it has started is handed over as soon as a step fails (a body that is not JSON or not
- * valid, a domain error: the domain changes nothing before it throws), with the body it read
+ * untouched, before anything changed: a scenario by header or armed, a credential or URL out of the
+ * plain form, rate limits on, fsync durability, the server closing. A call it has started is
+ * handed over as soon as a step fails (a body that is not JSON or not valid, a scenario sticky to
+ * the authorization, a domain error: the domain changes nothing before it throws), with the body it read
  * replayed to the route (`replayedBody`); Fastify then answers the error as it always does.
  * `fastLane: false` (`--fast-lane off`) sends every call through Fastify. inject() never comes
  * here (it calls Fastify's handler): the socket tests cover the lane, test/in-process/fast-lane.test.ts
@@ -249,8 +249,6 @@ export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
     if (type === undefined || !JSON_TYPES.has(type) || size === 0 || (size ?? 0) > limit) return false
     const route = routeFunctions()
     if (route === undefined || !route.createParams({ authorizationToken: token })) return false
-    // A scenario sticky to the authorization plays in Fastify's hooks.
-    if (stickyScenario(domain, merchant, token) !== undefined) return false
 
     const chunks: Buffer[] = []
     let received = 0
@@ -304,6 +302,9 @@ export function installFastLane(app: FastifyInstance, deps: LaneDeps): void {
       if ((size !== undefined && received !== size) || body === undefined) return handOver()
       dropNulls(body)
       if (!route.createBody(body)) return handOver()
+      // A scenario sticky to the authorization plays in Fastify's hooks. Asked here, just before the
+      // creation reads the same authorization, the store finds it without a second search.
+      if (stickyScenario(domain, merchant, token) !== undefined) return handOver()
       let result
       try {
         result = createCustomerToken(

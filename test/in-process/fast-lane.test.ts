@@ -204,7 +204,8 @@ t.test('calls the lane answers, hands over or leaves to Fastify: the answer Fast
     {
       what: 'a scenario sticky to the authorization',
       mint: { scenario: 'authorization-consumed' },
-      lane: 0,
+      // Asked once the body is read (just before the creation reads the same authorization): handed over.
+      lane: -1,
       status: 403,
     },
     { what: 'a query string', path: (token) => `${path(token)}?x=1`, lane: 0, status: 200 },
