@@ -8,12 +8,12 @@ import Fastify from 'fastify'
 
 const kind = process.argv[2]
 const port = Number(process.argv[3] ?? 0)
-// A customer-token answer of the mock, the same size (529 bytes).
+// A customer-token answer of the mock, the same size (500 bytes: its link in the form of 2026-11-29).
 const answer = JSON.stringify({
   token_id: '7285ff90-84c0-4113-a8a0-e8fa1d22e756',
   redirect_url:
-    'http://localhost:80/_mock/redirect?link=eyJzIjoiOGU0ZDg4ZDgtY2FlOS00YjRjLThhOTEtMTliN2FmNTJjNDM0IiwidyI6' +
-    'ImN1c3RvbWVyIHRva2VuIGNyZWF0ZWQifQ.Ao_aWGSL60LrDRgiH6ZJqe37fRQUKY8HdQRrhL12Rew',
+    'http://127.0.0.1:45450/_mock/redirect?s=8e4d88d8-cae9-4b4c-8a91-19b7af52c434&w=customer%20token%20created' +
+    '&tag=Ao_aWGSL60LrDRgiH6ZJqe37fRQUKY8HdQRrhL12Rew',
   payment_method_reference: '62100cc4-dd99-4b2c-959e-ee2341a59a71',
   billing_address: {
     city: 'Ankeborg',
