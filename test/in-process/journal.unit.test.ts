@@ -46,6 +46,8 @@ t.test('a sealed entry reads back as it was, field for field', async (t) => {
     entry({ merchant: null, operation: null, scenario: null, fault: null, status: null }),
     entry({ merchant: '', scenario: '', fault: 'drop', status: 503, path: '' }),
     entry({ body: 'Stårgatan 1 ✓ 𝄞 中文', answer: '"ünïcödé"', scenario: 'timeout' }),
+    // Every character within Latin-1 (written a byte each), some past ASCII.
+    entry({ body: 'Stårgatan 1, Ünïcödé ÿ \u0000', answer: '"é"' }),
     entry({ body: 'x'.repeat(20_000), answer: 'y'.repeat(17_000) }),
     entry({ body: '中'.repeat(6_000) }),
     entry({ request_headers: {} }),
@@ -63,6 +65,12 @@ t.test('a sealed entry reads back as it was, field for field', async (t) => {
     cases.map((e) => e.correlation_id).reverse(),
     'newest first',
   )
+  // A lone surrogate, which no body decoded from bytes holds (nor a JSON answer, whose serializer
+  // escapes it), is read back as U+FFFD, as UTF-8 writes it.
+  const lone = entry({ body: '\ud800 ✓' })
+  journal.add(lone)
+  journal.seal(lone)
+  t.equal(journal.list({ limit: 1 })[0]?.requestBody, '\ufffd ✓')
   const cut = journal.list({ limit: 100 }).find((e) => e.requestBodyTruncated)
   t.ok(cut, 'a cut body stays marked as cut')
 })
