@@ -177,7 +177,7 @@ const RESPONSE_TRUNCATED = 2
 /** The entry's text is written as Latin-1 (else UTF-8). */
 const LATIN1 = 4
 /** A character Latin-1 cannot write. */
-const NOT_LATIN1 = /[^\u0000-\u00ff]/
+const NOT_LATIN1 = /[\u0100-\uffff]/
 
 /** A kept body's text: a cut body's bytes read as UTF-8, as showBody reads them. */
 const bodyText = (body: KeptBody | null): string | null =>
