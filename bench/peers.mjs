@@ -14,6 +14,7 @@ import {
   connections,
   load,
   mint,
+  mostPerSecond,
   pinLoadGenerator,
   root,
   seconds,
@@ -79,7 +80,7 @@ async function createRate(name) {
   const server = await start(name, command, name === 'wiremock' ? '/__admin/health' : '/_mock/health')
   try {
     let pool = ['x']
-    if (name === 'mock') pool = await mint(server.url, seconds * 16000)
+    if (name === 'mock') pool = await mint(server.url, Math.ceil(seconds * mostPerSecond))
     let next = 0
     const requests = [
       {

@@ -26,6 +26,7 @@ import {
   headers,
   load,
   mint,
+  mostPerSecond,
   pinLoadGenerator,
   seconds,
   start,
@@ -43,8 +44,8 @@ const { values: opts } = parseArgs({
 // The load generator on core 1, the servers on core 0.
 pinLoadGenerator(import.meta.url)
 
-/** Unused authorizations the mock has before each creation turn: more than a turn can use at 40,000 req/s. */
-const turnReserve = Math.ceil(seconds / Math.max(1, Math.round(seconds))) * 40000
+/** Unused authorizations the mock has for each creation turn: more than a turn can use. */
+const turnReserve = Math.ceil((seconds / Math.max(1, Math.round(seconds))) * mostPerSecond)
 
 /** A server started, with what its two cases send (a fresh authorization per creation for the mock). */
 async function prepare(name) {
