@@ -187,8 +187,8 @@ const bodyText = (body: KeptBody | null): string | null =>
  * A ring of the newest `limit` entries: adding is O(1) and nothing dropped stays referenced.
  *
  * An entry is an object while its call is under way (its hooks fill it in), then **sealed**
- * (`seal`): its text fields joined into one UTF-8 run in a chunk of bytes outside the JavaScript
- * heap, its numbers in typed arrays, the object dropped. A journal of objects kept about a
+ * (`seal`): its text fields joined into one run of Latin-1 or UTF-8 bytes in a chunk outside the
+ * JavaScript heap, its numbers in typed arrays, the object dropped. A journal of objects kept about a
  * kilobyte of strings alive per call until a thousand calls later: every young-generation
  * collection copied the last thousand entries and promoted them, to die in the old generation
  * (under a customer-token load, three times the collection time of the same load without the
