@@ -174,6 +174,8 @@ const RESPONSE_BODY = REQUEST_BODY + 1
 const CHUNK_BYTES = 256 * 1024
 const REQUEST_TRUNCATED = 1
 const RESPONSE_TRUNCATED = 2
+/** Slots a journal's arrays start with (the default limit's, 1000, fits). */
+const INITIAL_SLOTS = 1024
 /** The entry's text is written as Latin-1 (else UTF-8). */
 const LATIN1 = 4
 /** A character Latin-1 cannot write. */
@@ -202,34 +204,64 @@ export class Journal {
   #next = 0
   #count = 0
   /** Per slot: 1 when it holds a sealed entry. */
-  readonly #sealed: Uint8Array
-  readonly #time: Float64Array
+  #sealed: Uint8Array
+  #time: Float64Array
   /** The status, -1 for none. */
-  readonly #status: Int16Array
-  readonly #flags: Uint8Array
+  #status: Int16Array
+  #flags: Uint8Array
   /** Where each sealed entry's bytes are: chunk number, offset, length. */
-  readonly #chunkOf: Int32Array
-  readonly #offset: Int32Array
-  readonly #bytes: Int32Array
+  #chunkOf: Int32Array
+  #offset: Int32Array
+  #bytes: Int32Array
   /** Each text field's length in characters, -1 for null (TEXT_FIELDS per slot). */
-  readonly #lengths: Int32Array
+  #lengths: Int32Array
   readonly #chunks = new Map<number, { bytes: Buffer; live: number }>()
   /** Released chunks of CHUNK_BYTES, for the next ones. */
   readonly #spare: Buffer[] = []
   #chunk = -1
   #used = CHUNK_BYTES
 
+  /**
+   * Slots the arrays have room for: they grow with use, up to `limit`. Allocated whole, a limit of
+   * a billion (the library's options allow it) would throw: 14 billion lengths are past a typed array.
+   */
+  #capacity: number
+
   constructor(limit: number) {
     this.limit = Math.max(0, limit)
-    this.#live = new Array<JournalEntry | undefined>(this.limit)
-    this.#sealed = new Uint8Array(this.limit)
-    this.#time = new Float64Array(this.limit)
-    this.#status = new Int16Array(this.limit)
-    this.#flags = new Uint8Array(this.limit)
-    this.#chunkOf = new Int32Array(this.limit)
-    this.#offset = new Int32Array(this.limit)
-    this.#bytes = new Int32Array(this.limit)
-    this.#lengths = new Int32Array(this.limit * TEXT_FIELDS)
+    this.#capacity = Math.min(this.limit, INITIAL_SLOTS)
+    this.#live = new Array<JournalEntry | undefined>(this.#capacity)
+    this.#sealed = new Uint8Array(this.#capacity)
+    this.#time = new Float64Array(this.#capacity)
+    this.#status = new Int16Array(this.#capacity)
+    this.#flags = new Uint8Array(this.#capacity)
+    this.#chunkOf = new Int32Array(this.#capacity)
+    this.#offset = new Int32Array(this.#capacity)
+    this.#bytes = new Int32Array(this.#capacity)
+    this.#lengths = new Int32Array(this.#capacity * TEXT_FIELDS)
+  }
+
+  /** Room for twice the slots (at most `limit`): the ring fills its slots in order, so `slot` is the next one. */
+  #grow(): void {
+    const capacity = Math.min(this.limit, this.#capacity * 2)
+    const grown = <T extends Uint8Array | Int16Array | Int32Array | Float64Array>(
+      old: T,
+      size: number,
+    ): T => {
+      const next = new (old.constructor as new (length: number) => T)(size)
+      next.set(old)
+      return next
+    }
+    this.#sealed = grown(this.#sealed, capacity)
+    this.#time = grown(this.#time, capacity)
+    this.#status = grown(this.#status, capacity)
+    this.#flags = grown(this.#flags, capacity)
+    this.#chunkOf = grown(this.#chunkOf, capacity)
+    this.#offset = grown(this.#offset, capacity)
+    this.#bytes = grown(this.#bytes, capacity)
+    this.#lengths = grown(this.#lengths, capacity * TEXT_FIELDS)
+    this.#live.length = capacity
+    this.#capacity = capacity
   }
 
   get enabled(): boolean {
@@ -250,6 +282,7 @@ export class Journal {
   add(entry: JournalEntry): void {
     if (this.limit === 0) return
     const slot = this.#next
+    if (slot >= this.#capacity) this.#grow()
     this.#release(slot)
     this.#live[slot] = entry
     entry.slot = slot
@@ -414,7 +447,7 @@ export class Journal {
     const kept =
       merchant === undefined ? [] : [...this.#newestFirst()].filter((e) => e.merchant !== merchant).reverse()
     const sealed = kept.map((e) => e.slot < 0)
-    for (let slot = 0; slot < this.limit; slot++) this.#release(slot)
+    for (let slot = 0; slot < this.#capacity; slot++) this.#release(slot)
     this.#next = 0
     this.#count = 0
     kept.forEach((e, k) => {

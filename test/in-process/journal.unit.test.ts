@@ -165,3 +165,33 @@ t.test('a journal of limit 0 keeps nothing', async (t) => {
   t.same(journal.list(), [])
   t.equal(journal.enabled, false)
 })
+
+t.test('a journal of a billion slots costs nothing until used; its slots grow as it fills', async (t) => {
+  // Its arrays allocated whole would throw (14 billion lengths are past a typed array).
+  const huge = new Journal(1_000_000_000)
+  const e = entry()
+  huge.add(e)
+  huge.seal(e)
+  t.equal(huge.list()[0]?.correlation_id, e.correlation_id)
+  const limited = new Journal(3000)
+  const ids: string[] = []
+  for (let i = 0; i < 3500; i++) {
+    const e = entry({ body: `{"n":${i}}` })
+    if (i % 2 === 0) {
+      limited.add(e)
+      limited.seal(e)
+    } else limited.add(e)
+    ids.push(e.correlation_id)
+  }
+  t.equal(limited.size, 3000)
+  const listed = limited.list({ limit: 1000 })
+  t.same(
+    listed.map((e) => e.correlation_id),
+    ids.slice(-1000).reverse(),
+    'the newest thousand, sealed and under way, across the slots grown twice',
+  )
+  t.same(listed.at(-1)?.requestBody, `{"n":2500}`)
+  limited.clear()
+  t.equal(limited.size, 0)
+  t.same(limited.list(), [])
+})
