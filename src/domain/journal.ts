@@ -241,7 +241,10 @@ export class Journal {
     this.#lengths = new Int32Array(this.#capacity * TEXT_FIELDS)
   }
 
-  /** Room for twice the slots (at most `limit`): the ring fills its slots in order, so `slot` is the next one. */
+  /**
+   * Room for twice the slots (at most `limit`). The ring fills its slots in order from 0, so a slot
+   * past the arrays is always the first one past them.
+   */
   #grow(): void {
     const capacity = Math.min(this.limit, this.#capacity * 2)
     const grown = <T extends Uint8Array | Int16Array | Int32Array | Float64Array>(
