@@ -175,6 +175,9 @@ interface Plan {
   read: RowReader
   /** Writes a record's laid-out fields into its row; returns what the row keeps as it is (its extras). */
   pack: RowPacker
+  /** Per laid-out field: its value in a row, and the writing of one value into a row. */
+  readField: ReadonlyMap<string, FieldReader>
+  writeField: ReadonlyMap<string, FieldWriter>
 }
 const plans = new WeakMap<Layout, Plan>()
 
@@ -201,6 +204,21 @@ type RowPacker = (
   tools: RowTools,
 ) => Record<string, unknown> | undefined
 
+type FieldReader = (
+  chunk: Chunk,
+  inChunk: number,
+  shared: Array<Shared | undefined>,
+  tools: RowTools,
+) => unknown
+/** Stores the value in the row where it fits the field's kind (true); otherwise clears the field (false). */
+type FieldWriter = (
+  chunk: Chunk,
+  inChunk: number,
+  value: unknown,
+  shared: Array<Shared | undefined>,
+  tools: RowTools,
+) => boolean
+
 function planOf(layout: Layout): Plan {
   let plan = plans.get(layout)
   if (plan !== undefined) return plan
@@ -226,12 +244,42 @@ function literal(name: string): string {
 }
 
 /**
- * The layout's row reader and packer, written as code with the field names in it (as
- * fast-json-stringify writes a serializer for a schema): a record is then built with a store per
- * named field, the same object shape every time, where a loop over the fields would store by a
- * computed name (V8's slow path: about a microsecond per record of a dozen fields, and a read or
- * a creation builds two or three records). Names come from the layouts in store.ts, checked to be
- * identifiers. The semantics are those described at the top of this file.
+ * The code of one field of each kind, from which every generated function is written, so that what
+ * a row keeps of a value is said once: `get` sets `v` to the field's value in the row (undefined
+ * when it holds none); `put` stores `v` into the row and sets `kept`, or clears the field and sets
+ * `kept` false when the value does not fit the kind (it then goes to the record's extras).
+ */
+function fieldCode(kind: FieldKind, at: number): { get: string; put: string } {
+  if (kind === 'uuid') {
+    const from = `w + ${4 * (at + 1)}`
+    return {
+      get: `v = tools.isNil(words, ${from}) ? undefined : tools.formatUuid(words, ${from})`,
+      put:
+        `kept = typeof v === 'string' && tools.parseUuid(v, words, ${from}) && !tools.isNil(words, ${from})\n` +
+        `if (!kept) words.fill(0, ${from}, ${from} + 4)`,
+    }
+  }
+  if (kind === 'number') {
+    return {
+      get: `v = numbers[n + ${at}]\nif (v !== v) v = undefined`,
+      put: `kept = typeof v === 'number' && v === v\nnumbers[n + ${at}] = kept ? v : NaN`,
+    }
+  }
+  return {
+    get: `i = indexes[s + ${at}]\nv = i === 0 ? undefined : shared[${at}].at(i)`,
+    put:
+      `i = v === undefined ? 0 : (shared[${at}] ??= tools.newShared()).indexOf(v)\n` +
+      `indexes[s + ${at}] = i\nkept = i !== 0`,
+  }
+}
+
+/**
+ * The layout's row reader and packer, and each field's reader and writer, written as code with the
+ * field names in it (as fast-json-stringify writes a serializer for a schema): a record is then
+ * built with a store per named field, the same object shape every time, where a loop over the
+ * fields would store by a computed name (V8's slow path: about a microsecond per record of a dozen
+ * fields, and a read or a creation builds two or three records). Names come from the layouts in
+ * store.ts, checked to be identifiers. The semantics are those described at the top of this file.
  */
 function compile(
   layout: Layout,
@@ -239,44 +287,45 @@ function compile(
   numbers: number,
   shareds: number,
   place: ReadonlyMap<string, readonly [FieldKind, number]>,
-): { read: RowReader; pack: RowPacker } {
+): Pick<Plan, 'read' | 'pack' | 'readField' | 'writeField'> {
   const stride = 4 * (1 + uuids)
   const head = [
     'const words = chunk.words, numbers = chunk.numbers, indexes = chunk.shared',
     `const w = inChunk * ${stride}, n = inChunk * ${numbers}, s = inChunk * ${shareds}`,
-    'let v, i',
+    'let v, i, kept',
   ]
   const read = [...head, `const r = { ${literal(layout.key)}: key }`]
   const pack = [...head, 'let extras']
+  const readField = new Map<string, FieldReader>()
+  const writeField = new Map<string, FieldWriter>()
+  /* eslint-disable no-new-func -- the code is written here from the layout's checked field names */
   for (const [name] of layout.fields) {
     const [kind, at] = place.get(name)!
     const field = literal(name)
-    if (kind === 'uuid') {
-      const from = `w + ${4 * (at + 1)}`
-      read.push(`if (!tools.isNil(words, ${from})) r[${field}] = tools.formatUuid(words, ${from})`)
-      pack.push(
-        `v = value[${field}]`,
-        `if (!(typeof v === 'string' && tools.parseUuid(v, words, ${from}) && !tools.isNil(words, ${from}))) {`,
-        `  words.fill(0, ${from}, ${from} + 4)`,
-        `  if (v !== undefined) (extras ??= {})[${field}] = v`,
-        '}',
-      )
-    } else if (kind === 'number') {
-      read.push(`v = numbers[n + ${at}]`, `if (v === v) r[${field}] = v`)
-      pack.push(
-        `v = value[${field}]`,
-        `if (typeof v === 'number' && v === v) numbers[n + ${at}] = v`,
-        `else { numbers[n + ${at}] = NaN; if (v !== undefined) (extras ??= {})[${field}] = v }`,
-      )
-    } else {
-      read.push(`i = indexes[s + ${at}]`, `if (i !== 0) r[${field}] = shared[${at}].at(i)`)
-      pack.push(
-        `v = value[${field}]`,
-        `i = v === undefined ? 0 : (shared[${at}] ??= tools.newShared()).indexOf(v)`,
-        `indexes[s + ${at}] = i`,
-        `if (i === 0 && v !== undefined) (extras ??= {})[${field}] = v`,
-      )
-    }
+    const { get, put } = fieldCode(kind, at)
+    read.push(get, `if (v !== undefined) r[${field}] = v`)
+    pack.push(`v = value[${field}]`, put, `if (!kept && v !== undefined) (extras ??= {})[${field}] = v`)
+    readField.set(
+      name,
+      new Function(
+        'chunk',
+        'inChunk',
+        'shared',
+        'tools',
+        [...head, get, 'return v'].join('\n'),
+      ) as FieldReader,
+    )
+    writeField.set(
+      name,
+      new Function(
+        'chunk',
+        'inChunk',
+        'value',
+        'shared',
+        'tools',
+        [...head, 'v = value', put, 'return kept'].join('\n'),
+      ) as FieldWriter,
+    )
   }
   read.push('return r')
   pack.push(
@@ -290,10 +339,11 @@ function compile(
     '}',
     'return extras',
   )
-  /* eslint-disable no-new-func -- the code is written above from the layout's checked field names */
   return {
     read: new Function('chunk', 'inChunk', 'key', 'shared', 'tools', read.join('\n')) as RowReader,
     pack: new Function('chunk', 'inChunk', 'key', 'value', 'shared', 'tools', pack.join('\n')) as RowPacker,
+    readField,
+    writeField,
   }
   /* eslint-enable no-new-func */
 }
@@ -335,9 +385,11 @@ export class PackedCollection<V extends object> implements Table<V> {
   readonly #shared: Array<Shared | undefined> = []
   /** Field name → its kind and place, for field() and update(). */
   readonly #place: ReadonlyMap<string, readonly [FieldKind, number]>
-  /** The layout's compiled row reader and packer. */
+  /** The layout's compiled row reader and packer, and each field's reader and writer. */
   readonly #read: RowReader
   readonly #packRow: RowPacker
+  readonly #readField: ReadonlyMap<string, FieldReader>
+  readonly #writeField: ReadonlyMap<string, FieldWriter>
   /** Words per row: the key, then each uuid field. */
   readonly #wordStride: number
   readonly #chunks: Chunk[] = []
@@ -375,6 +427,8 @@ export class PackedCollection<V extends object> implements Table<V> {
     this.#place = plan.place
     this.#read = plan.read
     this.#packRow = plan.pack
+    this.#readField = plan.readField
+    this.#writeField = plan.writeField
     this.#wordStride = 4 * (1 + plan.uuidFields.length)
   }
 
@@ -402,8 +456,8 @@ export class PackedCollection<V extends object> implements Table<V> {
     const extras = this.#extras?.get(row)
     if (extras !== undefined && name in extras) return extras[name] as V[K]
     if (name === this.#key) return key as V[K]
-    const place = this.#place.get(name)
-    return place === undefined ? undefined : (this.#valueAt(row, place[0], place[1]) as V[K] | undefined)
+    const read = this.#readField.get(name)
+    return read?.(this.#chunks[row >>> CHUNK_BITS]!, row & IN_CHUNK, this.#shared, tools) as V[K] | undefined
   }
 
   set(key: string, value: V): this {
@@ -431,29 +485,15 @@ export class PackedCollection<V extends object> implements Table<V> {
 
   /**
    * Writes a laid-out field's value into its row where it fits the field's kind; false where the
-   * record must be packed again instead (the value would go to the extras, or the extras hold the field).
+   * record must be packed again instead (the value would go to the extras, or the extras hold the
+   * field). A value that does not fit has cleared the field: the record packed again sets it.
    */
   #write(row: number, name: string, value: unknown): boolean {
-    const place = this.#place.get(name)
-    if (place === undefined || value === undefined) return false
+    const write = this.#writeField.get(name)
+    if (write === undefined) return false
     const extras = this.#extras?.get(row)
     if (extras !== undefined && name in extras) return false
-    const chunk = this.#chunks[row >>> CHUNK_BITS]!
-    const inChunk = row & IN_CHUNK
-    const [kind, i] = place
-    if (kind === 'uuid') {
-      if (typeof value !== 'string' || !parseUuid(value, scratch, 0) || isNil(scratch, 0)) return false
-      chunk.words.set(scratch, inChunk * this.#wordStride + 4 * (i + 1))
-      return true
-    }
-    if (kind === 'number') {
-      if (typeof value !== 'number' || Number.isNaN(value)) return false
-      chunk.numbers[inChunk * this.#numberFields.length + i] = value
-      return true
-    }
-    const index = (this.#shared[i] ??= new Shared()).indexOf(value)
-    if (index !== 0) chunk.shared[inChunk * this.#sharedFields.length + i] = index
-    return index !== 0
+    return write(this.#chunks[row >>> CHUNK_BITS]!, row & IN_CHUNK, value, this.#shared, tools)
   }
 
   #setRow(row: number, key: string, value: V): void {
@@ -680,21 +720,6 @@ export class PackedCollection<V extends object> implements Table<V> {
   }
 
   /** A laid-out field's value in a row; undefined where the row has none. */
-  #valueAt(row: number, kind: FieldKind, i: number): unknown {
-    const chunk = this.#chunks[row >>> CHUNK_BITS]!
-    const inChunk = row & IN_CHUNK
-    if (kind === 'uuid') {
-      const at = inChunk * this.#wordStride + 4 * (i + 1)
-      return isNil(chunk.words, at) ? undefined : formatUuid(chunk.words, at)
-    }
-    if (kind === 'number') {
-      const v = chunk.numbers[inChunk * this.#numberFields.length + i]!
-      return Number.isNaN(v) ? undefined : v
-    }
-    const index = chunk.shared[inChunk * this.#sharedFields.length + i]!
-    return index === 0 ? undefined : this.#shared[i]!.at(index)
-  }
-
   #record(row: number, key: string): V {
     const record = this.#read(this.#chunks[row >>> CHUNK_BITS]!, row & IN_CHUNK, key, this.#shared, tools)
     const extras = this.#extras?.get(row)
