@@ -17,14 +17,13 @@
 import { startMock } from '../dist/index.js'
 import { createCustomerToken } from '../dist/domain/tokenize.js'
 import { readToken } from '../dist/domain/tokens.js'
-import { tokenBody } from './lib.mjs'
+import { median, tokenBody } from './lib.mjs'
 
 const n = Number(process.env.BENCH_OBJECTS ?? 60000)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
 const mock = await startMock({ journalLimit: 1000 })
 const domain = mock.app.domain
 const body = JSON.parse(tokenBody)
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /** Memory written between two cold calls: larger than the machine's per-core caches. */
 const other = new Uint8Array(4 << 20)

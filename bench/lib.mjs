@@ -31,6 +31,13 @@ export function pinLoadGenerator(script) {
  */
 export const mostPerSecond = 40000
 
+/** The value below which `share` of the (ascending) `sorted` values lie; 0 for none. */
+export const percentile = (sorted, share) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0
+
+/** The median of numbers in any order (the upper one of an even count); 0 for none. */
+export const median = (xs) => percentile(Float64Array.from(xs).sort(), 0.5)
+
 export const auth = 'Basic ' + Buffer.from('bench:secret').toString('base64')
 export const headers = { authorization: auth, 'content-type': 'application/json' }
 export const tokenBody = JSON.stringify({

@@ -25,8 +25,10 @@ import {
   customerToken,
   headers,
   load,
+  median,
   mint,
   mostPerSecond,
+  percentile,
   pinLoadGenerator,
   seconds,
   start,
@@ -80,10 +82,6 @@ async function prepare(name) {
   server.results = { create: { slices: [], latencies: [] }, read: { slices: [], latencies: [] } }
   return server
 }
-
-/** The value below which `share` of the (ascending) `sorted` values lie. */
-const percentile = (sorted, share) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0
 
 /**
  * One case's slices as one result: requests a second over all of them, percentiles over all of
@@ -161,7 +159,6 @@ const fmt = (x, digits = 2) => x.toFixed(digits)
 /** The RSS of process `pid`, in MB (Linux). */
 const rssMb = (pid) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
 const rps = (r) => r.requests.average
 
 async function oneRun(i) {

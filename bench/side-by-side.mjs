@@ -9,7 +9,7 @@
 // Linux only (/proc). Each bundle runs with --log-level silent from the repository's root.
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { headers, load, mint, pinLoadGenerator, servers, start, stop, tokenBody } from './lib.mjs'
+import { headers, load, median, mint, pinLoadGenerator, servers, start, stop, tokenBody } from './lib.mjs'
 
 pinLoadGenerator(import.meta.url)
 const { values, positionals } = parseArgs({
@@ -85,7 +85,6 @@ try {
       }),
     )
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
   const bare = all[0].cpu
   console.log(
     `${values.read ? 'token read' : 'customer-token creation'}, ${rounds} rounds of ${requests} requests each, all servers at once on one core`,
