@@ -73,8 +73,12 @@ t.test('every field survives the URL, whatever its characters; none can be moved
     { ...link, c: '' },
     'an empty confirmation URL',
   )
-  // The tag covers the fields joined by line feeds: a line feed in s, w or o could move text between fields.
-  const moved = { s: 'sess-1\norder & more?=', w: link.w, c: link.c, tag: fieldsOf(query).tag }
+  // The tag covers the fields joined by line feeds, each optional one marked '+' or '-': with a line
+  // feed allowed in s, w or o, this link's fields could be read as other fields with the same text
+  // ("sess-1\nwhat\n-\n+X\n+Z" both ways), and so with its tag.
+  const genuine = { s: 'sess-1', w: 'what', c: 'X\n+Z' }
+  const moved = { s: 'sess-1\nwhat', w: '-', o: 'X', c: 'Z', tag: fieldsOf(signer.query(genuine)).tag }
+  t.same(signer.verifyQuery(fieldsOf(signer.query(genuine))), genuine)
   t.equal(signer.verifyQuery(moved), undefined, 'text moved between fields')
   const withFeed = { s: 'a\nb', w: 'x' }
   t.equal(
