@@ -143,13 +143,16 @@ function depthOf(value: unknown, limit: number): number {
   return max
 }
 
+/** A kept body's text: a cut body's bytes read as UTF-8. */
+const bodyText = (body: KeptBody): string => (typeof body === 'string' ? body : body.toString('utf8'))
+
 /**
  * How a kept body is shown: the JSON value when it came whole, parses, and is not nested
  * absurdly deep; otherwise the text itself (a cut body, a malformed one, a deep one).
  */
 export function showBody(body: KeptBody | null, truncated: boolean): unknown {
   if (body === null || body.length === 0) return null
-  const text = typeof body === 'string' ? body : body.toString('utf8')
+  const text = bodyText(body)
   if (truncated) return text
   try {
     const value: unknown = JSON.parse(text)
@@ -180,10 +183,6 @@ const INITIAL_SLOTS = 1024
 const LATIN1 = 4
 /** A character Latin-1 cannot write. */
 const NOT_LATIN1 = /[\u0100-\uffff]/
-
-/** A kept body's text: a cut body's bytes read as UTF-8, as showBody reads them. */
-const bodyText = (body: KeptBody | null): string | null =>
-  body === null || typeof body === 'string' ? body : body.toString('utf8')
 
 /**
  * A ring of the newest `limit` entries: adding is O(1) and nothing dropped stays referenced.
@@ -313,8 +312,8 @@ export class Journal {
     put(entry.scenario)
     put(entry.fault)
     for (const name of keptHeaders) put(entry.request_headers[name] ?? null)
-    put(bodyText(entry.requestBody))
-    put(bodyText(entry.responseBody))
+    put(entry.requestBody === null ? null : bodyText(entry.requestBody))
+    put(entry.responseBody === null ? null : bodyText(entry.responseBody))
     // Latin-1 (a byte a character, a copy) when every character fits it, as nearly every call's do
     // (a third of the cost of UTF-8, whose encoder also goes character by character); otherwise
     // UTF-8, at most 3 bytes a UTF-16 unit, the bytes counted only when that might not fit.

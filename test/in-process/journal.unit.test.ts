@@ -101,7 +101,7 @@ t.test(
   },
 )
 
-t.test('chunks are released as entries leave, and reused', async (t) => {
+t.test('chunks are released as entries leave (their reuse is not seen from outside)', async (t) => {
   const journal = new Journal(100)
   const big = 'z'.repeat(5_000)
   for (let i = 0; i < 5_000; i++) {
