@@ -1,5 +1,5 @@
-import t from 'tap'
-import { spawnSync } from 'node:child_process'
+import t, { type Test } from 'tap'
+import { spawn, spawnSync } from 'node:child_process'
 import {
   chmodSync,
   copyFileSync,
@@ -14,11 +14,12 @@ import { join } from 'node:path'
 import { withoutCoverageLoader } from '../helpers/spawn.js'
 
 /**
- * test/build-if-stale.mjs (tap's `before`): run in a copy of the project's shape, with an `npm`
- * first on the PATH that only leaves a mark (what it was asked, and where), so that what is tested
- * is the decision to build and the command it runs, in a fraction of a second each.
+ * test/build-if-stale.mjs (which every test process runs first: test/loader/register.mjs), run in a
+ * copy of the project's shape, with an `npm` first on the PATH that only leaves a mark (what it was
+ * asked, and where), so that what is tested is the decision to build and the command it runs, in a
+ * fraction of a second each.
  */
-t.test('the tests build dist/ first when it is missing or older than src/, and only then', async (t) => {
+function projectCopy(t: Test): string {
   const root = t.testdir({
     // npm, found first on the PATH: it only writes down what it was asked to do and where.
     bin: { npm: '#!/bin/sh\necho "$* in $(pwd)" > built\n' },
@@ -34,13 +35,23 @@ t.test('the tests build dist/ first when it is missing or older than src/, and o
     join(root, 'test', 'build-if-stale.mjs'),
   )
   chmodSync(join(root, 'bin', 'npm'), 0o755)
+  return root
+}
+
+const scriptEnv = (root: string) => ({
+  ...process.env,
+  PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}`,
+})
+
+t.test('the tests build dist/ first when it is missing or older than src/, and only then', async (t) => {
+  const root = projectCopy(t)
   const run = () => {
     rmSync(join(root, 'built'), { force: true })
     const { status, stderr } = spawnSync(
       ...withoutCoverageLoader([join(root, 'test', 'build-if-stale.mjs')]),
       {
         encoding: 'utf8',
-        env: { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}` },
+        env: scriptEnv(root),
       },
     )
     const mark = join(root, 'built')
@@ -81,3 +92,45 @@ t.test('the tests build dist/ first when it is missing or older than src/, and o
     'a scenario file edited since (the build parses them): builds',
   )
 })
+
+t.test(
+  'two test processes at once: one builds, the other waits for it; a lock left by a killed build is taken over',
+  async (t) => {
+    const root = projectCopy(t)
+    const lock = join(root, '.build-lock')
+    const mark = join(root, 'built')
+    // Another process (this one) holds the lock: the script waits, saying so, and builds nothing.
+    mkdirSync(lock)
+    writeFileSync(join(lock, 'pid'), String(process.pid))
+    const [command, args] = withoutCoverageLoader([join(root, 'test', 'build-if-stale.mjs')])
+    const child = spawn(command, args, { env: scriptEnv(root), stdio: ['ignore', 'ignore', 'pipe'] })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    let stderr = ''
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (stderr.includes('\n')) resolve()
+      })
+    })
+    t.equal(stderr, `dist/ is older than src/: waiting for the build of process ${process.pid}\n`)
+    t.notOk(existsSync(mark), 'nothing built while the lock is held')
+    // The holder is done (dist/ still stale, as after a failed build): the waiter builds.
+    rmSync(lock, { recursive: true })
+    t.equal(await exited, 0)
+    t.equal(readFileSync(mark, 'utf8').trim(), `run build in ${root}`)
+    t.notOk(existsSync(lock), 'the lock is gone after the build')
+
+    // A lock whose process is gone (a build killed half-way): taken over at once.
+    rmSync(mark)
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    })
+    mkdirSync(lock)
+    writeFileSync(join(lock, 'pid'), gone.stdout)
+    const taken = spawnSync(command, args, { env: scriptEnv(root), encoding: 'utf8' })
+    t.equal(taken.status, 0)
+    t.equal(taken.stderr, 'dist/ is older than src/: npm run build\n')
+    t.equal(readFileSync(mark, 'utf8').trim(), `run build in ${root}`)
+    t.notOk(existsSync(lock))
+  },
+)
