@@ -5,8 +5,10 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../dist/app.js'
+import { mintAuthorization } from '../../dist/domain/mint.js'
+import { createCustomerToken as tokenize } from '../../dist/domain/tokenize.js'
 import { startMock } from '../../dist/index.js'
-import { call, createCustomerToken, errorOf, mint } from '../helpers/app.js'
+import { call, createCustomerToken, errorOf, mint, tokenRequest } from '../helpers/app.js'
 import { seTokenOrder } from '../helpers/data.js'
 
 const open = async (file: string): Promise<FastifyInstance> =>
@@ -123,8 +125,15 @@ t.test('a snapshot written in the background keeps every change made while it is
   const dir = t.testdir()
   const file = join(dir, 'state.json')
   const one = await open(file)
-  const early = []
-  for (let i = 0; i < 1200; i++) early.push(await newToken(one))
+  // 1200 tokens (with their sessions and authorizations, thousands of records: several batches of
+  // the snapshot), made by the domain's own calls, which store them as a request would, in a tenth
+  // of the time of 2,400 requests.
+  const early: string[] = []
+  const body = tokenRequest() as Parameters<typeof tokenize>[3]
+  for (let i = 0; i < 1200; i++) {
+    const { authorization_token: auth } = mintAuthorization(one.domain, 'merchant-a', {}, 'http://localhost')
+    early.push(tokenize(one.domain, 'merchant-a', auth, body, 'http://localhost').token_id)
+  }
   const generation = one.stateWriter?.generation ?? 0
   const compaction = one.stateWriter?.compact()
   // Changes while the snapshot is being written, a batch per event-loop turn.
