@@ -5,8 +5,8 @@ import { connect, createServer, type AddressInfo } from 'node:net'
 import { once } from 'node:events'
 import { readConfig } from '../dist/cli.js'
 import { packageRoot } from '../dist/paths.js'
+import { basic, tokenRequest } from './helpers/data.js'
 import { binJs, freePort, runCli, startServer, stop } from './helpers/spawn.js'
-import { basic, tokenRequest } from './helpers/app.js'
 
 // The server as a process: the bundle users run (bin), its exit codes, messages and signals.
 // runCli and most starts run the bundle; the two tests that stop a listening server by a signal

@@ -1,7 +1,6 @@
 import t from 'tap'
 import { join } from 'node:path'
-import { basic, tokenRequest } from './helpers/app.js'
-import { seTokenOrder } from './helpers/data.js'
+import { basic, seTokenOrder, tokenRequest } from './helpers/data.js'
 import { binJs, startServer, stop } from './helpers/spawn.js'
 
 /**

@@ -2,8 +2,7 @@ import t from 'tap'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { packageRoot } from '../dist/paths.js'
-import { basic, tokenRequest } from './helpers/app.js'
-import { seTokenOrder } from './helpers/data.js'
+import { basic, seTokenOrder, tokenRequest } from './helpers/data.js'
 import { binJs, freePort, startServer, stop, type Started } from './helpers/spawn.js'
 
 /**

@@ -1,14 +1,14 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../dist/app.js'
 import type { MockOptions } from '../../dist/config.js'
+import { basic, tokenRequest } from './data.js'
 import { watch } from './oracle.js'
+
+// Also here, where most tests look for them; data.ts is light to import (it builds no app).
+export { basic, tokenRequest }
 
 export interface Tap {
   teardown(fn: () => unknown): void
-}
-
-export function basic(user = 'merchant-a', pass = 'secret'): string {
-  return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
 }
 
 /**
@@ -56,17 +56,6 @@ export async function mint(
   const res = await call(app, 'POST', '/_mock/authorizations', body, user === undefined ? {} : { user })
   if (res.statusCode !== 200) throw new Error(`mint failed: ${res.statusCode} ${res.body}`)
   return res.json()
-}
-
-export function tokenRequest(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    purchase_country: 'SE',
-    purchase_currency: 'SEK',
-    locale: 'sv-SE',
-    description: 'Monthly box',
-    intended_use: 'SUBSCRIPTION',
-    ...over,
-  }
 }
 
 export async function createCustomerToken(

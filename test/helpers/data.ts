@@ -1,5 +1,22 @@
 import { orderLines } from '../../dist/schemas/examples.js'
 
+/** Basic credentials, as a merchant's client sends them. */
+export function basic(user = 'merchant-a', pass = 'secret'): string {
+  return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
+}
+
+/** A customer-token request body (SE), valid for a minted authorization. */
+export function tokenRequest(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    purchase_country: 'SE',
+    purchase_currency: 'SEK',
+    locale: 'sv-SE',
+    description: 'Monthly box',
+    intended_use: 'SUBSCRIPTION',
+    ...over,
+  }
+}
+
 /** Klarna's own example cart (GB, 25 % VAT, one discounted line), valid under every amount rule. */
 export function gbSession(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -1,7 +1,8 @@
 import { Ajv, type ValidateFunction } from 'ajv'
 import formats from 'ajv-formats'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { hash } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import type { FastifyInstance } from 'fastify'
 import { packageRoot } from '../../dist/paths.js'
@@ -61,6 +62,34 @@ function strict(schema: unknown): unknown {
   return out
 }
 
+/**
+ * A spec as parsed from its YAML, which takes about a quarter of a second for the four, in every
+ * test process that checks answers: the parse is kept as JSON under node_modules/.cache, named by
+ * the hash of the YAML text (so an edited spec is parsed again), and read back in milliseconds.
+ */
+function parsedSpec(path: string): Spec {
+  const text = readFileSync(path, 'utf8')
+  const cached = join(
+    packageRoot,
+    'node_modules',
+    '.cache',
+    'klarna-mock',
+    'openapi',
+    `${hash('sha256', text)}.json`,
+  )
+  try {
+    return JSON.parse(readFileSync(cached, 'utf8')) as Spec
+  } catch {
+    const doc = parse(text) as Spec
+    mkdirSync(dirname(cached), { recursive: true })
+    // Written whole under another name, then renamed: two processes at once never read half a file.
+    const tmp = `${cached}.${process.pid}.tmp`
+    writeFileSync(tmp, JSON.stringify(doc))
+    renameSync(tmp, cached)
+    return doc
+  }
+}
+
 const ajv = new Ajv({ strict: false, allErrors: true })
 // ajv-formats is CommonJS with a default export: under NodeNext its callable is .default.
 const addFormats = (formats as unknown as { default: (a: Ajv) => void }).default ?? formats
@@ -72,7 +101,7 @@ const specs = [
   'klarna-order-management-v1.yml',
   'klarna-hpp-v1.yml',
 ].map((file, i) => {
-  const doc = parse(readFileSync(join(packageRoot, 'test', 'openapi', file), 'utf8')) as Spec
+  const doc = parsedSpec(join(packageRoot, 'test', 'openapi', file))
   const id = `spec${i}`
   ajv.addSchema({ $id: id, components: { schemas: strict(doc.components.schemas) } })
   return { id, doc }
