@@ -66,8 +66,11 @@ function alive(pid) {
   }
 }
 
-/** Builds when stale (see above); returns the build's exit status, 0 when nothing was to do. */
-export function buildIfStale(root) {
+/**
+ * Builds when stale (see above); returns the build's exit status, 0 when nothing was to do. `env`
+ * is the build's environment (where npm is found), `log` where it says what it does.
+ */
+export function buildIfStale(root, { env = process.env, log = console.error } = {}) {
   const lock = join(root, '.build-lock')
   let waited = false
   for (;;) {
@@ -85,7 +88,7 @@ export function buildIfStale(root) {
       }
       if (!waited) {
         const whose = holder > 0 ? `process ${holder}` : 'another process'
-        console.error(`dist/ is older than src/: waiting for the build of ${whose}`)
+        log(`dist/ is older than src/: waiting for the build of ${whose}`)
       }
       waited = true
       sleep(100)
@@ -94,8 +97,8 @@ export function buildIfStale(root) {
     try {
       writeFileSync(join(lock, 'pid'), String(process.pid))
       if (!stale(root)) return 0
-      console.error('dist/ is older than src/: npm run build')
-      const { status } = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 2, 2] })
+      log('dist/ is older than src/: npm run build')
+      const { status } = spawnSync('npm', ['run', 'build'], { cwd: root, env, stdio: ['ignore', 2, 2] })
       return status ?? 1
     } finally {
       rmSync(lock, { recursive: true, force: true })

@@ -12,6 +12,7 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { withoutCoverageLoader } from '../helpers/spawn.js'
+import { buildIfStale } from '../build-if-stale.mjs'
 
 /**
  * test/build-if-stale.mjs (which every test process runs first: test/loader/register.mjs), run in a
@@ -45,15 +46,14 @@ const scriptEnv = (root: string) => ({
 
 t.test('the tests build dist/ first when it is missing or older than src/, and only then', async (t) => {
   const root = projectCopy(t)
+  // The check as each test process runs it (the next test runs it as a script, in a process).
   const run = () => {
     rmSync(join(root, 'built'), { force: true })
-    const { status, stderr } = spawnSync(
-      ...withoutCoverageLoader([join(root, 'test', 'build-if-stale.mjs')]),
-      {
-        encoding: 'utf8',
-        env: scriptEnv(root),
-      },
-    )
+    let stderr = ''
+    const status = buildIfStale(root, {
+      env: scriptEnv(root),
+      log: (line: string) => (stderr += `${line}\n`),
+    })
     const mark = join(root, 'built')
     return { status, built: existsSync(mark) ? readFileSync(mark, 'utf8').trim() : false, stderr }
   }
@@ -122,11 +122,9 @@ t.test(
 
     // A lock whose process is gone (a build killed half-way): taken over at once.
     rmSync(mark)
-    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
-      encoding: 'utf8',
-    })
+    // Above the largest pid Linux can give (2^22): no such process.
     mkdirSync(lock)
-    writeFileSync(join(lock, 'pid'), gone.stdout)
+    writeFileSync(join(lock, 'pid'), String(2 ** 22 + 1))
     const taken = spawnSync(command, args, { env: scriptEnv(root), encoding: 'utf8' })
     t.equal(taken.status, 0)
     t.equal(taken.stderr, 'dist/ is older than src/: npm run build\n')
