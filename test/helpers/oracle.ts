@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv'
 import formats from 'ajv-formats'
-import { hash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
@@ -75,7 +75,7 @@ function parsedSpec(path: string): Spec {
     '.cache',
     'klarna-mock',
     'openapi',
-    `${hash('sha256', text)}.json`,
+    `${createHash('sha256').update(text).digest('hex')}.json`,
   )
   try {
     return JSON.parse(readFileSync(cached, 'utf8')) as Spec
