@@ -106,11 +106,13 @@ t.test(
     const child = spawn(command, args, { env: scriptEnv(root), stdio: ['ignore', 'ignore', 'pipe'] })
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     let stderr = ''
+    // Its first line (or its end, if it ended without waiting: the assertions below then fail).
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString()
         if (stderr.includes('\n')) resolve()
       })
+      void exited.then(() => resolve())
     })
     t.equal(stderr, `dist/ is older than src/: waiting for the build of process ${process.pid}\n`)
     t.notOk(existsSync(mark), 'nothing built while the lock is held')
