@@ -169,10 +169,22 @@ export interface JournalFilter {
   limit?: number | undefined
 }
 
-/** The text fields of a sealed entry, in the order they are joined: the kept headers after `fault`. */
-const TEXT_FIELDS = 9 + keptHeaders.length
-const REQUEST_BODY = 7 + keptHeaders.length
-const RESPONSE_BODY = REQUEST_BODY + 1
+/**
+ * A sealed entry's text is its string fields, then its kept headers, then its two bodies, joined
+ * in this order (seal() writes them so, #entry() reads them so).
+ */
+const stringFields = [
+  'correlation_id',
+  'method',
+  'path',
+  'merchant',
+  'operation',
+  'scenario',
+  'fault',
+] as const
+type StringFields = Pick<JournalEntry, (typeof stringFields)[number]>
+/** The text fields of a sealed entry (the last two its bodies). */
+const TEXT_FIELDS = stringFields.length + keptHeaders.length + 2
 /** Bytes of each chunk the sealed entries are written to (an entry longer than that gets a chunk of its own). */
 const CHUNK_BYTES = 256 * 1024
 const REQUEST_TRUNCATED = 1
@@ -304,13 +316,7 @@ export class Journal {
       lengths[base + i++] = value === null ? -1 : value.length
       if (value !== null) text += value
     }
-    put(entry.correlation_id)
-    put(entry.method)
-    put(entry.path)
-    put(entry.merchant)
-    put(entry.operation)
-    put(entry.scenario)
-    put(entry.fault)
+    for (const name of stringFields) put(entry[name])
     for (const name of keptHeaders) put(entry.request_headers[name] ?? null)
     put(entry.requestBody === null ? null : bodyText(entry.requestBody))
     put(entry.responseBody === null ? null : bodyText(entry.responseBody))
@@ -384,41 +390,35 @@ export class Journal {
     const encoding = (this.#flags[slot]! & LATIN1) === 0 ? 'utf8' : 'latin1'
     const text = chunk.bytes.toString(encoding, offset, offset + this.#bytes[slot]!)
     const base = slot * TEXT_FIELDS
+    let i = 0
     let at = 0
-    const field = (i: number): string | null => {
-      const length = this.#lengths[base + i]!
+    // The next field, in the order seal() wrote them.
+    const field = (): string | null => {
+      const length = this.#lengths[base + i++]!
       if (length < 0) return null
       at += length
       return text.slice(at - length, at)
     }
-    const correlationId = field(0) ?? ''
-    const method = field(1) ?? ''
-    const path = field(2) ?? ''
-    const merchant = field(3)
-    const operation = field(4)
-    const scenario = field(5)
-    const fault = field(6)
+    // correlation_id, method and path were strings when sealed, so they read back as strings.
+    const strings: Record<string, string | null> = {}
+    for (const name of stringFields) strings[name] = field()
     const headers: Record<string, string> = {}
-    keptHeaders.forEach((name, k) => {
-      const value = field(7 + k)
+    for (const name of keptHeaders) {
+      const value = field()
       if (value !== null) headers[name] = value
-    })
+    }
+    const requestBody = field()
+    const responseBody = field()
     const status = this.#status[slot]!
     const flags = this.#flags[slot]!
     return {
-      correlation_id: correlationId,
+      ...(strings as unknown as StringFields),
       timeMs: this.#time[slot]!,
-      method,
-      path,
-      merchant,
-      operation,
       status: status < 0 ? null : status,
-      scenario,
-      fault,
       request_headers: headers,
-      requestBody: field(REQUEST_BODY),
+      requestBody,
       requestBodyTruncated: (flags & REQUEST_TRUNCATED) !== 0,
-      responseBody: field(RESPONSE_BODY),
+      responseBody,
       responseBodyTruncated: (flags & RESPONSE_TRUNCATED) !== 0,
       slot: -1,
     }

@@ -58,7 +58,7 @@ t.test('a sealed entry reads back as it was, field for field', async (t) => {
     journal.add(e)
     journal.seal(e)
     t.equal(e.slot, -1, 'the object no longer names a slot once sealed')
-    t.same(plain(journal.list({ limit: 1 })[0]!), expected, `entry ${expected.correlation_id}`)
+    t.strictSame(plain(journal.list({ limit: 1 })[0]!), expected, `entry ${expected.correlation_id}`)
   }
   t.same(
     journal.list({ limit: 100 }).map((e) => e.correlation_id),
