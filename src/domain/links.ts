@@ -1,6 +1,8 @@
 // `hash` is read off the namespace: a named import of it would not load on Node before 20.12.
 import * as crypto from 'node:crypto'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Static } from '@sinclair/typebox'
+import type { RedirectQuery } from '../schemas/mock.js'
 
 /**
  * The links the mock hands out to be opened by a browser without credentials (redirect_url):
@@ -28,13 +30,7 @@ export interface RedirectLink {
 }
 
 /** A redirect's query parameters, as the route receives them. */
-export interface LinkQuery {
-  s?: string | undefined
-  w?: string | undefined
-  o?: string | undefined
-  c?: string | undefined
-  tag?: string | undefined
-}
+export type LinkQuery = Static<typeof RedirectQuery>
 
 /**
  * What a link's tag covers: a version mark (a base64url payload, the earlier form, never holds a

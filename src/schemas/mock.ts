@@ -63,6 +63,20 @@ export const MintResponse = Type.Object({
   expires_at: Type.String({ format: 'date-time' }),
 })
 
+/**
+ * GET /_mock/redirect: a redirect_url's query (src/domain/links.ts): s (session), w (what happened),
+ * o (order), c (confirmation URL) and tag; or link, the form of earlier versions. All optional: a
+ * link that lacks a part is unknown (404), not a malformed request.
+ */
+export const RedirectQuery = Type.Object({
+  s: Type.Optional(Type.String({ maxLength: 1024 })),
+  w: Type.Optional(Type.String({ maxLength: 1024 })),
+  o: Type.Optional(Type.String({ maxLength: 1024 })),
+  c: Type.Optional(Type.String({ maxLength: 8192 })),
+  tag: Type.Optional(Type.String({ maxLength: 64 })),
+  link: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
+})
+
 export const ClockAdvance = Type.Object(
   {
     advance_seconds: Type.Number({ minimum: 0, maximum: 10 * 365 * 24 * 3600 }),

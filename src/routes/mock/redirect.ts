@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '../../typebox.js'
 import { errors } from '../../domain/errors.js'
+import { RedirectQuery } from '../../schemas/mock.js'
 import { escapeHtml } from '../browser/pages.js'
 import { tags } from './common.js'
 import { named } from '../../http/named.js'
@@ -22,14 +22,7 @@ const redirect: FastifyPluginAsyncTypebox = async (app) => {
           'Where redirect_url links lead (opened by a browser, no credentials). The link is signed and self-contained: ' +
           'it works on any replica that shares the link secret. Its parameters: s (session), w (what happened), ' +
           'o (order), c (confirmation URL), tag; or link, the form of earlier versions.',
-        querystring: Type.Object({
-          s: Type.Optional(Type.String({ maxLength: 1024 })),
-          w: Type.Optional(Type.String({ maxLength: 1024 })),
-          o: Type.Optional(Type.String({ maxLength: 1024 })),
-          c: Type.Optional(Type.String({ maxLength: 8192 })),
-          tag: Type.Optional(Type.String({ maxLength: 64 })),
-          link: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
-        }),
+        querystring: RedirectQuery,
       },
     },
     async (request, reply) => {
