@@ -29,6 +29,7 @@ function projectCopy(t: Test): string {
     scripts: { 'bundle.mjs': '' },
     'tsconfig.json': '{}',
     'tsconfig.build.json': '{}',
+    'package-lock.json': '{}',
     test: {},
   })
   copyFileSync(
@@ -73,6 +74,7 @@ t.test('the tests build dist/ first when it is missing or older than src/, and o
     'scripts/bundle.mjs',
     'tsconfig.json',
     'tsconfig.build.json',
+    'package-lock.json',
   ]) {
     at(file, 1000)
   }
@@ -90,6 +92,13 @@ t.test('the tests build dist/ first when it is missing or older than src/, and o
     run(),
     { status: 0, built: `run build in ${root}` },
     'a scenario file edited since (the build parses them): builds',
+  )
+  at('scenarios/teapot.yaml', 1000)
+  at('package-lock.json', 3000)
+  t.match(
+    run(),
+    { status: 0, built: `run build in ${root}` },
+    'the dependencies changed (the bundle holds their code): builds',
   )
 })
 
