@@ -148,7 +148,15 @@ Bail out! no more
 `)
     t.equal(
       out,
-      '✖ test/crash.test.ts  25 ms\n    command: /usr/bin/node\n    exitCode: 3\n    signal: null\nBail out! no more\n# { total: 2, pass: 1, fail: 1 }\n',
+      [
+        '✖ test/crash.test.ts  25 ms',
+        '    command: /usr/bin/node',
+        '    exitCode: 3',
+        '    signal: null',
+        'Bail out! no more',
+        '# { total: 2, pass: 1, fail: 1 }',
+        '',
+      ].join('\n'),
     )
   },
 )
