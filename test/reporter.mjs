@@ -1,5 +1,8 @@
 import { Transform } from 'node:stream'
 
+/** A name as the test gave it: TAP writes `#` and `\\` in names as `\\#` and `\\\\`. */
+const unescape = (name) => name.replace(/\\([\\#])/g, '$1')
+
 /**
  * npm test's reporter (.taprc `reporter`): a line for each test file as it ends, every failure with
  * where it is and tap's own diagnostics (diff, source, stack), every skip and todo by name, and
@@ -77,7 +80,7 @@ export default class Quiet extends Transform {
     const subtest = /^# Subtest: (.*)$/.exec(text)
     if (subtest !== null) {
       this.#path.length = depth
-      this.#path[depth] = subtest[1]
+      this.#path[depth] = unescape(subtest[1])
       this.#failedInside.length = depth
       this.#failedInside[depth] = false
       return
@@ -86,7 +89,15 @@ export default class Quiet extends Transform {
       text,
     )
     if (result !== null) {
-      this.#result(depth, indent, result[1] === 'ok', result[2] ?? '', result[3], result[4], result[5])
+      this.#result(
+        depth,
+        indent,
+        result[1] === 'ok',
+        unescape(result[2] ?? ''),
+        result[3],
+        result[4],
+        result[5],
+      )
       return
     }
     // The runner's closing counts and time, and other comments of the root.

@@ -160,3 +160,17 @@ Bail out! no more
     )
   },
 )
+
+t.test('names as the tests gave them: TAP’s escapes of # and \\ undone', async (t) => {
+  const out = await report(`TAP version 14
+1..1
+# Subtest: test/e.test.ts
+    # Subtest: issue \\#16 and a back\\\\slash
+        not ok 1 - inner \\#1
+        1..1
+    not ok 1 - issue \\#16 and a back\\\\slash # time=29.7ms
+    1..1
+not ok 1 - test/e.test.ts # time=43.8ms
+`)
+  t.equal(out, '  ✖ test/e.test.ts › issue #16 and a back\\slash › inner #1\n✖ test/e.test.ts  44 ms\n')
+})
