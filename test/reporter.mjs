@@ -27,9 +27,14 @@ export default class Quiet extends Transform {
   #path = []
   /** Whether a failure was printed inside the subtest open at each depth. */
   #failedInside = []
-  /** The YAML block being copied: its indent, or -1 when none; -2 while one is being skipped. */
+  /**
+   * The YAML block being read: its indent when it is printed, minus its indent when it is skipped
+   * (a block is never indented less than 2), -1 when none.
+   */
   #yamlIndent = -1
+  /** Where the next line may open a result's YAML block (its indent), and whether to print it. */
   #expectYamlAt = -1
+  #printYaml = false
   #skipsAndTodos = []
   /** The root's comments (tap's counts and time), printed last, after the skips and todos. */
   #closing = []
@@ -115,12 +120,9 @@ export default class Quiet extends Transform {
     this.push(`${line}\n`)
   }
 
-  #printYaml = false
-
   #result(depth, indent, ok, name, directive, reason, time) {
     // A result at this depth closes the subtest opened there, if it is that subtest's own line.
-    const closesSubtest =
-      this.#path[depth] !== undefined && this.#path.length > depth && this.#path[depth] === name
+    const closesSubtest = this.#path.length > depth && this.#path[depth] === name
     const where = [...this.#path.slice(0, depth), name].join(' › ')
     const failedInside = closesSubtest && this.#failedInside[depth] === true
     if (closesSubtest) {
