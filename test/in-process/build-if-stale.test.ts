@@ -141,5 +141,18 @@ t.test(
     t.equal(taken.stderr, 'dist/ is older than src/: npm run build\n')
     t.equal(readFileSync(mark, 'utf8').trim(), `run build in ${root}`)
     t.notOk(existsSync(lock))
+
+    // A lock without its pid, ten seconds old (its taker died between making it and writing the
+    // pid): taken over too.
+    rmSync(mark)
+    mkdirSync(lock)
+    const past = Date.now() / 1000 - 20
+    utimesSync(lock, past, past)
+    let said = ''
+    const status = buildIfStale(root, { env: scriptEnv(root), log: (line: string) => (said += `${line}\n`) })
+    t.equal(status, 0)
+    t.equal(said, 'dist/ is older than src/: npm run build\n', 'built at once, without waiting')
+    t.equal(readFileSync(mark, 'utf8').trim(), `run build in ${root}`)
+    t.notOk(existsSync(lock))
   },
 )
