@@ -7,6 +7,7 @@ import { createServer } from 'node:net'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { serverNodeFlags } from '../scripts/node-flags.mjs'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const seconds = Number(process.env.BENCH_SECONDS ?? 5)
@@ -48,10 +49,21 @@ export const tokenBody = JSON.stringify({
   intended_use: 'SUBSCRIPTION',
 })
 
+/** The mock runs with the Node flags of `npm start` (scripts/node-flags.mjs): measured as it is run. */
+export { serverNodeFlags }
+
 export const servers = {
   raw: (port) => [process.execPath, 'bench/baselines.mjs', 'raw', String(port)],
   fastify: (port) => [process.execPath, 'bench/baselines.mjs', 'fastify', String(port)],
-  mock: (port) => [process.execPath, 'dist/klarna-mock.mjs', '--port', String(port), '--log-level', 'silent'],
+  mock: (port) => [
+    process.execPath,
+    ...serverNodeFlags,
+    'dist/klarna-mock.mjs',
+    '--port',
+    String(port),
+    '--log-level',
+    'silent',
+  ],
 }
 
 /** A port free right now on 127.0.0.1. */

@@ -31,6 +31,7 @@ import {
   percentile,
   pinLoadGenerator,
   seconds,
+  serverNodeFlags,
   start,
   stop,
   tokenBody,
@@ -166,7 +167,7 @@ async function oneRun(i) {
   const f = m.fastify
   const k = m.mock
   console.log(
-    `\nrun ${i + 1}: ${seconds}s per case in one-second turns, ${connections} connections, ${canPin ? 'server on core 0, load on core 1' : 'not pinned (no taskset or one core)'}, node ${process.version}`,
+    `\nrun ${i + 1}: ${seconds}s per case in one-second turns, ${connections} connections, ${canPin ? 'server on core 0, load on core 1' : 'not pinned (no taskset or one core)'}, node ${process.version}, the mock run with ${serverNodeFlags.join(' ') || 'no Node flags'} (npm start's)`,
   )
   console.log('server    create req/s   p50   p99 | read req/s   p50   p99 | start ms')
   for (const s of Object.values(m)) {
@@ -216,6 +217,7 @@ function memoryMb() {
     [
       ...(canPin ? ['-c', '0', process.execPath] : []),
       '--expose-gc',
+      ...serverNodeFlags,
       new URL('memory.mjs', import.meta.url).pathname,
     ],
     { encoding: 'utf8' },

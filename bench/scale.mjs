@@ -5,7 +5,7 @@
 import autocannon from 'autocannon'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { customerToken, freePort, root } from './lib.mjs'
+import { customerToken, freePort, root, serverNodeFlags } from './lib.mjs'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
@@ -15,6 +15,7 @@ async function startReplica(port) {
   const child = spawn(
     process.execPath,
     [
+      ...serverNodeFlags,
       join(root, 'dist', 'klarna-mock.mjs'),
       '--port',
       String(port),

@@ -6,10 +6,22 @@
 //
 // Usage: node bench/side-by-side.mjs [--read] [--rounds 6] [--requests 4000] BUNDLE...
 //   e.g. node bench/side-by-side.mjs /tmp/before/dist/klarna-mock.mjs dist/klarna-mock.mjs
-// Linux only (/proc). Each bundle runs with --log-level silent from the repository's root.
+// Linux only (/proc). Each bundle runs with --log-level silent from the repository's root, under the
+// Node flags `npm start` gives the server (bench/lib.mjs).
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { headers, load, median, mint, pinLoadGenerator, servers, start, stop, tokenBody } from './lib.mjs'
+import {
+  headers,
+  load,
+  median,
+  mint,
+  pinLoadGenerator,
+  serverNodeFlags,
+  servers,
+  start,
+  stop,
+  tokenBody,
+} from './lib.mjs'
 
 pinLoadGenerator(import.meta.url)
 const { values, positionals } = parseArgs({
@@ -39,7 +51,15 @@ try {
     const command =
       name === 'fastify'
         ? servers.fastify
-        : (port) => [process.execPath, name, '--port', String(port), '--log-level', 'silent']
+        : (port) => [
+            process.execPath,
+            ...serverNodeFlags,
+            name,
+            '--port',
+            String(port),
+            '--log-level',
+            'silent',
+          ]
     const server = await start(name, command)
     // taskset runs the server in its own process (it execs): the child's pid is the server's.
     all.push({ ...server, pid: server.child.pid, cpu: [] })

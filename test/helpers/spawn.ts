@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { packageRoot } from '../../dist/paths.js'
+import { serverNodeFlags } from '../../scripts/node-flags.mjs'
 
 /**
  * The compiled server module by module (npm test builds it first), under tap's coverage loader: the
@@ -26,9 +27,15 @@ export function withoutCoverageLoader(args: string[]): [string, string[]] {
   return ['/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...args]]
 }
 
-/** The module-by-module server keeps the loader: its coverage is what tap reports for src/cli.ts. */
+/**
+ * The bundle runs under the Node flags `npm start` and the Docker image give it (scripts/node-flags.mjs),
+ * as users run it. The module-by-module server keeps the loader: its coverage is what tap reports for
+ * src/cli.ts.
+ */
 function command(script: string, args: string[]): [string, string[]] {
-  return script === binJs ? withoutCoverageLoader([script, ...args]) : [process.execPath, [script, ...args]]
+  return script === binJs
+    ? withoutCoverageLoader([...serverNodeFlags, script, ...args])
+    : [process.execPath, [script, ...args]]
 }
 
 export interface Started {

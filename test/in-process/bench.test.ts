@@ -1,7 +1,9 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { serverNodeFlags, startScriptFlags } from '../../scripts/node-flags.mjs'
 import { withoutCoverageLoader } from '../helpers/spawn.js'
 
 /**
@@ -29,7 +31,30 @@ t.test('bench/memory.mjs runs against the built package and prints bytes per sto
     /idle again after 0 s: [+-][\d.]+ MB \(-?\d+ bytes per stored object\); right after the calls/,
   )
   t.match(stdout, /array buffers [+-][\d.]+ MB \(1000 objects\)/)
+  t.ok(
+    stdout.includes(`node flags: --expose-gc ${serverNodeFlags.join(' ')}\n`),
+    "started without the server's Node flags, it ran itself again with them",
+  )
 })
+
+t.test(
+  'npm start and the Docker image run the server under the same Node flags, those measured',
+  async (t) => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1]
+    t.same(JSON.parse(entrypoint ?? 'null'), ['node', ...serverNodeFlags, 'dist/klarna-mock.mjs'])
+    t.same(serverNodeFlags, startScriptFlags(pkg.scripts.start))
+    t.same(
+      startScriptFlags(' node  dist/klarna-mock.mjs --port 1'),
+      [],
+      'a start script without flags has none',
+    )
+    t.throws(
+      () => startScriptFlags('tsx src/server.ts'),
+      /the start script is not node FLAGS dist\/klarna-mock\.mjs/,
+    )
+  },
+)
 
 t.test(
   'bench/domain.mjs times the domain calls of a creation and a read, warm and cold, alone in a loop',
