@@ -7,7 +7,7 @@
 // Usage: node bench/side-by-side.mjs [--read] [--rounds 6] [--requests 4000] BUNDLE...
 //   e.g. node bench/side-by-side.mjs /tmp/before/dist/klarna-mock.mjs dist/klarna-mock.mjs
 // Linux only (/proc). Each bundle runs with --log-level silent from the repository's root, under the
-// Node flags `npm start` gives the server (bench/lib.mjs).
+// Node flags `npm start` gives the server (scripts/node-flags.mjs).
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import {
