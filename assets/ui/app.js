@@ -416,7 +416,8 @@
           state.fetchedAt = Date.now()
           if (!state.merchant) {
             state.merchant = r[0].merchant
-            $('#merchant').value = r[0].merchant
+            // Not over a merchant typed while this first answer was on its way: its change follows.
+            if ($('#merchant').value.trim() === '') $('#merchant').value = r[0].merchant
           }
           renderObjects(r[0])
           renderRequests(r[1])
