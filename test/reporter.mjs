@@ -121,6 +121,8 @@ export default class Quiet extends Transform {
   }
 
   #result(depth, indent, ok, name, directive, reason, time) {
+    // A `not ok` under a SKIP or TODO directive is not a failure (TAP; tap counts it as a todo).
+    const failed = !ok && directive === undefined
     // A result at this depth closes the subtest opened there, if it is that subtest's own line.
     const closesSubtest = this.#path.length > depth && this.#path[depth] === name
     const where = [...this.#path.slice(0, depth), name].join(' › ')
@@ -140,14 +142,14 @@ export default class Quiet extends Transform {
       const ms = Number(time)
       const took =
         time === undefined ? '' : ms < 1000 ? `  ${Math.round(ms)} ms` : `  ${(ms / 1000).toFixed(1)} s`
-      this.push(`${ok ? this.#paint(32, '✓') : this.#paint(31, '✖')} ${name}${took}\n`)
+      this.push(`${failed ? this.#paint(31, '✖') : this.#paint(32, '✓')} ${name}${took}\n`)
       // A file that failed with no failing test inside it (it crashed, timed out, exited non-zero):
       // tap's diagnostics say how.
-      this.#printYaml = !ok && !failedInside
-    } else if (!ok && !failedInside) {
+      this.#printYaml = failed && !failedInside
+    } else if (failed && !failedInside) {
       this.push(`  ${this.#paint(31, '✖')} ${where}\n`)
       this.#printYaml = true
     }
-    if (!ok) for (let d = 0; d < depth; d++) this.#failedInside[d] = true
+    if (failed) for (let d = 0; d < depth; d++) this.#failedInside[d] = true
   }
 }

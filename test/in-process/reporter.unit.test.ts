@@ -174,3 +174,34 @@ not ok 1 - test/e.test.ts # time=43.8ms
 `)
   t.equal(out, '  ✖ test/e.test.ts › issue #16 and a back\\slash › inner #1\n✖ test/e.test.ts  44 ms\n')
 })
+
+t.test(
+  'a `not ok` under TODO or SKIP is listed, not reported as a failure (tap counts it as a todo)',
+  async (t) => {
+    // What tap 21 writes for `t.equal(1, 2, 'an assertion known wrong', { todo: true })`.
+    const out = await report(`TAP version 14
+1..1
+# Subtest: test/t.test.ts
+    ok 1 - known bug # TODO not fixed yet
+    not ok 2 - an assertion known wrong # TODO
+    not ok 3 - skipped, wrong anyway # SKIP no network
+    ok 4 - fine
+    1..4
+ok 1 - test/t.test.ts # time=10.5ms
+
+# { total: 4, pass: 1, todo: 2, skip: 1 }
+`)
+    t.equal(
+      out,
+      [
+        '✓ test/t.test.ts  11 ms',
+        '3 skipped or to do:',
+        '  TODO test/t.test.ts › known bug (not fixed yet)',
+        '  TODO test/t.test.ts › an assertion known wrong',
+        '  SKIP test/t.test.ts › skipped, wrong anyway (no network)',
+        '# { total: 4, pass: 1, todo: 2, skip: 1 }',
+        '',
+      ].join('\n'),
+    )
+  },
+)
