@@ -49,21 +49,26 @@ export const tokenBody = JSON.stringify({
   intended_use: 'SUBSCRIPTION',
 })
 
-/** The mock runs with the Node flags of `npm start` (scripts/node-flags.mjs): measured as it is run. */
 export { serverNodeFlags }
+
+/**
+ * The command of a mock's bundle on `port`, as `npm start` runs it: under the start script's Node
+ * flags (scripts/node-flags.mjs), logging nothing.
+ */
+export const mockCommand = (bundle) => (port) => [
+  process.execPath,
+  ...serverNodeFlags,
+  bundle,
+  '--port',
+  String(port),
+  '--log-level',
+  'silent',
+]
 
 export const servers = {
   raw: (port) => [process.execPath, 'bench/baselines.mjs', 'raw', String(port)],
   fastify: (port) => [process.execPath, 'bench/baselines.mjs', 'fastify', String(port)],
-  mock: (port) => [
-    process.execPath,
-    ...serverNodeFlags,
-    'dist/klarna-mock.mjs',
-    '--port',
-    String(port),
-    '--log-level',
-    'silent',
-  ],
+  mock: mockCommand('dist/klarna-mock.mjs'),
 }
 
 /** A port free right now on 127.0.0.1. */

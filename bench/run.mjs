@@ -236,8 +236,8 @@ function memoryMb() {
     canPin ? 'taskset' : process.execPath,
     [
       ...(canPin ? ['-c', '0', process.execPath] : []),
+      // bench/memory.mjs runs itself again under the server's Node flags.
       '--expose-gc',
-      ...serverNodeFlags,
       new URL('memory.mjs', import.meta.url).pathname,
     ],
     { encoding: 'utf8' },

@@ -15,8 +15,8 @@ import {
   load,
   median,
   mint,
+  mockCommand,
   pinLoadGenerator,
-  serverNodeFlags,
   servers,
   start,
   stop,
@@ -48,19 +48,7 @@ function cpuMicros(pid) {
 const all = []
 try {
   for (const name of ['fastify', ...positionals]) {
-    const command =
-      name === 'fastify'
-        ? servers.fastify
-        : (port) => [
-            process.execPath,
-            ...serverNodeFlags,
-            name,
-            '--port',
-            String(port),
-            '--log-level',
-            'silent',
-          ]
-    const server = await start(name, command)
+    const server = await start(name, name === 'fastify' ? servers.fastify : mockCommand(name))
     // taskset runs the server in its own process (it execs): the child's pid is the server's.
     all.push({ ...server, pid: server.child.pid, cpu: [] })
   }
